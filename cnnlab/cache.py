@@ -1,0 +1,181 @@
+"""The run cache: one folder per finished run, keyed by what the run computes, written atomically.
+
+A folder is named ``<variant>-seed<NN>-e<epochs>[-n<subset>]-<key>`` so that a person finds a run
+by variant and seed, and the key (a hash of the configuration, the protocol version and the
+data fingerprint) tells apart runs that compute different things. Runs are assembled in
+``<root>/.staging/`` and renamed into place with ``os.replace``: a folder is whole or absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cnnlab.config import PROTOCOL_VERSION, RunConfig
+from cnnlab.errors import CacheError
+
+CACHE_ENV = "CNNLAB_CACHE"
+STAGING = ".staging"
+CONFIG_FILE, METRICS_FILE, HISTORY_FILE = "config.json", "metrics.json", "history.csv"
+WEIGHTS_FILE, PREDICTIONS_FILE, METADATA_FILE = "model.weights.h5", "test_predictions.npy", "metadata.json"
+NOTEBOOK_FILE = "run.ipynb"
+REQUIRED_FILES = (CONFIG_FILE, METRICS_FILE, HISTORY_FILE, WEIGHTS_FILE, PREDICTIONS_FILE, METADATA_FILE)
+HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy", "seconds")
+
+
+def default_root() -> Path:
+    """The cache root: ``$CNNLAB_CACHE`` or ``./cache``."""
+    return Path(os.environ.get(CACHE_ENV) or "cache")
+
+
+def run_key(config: RunConfig, data_fingerprint: str) -> str:
+    """Hash of the canonical JSON of the semantic fields, the protocol version and the data fingerprint."""
+    payload = {"protocol": PROTOCOL_VERSION, "data": data_fingerprint, "config": config.to_dict()}
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def run_name(config: RunConfig, data_fingerprint: str) -> str:
+    """The folder name of a run: readable by variant and seed, unique by key."""
+    subset = f"-n{config.train_subset}" if config.train_subset else ""
+    return f"{config.variant}-seed{config.seed:02d}-e{config.epochs}{subset}-{run_key(config, data_fingerprint)}"
+
+
+@dataclass
+class RunRecord:
+    """A run folder found in the cache: ``state`` is "done" or "corrupt" (with the reason)."""
+
+    path: Path
+    state: str
+    config: RunConfig | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""
+
+    def history(self) -> pd.DataFrame:
+        """The per-epoch history of a done run."""
+        return pd.read_csv(self.path / HISTORY_FILE)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    value = json.loads(path.read_text())
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
+
+
+def read_run(path: Path, check_name: bool = True) -> RunRecord:
+    """Read and check one run folder; any missing or unreadable file makes it "corrupt", never a result."""
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        return RunRecord(path, "corrupt", problem=f"missing {', '.join(missing)}")
+    try:
+        stored = _read_json(path / CONFIG_FILE)
+        config = RunConfig.from_dict(stored["config"])
+        metrics = _read_json(path / METRICS_FILE)
+        metadata = _read_json(path / METADATA_FILE)
+        float(metrics["test_accuracy"]), float(metrics["test_loss"])
+        columns = pd.read_csv(path / HISTORY_FILE, nrows=1).columns
+    except Exception as exc:  # noqa: BLE001 - every way of being unreadable means the same: redo it
+        return RunRecord(path, "corrupt", problem=f"unreadable ({type(exc).__name__}: {exc})")
+    lacking = [c for c in HISTORY_COLUMNS if c not in columns]
+    if lacking:
+        return RunRecord(path, "corrupt", config, problem=f"history lacks {', '.join(lacking)}")
+    if check_name and path.name != run_name(config, stored.get("data_fingerprint", "")):
+        return RunRecord(path, "corrupt", config, problem="folder name does not match its config and key")
+    return RunRecord(path, "done", config, metrics, metadata)
+
+
+class RunCache:
+    """The cache folder: find, read, scan and atomically add run folders."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root) if root is not None else default_root()
+
+    def ensure_writable(self) -> None:
+        """Create the root if needed; raise ``CacheError`` naming the fix when it cannot be written."""
+        try:
+            (self.root / STAGING).mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.root / STAGING):
+                pass
+        except OSError as exc:
+            raise CacheError(
+                f"cannot write to the cache {self.root} ({exc.strerror or exc}): "
+                "pass --cache DIR or set CNNLAB_CACHE to a writable folder"
+            ) from exc
+
+    def path_for(self, config: RunConfig, data_fingerprint: str) -> Path:
+        """Where the run for ``config`` on data ``data_fingerprint`` lives (whether or not it exists)."""
+        return self.root / run_name(config, data_fingerprint)
+
+    def lookup(self, config: RunConfig, data_fingerprint: str) -> RunRecord | None:
+        """The run's record if its folder exists (done or corrupt), else None."""
+        path = self.path_for(config, data_fingerprint)
+        return read_run(path) if path.is_dir() else None
+
+    def is_done(self, config: RunConfig, data_fingerprint: str) -> bool:
+        """True when a complete, readable run for ``config`` is cached."""
+        record = self.lookup(config, data_fingerprint)
+        return record is not None and record.state == "done"
+
+    def scan(self) -> list[RunRecord]:
+        """Every run folder under the root (staging excluded), sorted by name."""
+        if not self.root.is_dir():
+            return []
+        return [read_run(p) for p in sorted(self.root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+
+    def new_staging(self, name: str) -> Path:
+        """A fresh private folder under ``.staging`` to assemble a run in, tagged with this process id."""
+        self.ensure_writable()
+        return Path(tempfile.mkdtemp(prefix=f"{name}.pid{os.getpid()}.", dir=self.root / STAGING))
+
+    def commit(self, staging: Path, config: RunConfig, data_fingerprint: str, replace: bool = False) -> Path:
+        """Move a finished staging folder into place.
+
+        A corrupt folder already there is replaced; a complete one is kept (another worker finished
+        the same run first) unless ``replace``.
+        """
+        target = self.path_for(config, data_fingerprint)
+        record = read_run(staging, check_name=False)
+        if record.state != "done":
+            raise CacheError(f"refusing to cache an incomplete run from {staging}: {record.problem}")
+        if target.exists():
+            if read_run(target).state == "done" and not replace:
+                shutil.rmtree(staging)
+                return target
+            trash = Path(tempfile.mkdtemp(prefix="corrupt.", dir=self.root / STAGING))
+            os.replace(target, trash / target.name)
+            shutil.rmtree(trash, ignore_errors=True)
+        staging.chmod(0o755)  # mkdtemp makes it private; a run folder is for everyone to read
+        os.replace(staging, target)
+        return target
+
+    def clean_staging(self) -> int:
+        """Remove staging folders left by processes that no longer run; returns how many were removed."""
+        staging = self.root / STAGING
+        removed = 0
+        for path in staging.glob("*.pid*.*") if staging.is_dir() else ():
+            match = re.search(r"\.pid(\d+)\.", path.name)
+            if match and not _pid_alive(int(match.group(1))):
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,184 @@
+"""The ``cnnlab`` command: data facts, one run, a sweep over variants and seeds, the cache's status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from cnnlab.errors import CnnlabError
+
+VARIANT_HELP = "tiny_vgg (Q4), tiny_vgg_bn (Q13), tiny_vgg_3blocks (Q14), tiny_resnet (Q15)"
+
+
+def _add_places(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="DIR", default=None,
+                        help="cifar-10-batches-py folder (default: $CNNLAB_DATA, else download through Keras)")
+    parser.add_argument("--cache", metavar="DIR", default=None, help="run cache folder (default: $CNNLAB_CACHE "
+                        "or ./cache)")
+
+
+def _add_protocol(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("protocol (defaults: the assignment's)")
+    group.add_argument("--epochs", type=int, default=100, help="epochs per run (default 100)")
+    group.add_argument("--train-subset", type=int, default=None, metavar="K",
+                       help="train on the first K training images only, for quick runs (default: all 50,000)")
+    group.add_argument("--width", type=int, default=10, help="filters per convolution (default 10)")
+    group.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"),
+                       help="Keras dtype policy (default float32)")
+
+
+def _protocol(args: argparse.Namespace) -> dict[str, object]:
+    return {"epochs": args.epochs, "train_subset": args.train_subset, "width": args.width,
+            "precision": args.precision}
+
+
+def _load(args: argparse.Namespace):
+    from cnnlab.cache import RunCache
+    from cnnlab.data import load_cifar10
+
+    return load_cifar10(args.data), RunCache(args.cache)
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from cnnlab.data import CLASS_NAMES, data_facts, load_cifar10
+
+    facts = data_facts(load_cifar10(args.data))
+    if args.json:
+        print(json.dumps(facts, indent=1))
+        return 0
+    print(f"source: {facts['source']} (fingerprint {facts['fingerprint']})")
+    print(f"training images: {facts['n_train']:,}; test images: {facts['n_test']:,}; image shape: "
+          f"{' x '.join(map(str, facts['image_shape']))} (height x width x RGB), uint8 0-255")
+    print(f"{'class':12} {'train':>6} {'test':>6}")
+    for name, tr, te in zip(CLASS_NAMES, facts["train_per_class"], facts["test_per_class"], strict=True):
+        print(f"{name:12} {tr:>6} {te:>6}")
+    mean = ", ".join(f"{v:.4f}" for v in facts["channel_mean"])
+    std = ", ".join(f"{v:.4f}" for v in facts["channel_std"])
+    print(f"training pixels on [0, 1], per channel R, G, B: mean {mean}; std {std}")
+    return 0
+
+
+def _sweep(args: argparse.Namespace, variants: list[str], seeds: list[int], force: bool = False) -> int:
+    from cnnlab.sweep import missing_runs, plan_runs, run_local
+
+    data, cache = _load(args)
+    cache.ensure_writable()
+    cache.clean_staging()
+    fingerprint = data.fingerprint()
+    planned = plan_runs(variants, seeds, **_protocol(args))
+    todo = planned if force else missing_runs(planned, cache, fingerprint)
+    print(f"{len(planned)} runs planned, {len(planned) - len(todo)} already cached, {len(todo)} to do "
+          f"(cache {cache.root})", file=sys.stderr)
+    if not todo:
+        return 0
+    report = run_local(todo, cache, data.source if data.source != "keras.datasets.cifar10" else "",
+                       fingerprint, workers=args.workers, threads=args.threads, force=force)
+    print(f"{len(report.done)} runs finished, {len(report.failed)} failed", file=sys.stderr)
+    for config, message in report.failed:
+        print(f"  {config.variant} seed {config.seed}: {message}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from cnnlab.models import check_variant
+
+    check_variant(args.variant)
+    args.workers = 1
+    return _sweep(args, [args.variant], [args.seed], force=args.force)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from cnnlab.config import parse_seeds
+    from cnnlab.models import VARIANTS, check_variant
+
+    variants = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(",")]
+    for variant in variants:
+        check_variant(variant)
+    if args.workers < 1:
+        raise CnnlabError(f"--workers must be >= 1, got {args.workers}")
+    return _sweep(args, variants, parse_seeds(args.seeds))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from cnnlab.cache import RunCache
+    from cnnlab.status import format_status, run_rows
+
+    cache = RunCache(args.cache)
+    if args.json:
+        print(json.dumps(run_rows(cache.scan()), indent=1))
+    else:
+        print(format_status(cache))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one subcommand per task."""
+    from cnnlab.sweep import DEFAULT_THREADS_PER_WORKER, default_workers
+
+    parser = argparse.ArgumentParser(
+        prog="cnnlab",
+        description="Train, cache and report the CIFAR-10 tiny-VGG practical. Runs go through "
+                    "report/run.ipynb (papermill) into a cache of one folder per (variant, seed).",
+        epilog="Offline, point CNNLAB_DATA (or --data) at a cifar-10-batches-py folder.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("data", help="the Q1 facts: counts, image shape, classes, pixel statistics",
+                       description="Load CIFAR-10 and print counts, image shape, per-class counts and the "
+                                   "per-channel pixel mean and std.")
+    _add_places(p)
+    p.add_argument("--json", action="store_true", help="print the facts as JSON")
+    p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser("run", help="train one variant with one seed into the cache",
+                       description="Execute report/run.ipynb for one (variant, seed) and keep the run in the "
+                                   "cache. A cached run is not redone unless --force.")
+    p.add_argument("variant", help=VARIANT_HELP)
+    p.add_argument("--seed", type=int, required=True, help="random seed (>= 0)")
+    p.add_argument("--force", action="store_true", help="redo the run even if it is cached")
+    p.add_argument("--threads", type=int, default=0, help="TensorFlow threads (default 0: all cores)")
+    _add_protocol(p)
+    _add_places(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sweep", help="run every missing (variant, seed); resumable",
+                       description="Run every (variant, seed) not yet cached, each through report/run.ipynb in "
+                                   "its own process. Interrupt it at any time: finished runs stay, nothing "
+                                   "partial is left, and the same command finishes the rest.")
+    p.add_argument("--variants", default="all", help=f"comma-separated list or 'all': {VARIANT_HELP}")
+    p.add_argument("--seeds", default="0-9", help="seeds such as 0-9, 0-4,7 or 3 (default 0-9)")
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help=f"runs at a time (default {default_workers()}: one per core)")
+    p.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER,
+                   help=f"TensorFlow threads per run (default {DEFAULT_THREADS_PER_WORKER})")
+    _add_protocol(p)
+    _add_places(p)
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("status", help="every cached run and mean ± std per variant",
+                       description="List every run folder in the cache (done or corrupt) with its test "
+                                   "accuracy, and the mean ± std test accuracy per variant so far.")
+    p.add_argument("--json", action="store_true", help="print one JSON object per run")
+    _add_places(p)
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: bad input gives one line naming the fix and exit status 2, never a traceback."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return handler(args)
+    except CnnlabError as exc:
+        print(f"cnnlab: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cnnlab: interrupted; finished runs are kept, rerun the same command to finish the rest",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

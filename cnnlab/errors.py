@@ -1,0 +1,25 @@
+"""The errors cnnlab raises on purpose; each message says what to do next."""
+
+
+class CnnlabError(Exception):
+    """Base class: the CLI prints the message as one line and exits with status 2."""
+
+
+class ConfigError(CnnlabError, ValueError):
+    """A run configuration or notebook parameter is invalid."""
+
+
+class UnknownVariantError(ConfigError):
+    """A model variant name is not in the registry."""
+
+
+class DataNotFoundError(CnnlabError):
+    """CIFAR-10 could neither be read from a local folder nor downloaded."""
+
+
+class CacheError(CnnlabError):
+    """The run cache cannot be written or holds something unexpected."""
+
+
+class MissingRunsError(CnnlabError):
+    """The report needs runs that are not in the cache."""

@@ -1,0 +1,87 @@
+"""What report/run.ipynb calls: check its parameters, train one run, and put it in the cache.
+
+The notebook runs in two ways. ``cnnlab run``/``sweep`` pass ``staging_dir``: the notebook writes
+the run there and the caller adds the executed notebook and renames the folder into the cache.
+A bare ``papermill report/run.ipynb out.ipynb -p variant ...`` leaves ``staging_dir`` empty: the
+notebook stages and commits the run itself (the executed notebook is then wherever papermill wrote it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from cnnlab.cache import RunCache
+from cnnlab.config import RunConfig, config_fields
+from cnnlab.errors import ConfigError
+
+# Parameters that say where things are or how fast to go: not part of what a run computes.
+PLACE_PARAMETERS = ("data_dir", "cache_dir", "staging_dir", "threads")
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+PROGRESS_FILE = "progress.json"
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the notebook reads data and writes the run; ``threads`` caps TensorFlow's thread pools."""
+
+    data_dir: str = ""
+    cache_dir: str = ""
+    staging_dir: str = ""
+    threads: int = 0
+
+
+def parameters_from_namespace(namespace: dict[str, Any]) -> tuple[RunConfig, Places]:
+    """Turn the notebook's parameter variables into a RunConfig; unknown names are errors.
+
+    Papermill only warns about a parameter the notebook does not declare and defines it anyway,
+    so a typo (``-p sed 3``) would silently run seed 0; here every user variable must be known.
+    """
+    names = {k for k, v in namespace.items()
+             if not k.startswith("_") and k not in _IPYTHON_NAMES and not isinstance(v, ModuleType) and not callable(v)}
+    known = set(config_fields()) | set(PLACE_PARAMETERS)
+    unknown = sorted(names - known)
+    if unknown:
+        raise ConfigError(f"unknown notebook parameter(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    missing = sorted(known - names)
+    if missing:
+        raise ConfigError(f"the parameters cell lacks: {', '.join(missing)}")
+    config = RunConfig.from_dict({k: namespace[k] for k in config_fields()})
+    threads = namespace["threads"]
+    if not isinstance(threads, int) or threads < 0:
+        raise ConfigError(f"threads must be an integer >= 0 (0 = TensorFlow's default), got {threads!r}")
+    places = Places(*(str(namespace[k] or "") for k in PLACE_PARAMETERS[:3]), threads=threads)
+    return config, places
+
+
+def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
+    """Train ``config`` and write the run: into ``staging_dir`` when given, else straight into the cache.
+
+    Returns the result and the run's folder in the cache (where cnnlab moves a staged run once
+    the notebook has finished).
+    """
+    from cnnlab.data import load_cifar10
+    from cnnlab.record import write_run_files
+    from cnnlab.train import train_run
+
+    started = datetime.now(UTC)
+    data = load_cifar10(places.data_dir or None)
+    cache = RunCache(places.cache_dir or None)
+    staging = Path(places.staging_dir) if places.staging_dir else cache.new_staging("notebook")
+    result = train_run(config, data, progress_file=staging / PROGRESS_FILE, threads=places.threads or None)
+    write_run_files(staging, result, data, started, extra={"threads": places.threads or None,
+                                                          "notebook_executed_by": "cnnlab" if places.staging_dir
+                                                          else "papermill"})
+    (staging / PROGRESS_FILE).unlink(missing_ok=True)
+    if places.staging_dir:
+        return result, cache.path_for(config, data.fingerprint())
+    return result, cache.commit(staging, config, data.fingerprint())
+
+
+def environment_summary() -> dict[str, str]:
+    """The settings a reader of the executed notebook may want to see."""
+    return {"CNNLAB_DATA": os.environ.get("CNNLAB_DATA", ""), "CNNLAB_CACHE": os.environ.get("CNNLAB_CACHE", "")}

@@ -1,0 +1,52 @@
+"""Import TensorFlow and Keras without the C++ start-up lines that no environment variable silences.
+
+TensorFlow 2.21 writes "All log messages before absl::InitializeLog()", oneDNN and CUDA-probe
+lines straight to file descriptor 2 while it loads, before ``TF_CPP_MIN_LOG_LEVEL`` is read; in
+a notebook, ipykernel forwards them into cell outputs. Pointing fd 2 at /dev/null for the import
+alone keeps notebooks and the report clean; Python exceptions still propagate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+
+
+@contextlib.contextmanager
+def _stderr_fd_silenced() -> Iterator[None]:
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real fd 2 (some embedded interpreters): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def import_keras() -> ModuleType:
+    """Return the ``keras`` module, importing TensorFlow quietly the first time."""
+    if "keras" not in sys.modules:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        with _stderr_fd_silenced():
+            import tensorflow  # noqa: F401
+            import keras  # noqa: F401
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    return sys.modules["keras"]
+
+
+def import_tensorflow() -> ModuleType:
+    """Return the ``tensorflow`` module, imported quietly."""
+    import_keras()
+    return sys.modules["tensorflow"]

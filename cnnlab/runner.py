@@ -1,0 +1,90 @@
+"""Execute report/run.ipynb with papermill for one configuration and move the run into the cache."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from cnnlab.cache import NOTEBOOK_FILE, RunCache
+from cnnlab.config import RunConfig
+from cnnlab.errors import CnnlabError
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "report" / "run.ipynb"
+# Outputs bigger than this (bytes) are dropped from the kept notebook, so a run folder stays small.
+MAX_OUTPUT_BYTES = 200_000
+
+
+class RunFailedError(CnnlabError):
+    """The run notebook raised; the message carries the notebook's error."""
+
+
+def notebook_parameters(config: RunConfig, data_dir: str, cache_dir: str, staging: Path, threads: int) -> dict:
+    """The papermill parameters for one run."""
+    return {**config.to_dict(), "data_dir": data_dir, "cache_dir": cache_dir, "staging_dir": str(staging),
+            "threads": threads}
+
+
+def _shrink(notebook_path: Path) -> None:
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if len(json.dumps(o)) <= MAX_OUTPUT_BYTES]
+    nbformat.write(notebook, notebook_path)
+
+
+def _check_recorded(notebook_path: Path, parameters: dict[str, Any]) -> None:
+    recorded = nbformat.read(notebook_path, as_version=4).metadata.get("papermill", {}).get("parameters", {})
+    if recorded != parameters:
+        raise RunFailedError(f"papermill recorded parameters {recorded} differ from the requested {parameters}")
+
+
+def execute_run(config: RunConfig, cache: RunCache, data_dir: str, fingerprint: str, staging: Path | None = None,
+                threads: int = 0, force: bool = False) -> Path:
+    """Run the notebook for ``config`` into ``staging`` and commit it; returns the run folder.
+
+    A failed run leaves its staging folder (with the failed notebook) for inspection; the next
+    sweep removes it once the process that made it has ended.
+    """
+    import papermill
+
+    staging = staging or cache.new_staging(config.variant)
+    parameters = notebook_parameters(config, data_dir, str(cache.root), staging, threads)
+    output = staging / NOTEBOOK_FILE
+    try:
+        papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
+                                   progress_bar=False, cwd=str(NOTEBOOK.parent))
+        _check_recorded(output, parameters)
+        _shrink(output)
+        return cache.commit(staging, config, fingerprint, replace=force)
+    except papermill.PapermillExecutionError as exc:
+        raise RunFailedError(f"{config.variant} seed {config.seed}: the run notebook failed: "
+                             f"{exc.ename}: {exc.evalue} (see {output})") from exc
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Child-process entry point used by the sweep: ``python -m cnnlab.runner --config JSON ...``."""
+    parser = argparse.ArgumentParser(prog="python -m cnnlab.runner", description="Execute one run (sweep worker).")
+    parser.add_argument("--config", required=True, help="RunConfig as JSON")
+    parser.add_argument("--cache", required=True)
+    parser.add_argument("--data", default="")
+    parser.add_argument("--fingerprint", required=True)
+    parser.add_argument("--staging", required=True)
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--force", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        config = RunConfig.from_dict(json.loads(args.config))
+        execute_run(config, RunCache(args.cache), args.data, args.fingerprint, Path(args.staging), args.threads, args.force)
+    except CnnlabError as exc:
+        print(f"cnnlab: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""What `cnnlab status` shows: every cached run, and mean ± std test accuracy per configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cnnlab.cache import RunCache, RunRecord
+
+
+def run_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
+    """One JSON-able row per run folder (done or corrupt)."""
+    rows = []
+    for record in records:
+        config, metrics = record.config, record.metrics
+        rows.append({
+            "variant": config.variant if config else None,
+            "seed": config.seed if config else None,
+            "epochs": config.epochs if config else None,
+            "train_subset": config.train_subset if config else None,
+            "precision": config.precision if config else None,
+            "state": record.state,
+            "test_accuracy": metrics.get("test_accuracy"),
+            "test_loss": metrics.get("test_loss"),
+            "test_exact_accuracy": metrics.get("test_exact_accuracy"),
+            "seconds_per_epoch": metrics.get("seconds_per_epoch"),
+            "folder": record.path.name,
+            "problem": record.problem or None,
+        })
+    return rows
+
+
+def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mean ± std (ddof=1) of test accuracy per (variant, epochs, subset, precision), over done runs."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["state"] == "done":
+            key = (row["variant"], row["epochs"], row["train_subset"], row["precision"])
+            groups.setdefault(key, []).append(row)
+    summary = []
+    for (variant, epochs, subset, precision), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        acc = np.array([m["test_accuracy"] for m in members])
+        exact = np.array([m["test_exact_accuracy"] for m in members])
+        summary.append({
+            "variant": variant, "epochs": epochs, "train_subset": subset, "precision": precision,
+            "n": len(members), "seeds": sorted(m["seed"] for m in members),
+            "mean_test_accuracy": float(acc.mean()),
+            "std_test_accuracy": float(acc.std(ddof=1)) if len(acc) > 1 else None,
+            "mean_test_exact_accuracy": float(exact.mean()),
+            "std_test_exact_accuracy": float(exact.std(ddof=1)) if len(exact) > 1 else None,
+            "mean_seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in members])),
+        })
+    return summary
+
+
+def _pm(mean: float, std: float | None, scale: float = 100.0) -> str:
+    return f"{mean * scale:.2f} ± {std * scale:.2f}" if std is not None else f"{mean * scale:.2f} (n=1)"
+
+
+def format_status(cache: RunCache) -> str:
+    """The human-readable status table."""
+    rows = run_rows(cache.scan())
+    if not rows:
+        return f"no runs in {cache.root}"
+    lines = [f"runs in {cache.root}:", f"{'variant':18} {'seed':>4} {'epochs':>6} {'subset':>7} {'state':8} "
+             f"{'test acc %':>10} {'s/epoch':>8}"]
+    for r in rows:
+        if r["state"] != "done":
+            lines.append(f"{r['folder']}: corrupt ({r['problem']}); the next sweep redoes it")
+            continue
+        lines.append(f"{r['variant']:18} {r['seed']:>4} {r['epochs']:>6} {r['train_subset'] or 'all':>7} "
+                     f"{r['state']:8} {r['test_accuracy'] * 100:>10.2f} {r['seconds_per_epoch']:>8.2f}")
+    lines += ["", "test accuracy per configuration, mean ± std over seeds (%):",
+              f"{'variant':18} {'epochs':>6} {'subset':>7} {'n':>3} {'full test set':>15} {'exact 1,000':>15} "
+              f"{'s/epoch':>8}"]
+    for s in group_summary(rows):
+        lines.append(f"{s['variant']:18} {s['epochs']:>6} {s['train_subset'] or 'all':>7} {s['n']:>3} "
+                     f"{_pm(s['mean_test_accuracy'], s['std_test_accuracy']):>15} "
+                     f"{_pm(s['mean_test_exact_accuracy'], s['std_test_exact_accuracy']):>15} "
+                     f"{s['mean_seconds_per_epoch']:>8.2f}")
+    return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""One training run under the practical's protocol (Q5-Q7): seed, build, compile, fit, evaluate."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cnnlab.config import RunConfig
+from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, preprocess
+from cnnlab.models import build_model
+from cnnlab.quiet import import_keras, import_tensorflow
+
+# Evaluation batches do not change what is learned, only how fast the validation and test
+# passes run; a large batch amortises per-step overhead on the CPU.
+EVAL_BATCH_SIZE = 1024
+keras = import_keras()
+
+
+@dataclass
+class RunResult:
+    """What one run produces: per-epoch history, final metrics, test predictions, the trained model."""
+
+    config: RunConfig
+    history: pd.DataFrame
+    metrics: dict[str, Any]
+    predictions: np.ndarray
+    model: Any = field(repr=False)
+
+
+def configure_threads(threads: int | None) -> None:
+    """Pin TensorFlow's thread pools (must run before the first op); ``None`` keeps its default."""
+    if threads:
+        tf = import_tensorflow()
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy, TensorFlow and Keras, and ask TensorFlow for deterministic kernels."""
+    keras.utils.set_random_seed(seed)
+    import_tensorflow().config.experimental.enable_op_determinism()
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Adds the wall-clock seconds of each epoch (training plus validation) to the logs."""
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs["seconds"] = time.perf_counter() - self._start
+
+
+class TestSetHistory(keras.callbacks.Callback):
+    """Evaluates the test set after every epoch, for the Q8 curves only (never for choosing anything)."""
+
+    def __init__(self, x_test: np.ndarray, y_test: np.ndarray) -> None:
+        super().__init__()
+        self.x_test, self.y_test = x_test, y_test
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        result = self.model.evaluate(self.x_test, self.y_test, batch_size=EVAL_BATCH_SIZE, verbose=0,
+                                     return_dict=True)
+        if logs is not None:
+            logs["test_loss"] = float(result["loss"])
+            logs["test_accuracy"] = float(result["accuracy"])
+
+
+class ProgressFile(keras.callbacks.Callback):
+    """Writes {"epoch": done, "epochs": total, ...} to a JSON file after each epoch, for progress bars."""
+
+    def __init__(self, path: str | os.PathLike[str], epochs: int) -> None:
+        super().__init__()
+        self.path, self.epochs = Path(path), epochs
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        state = {"epoch": epoch + 1, "epochs": self.epochs, "val_accuracy": logs.get("val_accuracy")}
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state))
+        os.replace(tmp, self.path)
+
+
+def compile_model(config: RunConfig) -> Any:
+    """Build the variant and compile it with Adam (Keras defaults) and sparse cross-entropy (Q5)."""
+    keras.mixed_precision.set_global_policy(config.precision)
+    model = build_model(config.variant, width=config.width)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def training_arrays(config: RunConfig, data: Cifar10) -> tuple[np.ndarray, np.ndarray]:
+    """The (optionally subset) training images as float32 in [0, 1] with their integer labels."""
+    n = config.train_subset or len(data.x_train)
+    if n > len(data.x_train):
+        from cnnlab.errors import ConfigError
+
+        raise ConfigError(f"train_subset={n} exceeds the {len(data.x_train)} training images")
+    return preprocess(data.x_train[:n]), data.y_train[:n]
+
+
+def evaluate(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
+    """Test metrics (Q7): loss, accuracy, per-class accuracy, confusion matrix; and the predicted labels."""
+    probabilities = model.predict(x, batch_size=EVAL_BATCH_SIZE, verbose=0)
+    predicted = probabilities.argmax(axis=1)
+    loss = keras.losses.sparse_categorical_crossentropy(y, probabilities)
+    confusion = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(confusion, (y, predicted), 1)
+    per_class = confusion.diagonal() / np.maximum(confusion.sum(axis=1), 1)
+    metrics = {
+        "loss": float(np.mean(loss)),
+        "accuracy": float(np.mean(predicted == y)),
+        "per_class_accuracy": per_class.tolist(),
+        "confusion_matrix": confusion.tolist(),
+    }
+    return metrics, predicted.astype(np.uint8)
+
+
+def train_run(config: RunConfig, data: Cifar10, progress_file: str | os.PathLike[str] | None = None,
+              threads: int | None = None) -> RunResult:
+    """Train one (variant, seed) with the protocol of Q6 and evaluate it on the test set (Q7).
+
+    ``fit(validation_split=...)`` keeps Keras's semantics: the last fraction of the training
+    arrays, taken before shuffling, is the validation set; the rest is shuffled every epoch.
+    """
+    configure_threads(threads)
+    seed_everything(config.seed)
+    x_train, y_train = training_arrays(config, data)
+    x_test, y_test = preprocess(data.x_test), data.y_test
+    model = compile_model(config)
+    # The timer comes after the test pass so that "seconds" is what an epoch really costs here.
+    callbacks: list[Any] = [TestSetHistory(x_test, y_test), EpochTimer()]
+    if progress_file is not None:
+        callbacks.append(ProgressFile(progress_file, config.epochs))
+    fitted = model.fit(
+        x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
+        validation_split=config.validation_split, validation_batch_size=EVAL_BATCH_SIZE,
+        shuffle=True, verbose=0, callbacks=callbacks,
+    )
+    history = pd.DataFrame(fitted.history)
+    history.insert(0, "epoch", np.arange(1, len(history) + 1))
+    test, predictions = evaluate(model, x_test, y_test)
+    exact, _ = evaluate(model, x_test[:EXACT_TEST_IMAGES], y_test[:EXACT_TEST_IMAGES])
+    seconds = history["seconds"].to_numpy()
+    # The first epoch also traces the graphs; later epochs show the steady cost.
+    steady = seconds[1:] if len(seconds) > 1 else seconds
+    metrics = {
+        "test_loss": test["loss"],
+        "test_accuracy": test["accuracy"],
+        "test_exact_loss": exact["loss"],
+        "test_exact_accuracy": exact["accuracy"],
+        "n_test": int(len(y_test)),
+        "n_test_exact": int(min(EXACT_TEST_IMAGES, len(y_test))),
+        "n_train": int(round(len(x_train) * (1 - config.validation_split))),
+        "n_validation": int(len(x_train) - round(len(x_train) * (1 - config.validation_split))),
+        "per_class_accuracy": test["per_class_accuracy"],
+        "confusion_matrix": test["confusion_matrix"],
+        "parameters": int(model.count_params()),
+        "seconds_per_epoch": float(np.mean(steady)),
+        "first_epoch_seconds": float(seconds[0]),
+        "final_train_loss": float(history["loss"].iloc[-1]),
+        "final_val_accuracy": float(history["val_accuracy"].iloc[-1]),
+        "diverged": bool(not np.isfinite(history["loss"]).all()),
+    }
+    return RunResult(config, history, metrics, predictions, model)
