@@ -85,7 +85,7 @@ def read_run(path: Path, check_name: bool = True) -> RunRecord:
         metadata = _read_json(path / METADATA_FILE)
         float(metrics["test_accuracy"]), float(metrics["test_loss"])
         columns = pd.read_csv(path / HISTORY_FILE, nrows=1).columns
-    except Exception as exc:  # noqa: BLE001 - every way of being unreadable means the same: redo it
+    except Exception as exc:
         return RunRecord(path, "corrupt", problem=f"unreadable ({type(exc).__name__}: {exc})")
     lacking = [c for c in HISTORY_COLUMNS if c not in columns]
     if lacking:

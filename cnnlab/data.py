@@ -77,7 +77,7 @@ def load_cifar10(folder: str | os.PathLike[str] | None = None) -> Cifar10:
         import keras
 
         (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
-    except Exception as exc:  # noqa: BLE001 - any download failure means the same thing to the user
+    except Exception as exc:
         raise DataNotFoundError(
             f"CIFAR-10 could not be downloaded ({type(exc).__name__}); offline, set {DATA_ENV}=PATH "
             "or pass --data PATH, where PATH is a cifar-10-batches-py folder"

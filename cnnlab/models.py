@@ -7,7 +7,6 @@ and ``width`` filters; every pooling is 2x2; the output is a 10-class softmax.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import TYPE_CHECKING, Any
 
 from cnnlab.errors import UnknownVariantError
@@ -42,7 +41,7 @@ def check_variant(name: str) -> None:
         raise UnknownVariantError(f"unknown variant {name!r}; known variants: {', '.join(VARIANTS)}")
 
 
-def build_model(name: str, width: int = 10) -> "keras.Model":
+def build_model(name: str, width: int = 10) -> keras.Model:
     """Build the named variant (not compiled)."""
     check_variant(name)
     if not isinstance(width, int) or width < 1:

@@ -38,8 +38,8 @@ def import_keras() -> ModuleType:
     if "keras" not in sys.modules:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         with _stderr_fd_silenced():
-            import tensorflow  # noqa: F401
             import keras  # noqa: F401
+            import tensorflow  # noqa: F401
         import absl.logging
 
         absl.logging.set_verbosity(absl.logging.ERROR)

@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = RunConfig.from_dict(json.loads(args.config))
-        execute_run(config, RunCache(args.cache), args.data, args.fingerprint, Path(args.staging), args.threads, args.force)
+        execute_run(config, RunCache(args.cache), args.data, args.fingerprint, Path(args.staging), args.threads,
+                    args.force)
     except CnnlabError as exc:
         print(f"cnnlab: {exc}", file=sys.stderr)
         return 2

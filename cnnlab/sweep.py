@@ -97,7 +97,7 @@ def run_local(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fing
                 if force:
                     command.append("--force")
                 # stderr goes to a file, not a pipe: a chatty child can never block on a full pipe.
-                log = tempfile.TemporaryFile("w+")
+                log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed when the child ends
                 process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
                 children.append(_Child(config, process, staging, log))
             time.sleep(poll_s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -153,6 +154,7 @@ def train_run(config: RunConfig, data: Cifar10, progress_file: str | os.PathLike
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
     test, predictions = evaluate(model, x_test, y_test)
     exact, _ = evaluate(model, x_test[:EXACT_TEST_IMAGES], y_test[:EXACT_TEST_IMAGES])
+    n_fit = math.floor(len(x_train) * (1 - config.validation_split))  # as Keras splits
     seconds = history["seconds"].to_numpy()
     # The first epoch also traces the graphs; later epochs show the steady cost.
     steady = seconds[1:] if len(seconds) > 1 else seconds
@@ -161,10 +163,10 @@ def train_run(config: RunConfig, data: Cifar10, progress_file: str | os.PathLike
         "test_accuracy": test["accuracy"],
         "test_exact_loss": exact["loss"],
         "test_exact_accuracy": exact["accuracy"],
-        "n_test": int(len(y_test)),
-        "n_test_exact": int(min(EXACT_TEST_IMAGES, len(y_test))),
-        "n_train": int(round(len(x_train) * (1 - config.validation_split))),
-        "n_validation": int(len(x_train) - round(len(x_train) * (1 - config.validation_split))),
+        "n_test": len(y_test),
+        "n_test_exact": min(EXACT_TEST_IMAGES, len(y_test)),
+        "n_train": n_fit,
+        "n_validation": len(x_train) - n_fit,
         "per_class_accuracy": test["per_class_accuracy"],
         "confusion_matrix": test["confusion_matrix"],
         "parameters": int(model.count_params()),

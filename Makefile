@@ -1,0 +1,38 @@
+# make report | make test | make bench | make sweep — each creates .venv with the pinned versions first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: report test lint bench sweep status clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+report: $(STAMP)  ## Render _output/report.html and _output/report.pdf from the cache
+	@if command -v quarto >/dev/null 2>&1; then quarto render; else $(BIN)/cnnlab render; fi
+
+test: $(STAMP)  ## Lint, then the test suite (a few minutes)
+	$(BIN)/ruff check cnnlab tests
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check cnnlab tests
+	$(BIN)/ruff format --check cnnlab tests
+
+bench: $(STAMP)  ## cnnlab's training path against a plain Keras fit, on the real data
+	$(BIN)/cnnlab bench
+
+sweep: $(STAMP)  ## The full protocol: 4 variants x 10 seeds x 100 epochs (hours; resumable)
+	$(BIN)/cnnlab sweep --variants all --seeds 0-9
+
+status: $(STAMP)
+	$(BIN)/cnnlab status
+
+clean:
+	rm -rf _output .pytest_cache .ruff_cache

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Start (or resume) the full protocol in the background from a frozen checkout, so that edits to
+# the working tree cannot change runs mid-sweep. Usage: bash sweep.sh [COMMIT]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+snapshot=${SWEEP_CHECKOUT:-$here/../sweep}
+[ -d "$snapshot" ] || git -C "$here" worktree add --detach "$snapshot" HEAD
+git -C "$snapshot" checkout -q --detach "${1:-HEAD}"
+export PYTHONPATH="$snapshot" CNNLAB_DATA=${CNNLAB_DATA:-$here/../shared/data/cifar-10-batches-py}
+nohup "$here/.venv/bin/python" -m cnnlab.cli sweep --variants all --seeds 0-9 --cache "$here/cache" \
+  > "$here/sweep.log" 2>&1 &
+echo "sweep started (pid $!), log: $here/sweep.log, code: $snapshot at $(git -C "$snapshot" rev-parse --short HEAD)"

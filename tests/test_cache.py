@@ -1,0 +1,117 @@
+"""Cache keys, atomic commits, and corrupt or partial folders."""
+
+import dataclasses
+import json
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+
+from cnnlab.cache import METRICS_FILE, RunCache, read_run, run_key, run_name
+from cnnlab.config import RunConfig
+from cnnlab.data import load_local
+from cnnlab.errors import CacheError
+from cnnlab.record import write_run_files
+from cnnlab.train import train_run
+
+FP = "0123456789abcdef"
+
+
+def test_key_is_stable_and_changes_with_every_semantic_field():
+    base = RunConfig("tiny_vgg", 0)
+    assert run_key(base, FP) == run_key(RunConfig("tiny_vgg", 0), FP)
+    changes = {"variant": "tiny_resnet", "seed": 1, "epochs": 99, "batch_size": 64, "validation_split": 0.2,
+               "learning_rate": 0.01, "width": 8, "train_subset": 1000, "precision": "mixed_bfloat16"}
+    assert set(changes) == {f.name for f in dataclasses.fields(RunConfig)}
+    keys = {run_key(dataclasses.replace(base, **{k: v}), FP) for k, v in changes.items()}
+    assert len(keys) == len(changes) and run_key(base, FP) not in keys
+    assert run_key(base, "another-data") != run_key(base, FP)
+
+
+def test_key_ignores_paths_and_verbosity():
+    # Paths, threads and verbosity are not RunConfig fields, so they cannot reach the key;
+    # the notebook's place parameters map to the same config whatever their values.
+    from cnnlab.notebook import parameters_from_namespace
+
+    values = {**RunConfig("tiny_vgg", 3).to_dict(), "data_dir": "/a", "cache_dir": "/b", "staging_dir": "",
+              "threads": 1}
+    config_a, _ = parameters_from_namespace(values)
+    config_b, _ = parameters_from_namespace({**values, "data_dir": "/elsewhere", "cache_dir": "", "threads": 2})
+    assert run_key(config_a, FP) == run_key(config_b, FP)
+
+
+def test_folder_name_tells_variant_and_seed():
+    name = run_name(RunConfig("tiny_vgg_bn", 3, epochs=1, train_subset=2000), FP)
+    assert name.startswith("tiny_vgg_bn-seed03-e1-n2000-")
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_data_dir):
+    data = load_local(tiny_data_dir)
+    config = RunConfig("tiny_vgg", 0, epochs=1, train_subset=300)
+    return config, data, train_run(config, data)
+
+
+def _staged(cache, trained):
+    config, data, result = trained
+    staging = cache.new_staging(config.variant)
+    write_run_files(staging, result, data, datetime.now(UTC))
+    return staging
+
+
+def test_commit_is_whole_and_readable(tmp_path, trained):
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    target = cache.commit(_staged(cache, trained), config, data.fingerprint())
+    assert target == cache.path_for(config, data.fingerprint())
+    record = cache.lookup(config, data.fingerprint())
+    assert record.state == "done" and record.config == config
+    assert record.metrics["test_accuracy"] == trained[2].metrics["test_accuracy"]
+    assert list(record.history().columns)[:3] == ["epoch", "loss", "accuracy"]
+    assert not list((cache.root / ".staging").iterdir())
+
+
+def test_incomplete_staging_is_refused(tmp_path, trained):
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    staging = _staged(cache, trained)
+    (staging / METRICS_FILE).unlink()
+    with pytest.raises(CacheError, match="incomplete run"):
+        cache.commit(staging, config, data.fingerprint())
+    assert not cache.path_for(config, data.fingerprint()).exists()
+
+
+@pytest.mark.parametrize("damage", ["bad_json", "missing_history", "no_accuracy"])
+def test_corrupt_folder_is_never_a_result(tmp_path, trained, damage):
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    target = cache.commit(_staged(cache, trained), config, data.fingerprint())
+    if damage == "bad_json":
+        (target / METRICS_FILE).write_text("{truncated")
+    elif damage == "missing_history":
+        (target / "history.csv").unlink()
+    else:
+        (target / METRICS_FILE).write_text(json.dumps({"test_loss": 1.0}))
+    record = read_run(target)
+    assert record.state == "corrupt" and record.problem
+    assert not cache.is_done(config, data.fingerprint())
+    # A fresh run replaces the corrupt folder.
+    cache.commit(_staged(cache, trained), config, data.fingerprint())
+    assert cache.is_done(config, data.fingerprint())
+
+
+def test_staging_of_dead_processes_is_cleaned(tmp_path):
+    cache = RunCache(tmp_path / "cache")
+    mine = cache.new_staging("tiny_vgg")
+    dead = cache.root / ".staging" / "tiny_vgg.pid999999999.abc"
+    dead.mkdir()
+    assert cache.clean_staging() == 1
+    assert mine.exists() and not dead.exists()
+    shutil.rmtree(mine)
+
+
+def test_unwritable_cache_names_the_fix(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(CacheError, match="--cache DIR or set CNNLAB_CACHE"):
+        RunCache(blocker / "cache").ensure_writable()

@@ -1,0 +1,94 @@
+"""The cnnlab command: one run, status, sweeps killed and resumed, and bad input."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, cli
+
+
+def _runs(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")) if cache.exists() else []
+
+
+def test_run_then_status_json(env):
+    done = cli("run", "tiny_vgg", "--seed", "0", "--epochs", "1", "--train-subset", "300", env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (run,) = _runs(Path(env["CNNLAB_CACHE"]))
+    assert (run / "run.ipynb").is_file() and (run / "model.weights.h5").is_file()
+    rows = json.loads(cli("status", "--json", env=env).stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert {k: row[k] for k in ("variant", "seed", "epochs", "train_subset", "state")} == {
+        "variant": "tiny_vgg", "seed": 0, "epochs": 1, "train_subset": 300, "state": "done"}
+    assert 0 <= row["test_accuracy"] <= 1 and row["test_loss"] > 0 and row["seconds_per_epoch"] > 0
+    again = cli("run", "tiny_vgg", "--seed", "0", "--epochs", "1", "--train-subset", "300", env=env)
+    assert "1 already cached, 0 to do" in again.stderr
+
+
+def test_killed_sweep_leaves_nothing_partial_and_resumes(env):
+    cache = Path(env["CNNLAB_CACHE"])
+    args = [sys.executable, "-m", "cnnlab.cli", "sweep", "--variants", "tiny_vgg", "--seeds", "0",
+            "--epochs", "40", "--train-subset", "200"]
+    sweep = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    deadline = time.time() + 240
+    while not list(cache.glob(".staging/*/progress.json")) and time.time() < deadline:
+        time.sleep(0.2)
+    assert list(cache.glob(".staging/*/progress.json")), "the run never started"
+    os.killpg(sweep.pid, signal.SIGKILL)  # the hardest kill: sweep, runner, papermill and kernel at once
+    sweep.wait()
+    assert _runs(cache) == []
+    resumed = cli("sweep", "--variants", "tiny_vgg", "--seeds", "0", "--epochs", "40", "--train-subset", "200",
+                  env=env)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "0 already cached, 1 to do" in resumed.stderr
+    assert len(_runs(cache)) == 1 and not list((cache / ".staging").iterdir())
+
+
+def test_corrupt_run_is_reported_and_redone(env):
+    args = ("sweep", "--variants", "tiny_resnet", "--seeds", "1", "--epochs", "1", "--train-subset", "200")
+    assert cli(*args, env=env).returncode == 0
+    (run,) = _runs(Path(env["CNNLAB_CACHE"]))
+    (run / "metrics.json").write_text('{"test_accuracy": ')
+    status = cli("status", env=env)
+    assert "corrupt (unreadable" in status.stdout and "the next sweep redoes it" in status.stdout
+    redo = cli(*args, env=env)
+    assert redo.returncode == 0 and "0 already cached, 1 to do" in redo.stderr
+    assert json.loads(cli("status", "--json", env=env).stdout)[0]["state"] == "done"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("run", "vgg16", "--seed", "0"), "unknown variant 'vgg16'; known variants: tiny_vgg, tiny_vgg_bn"),
+    (("sweep", "--variants", "tiny_vgg,bogus"), "unknown variant 'bogus'"),
+    (("sweep", "--seeds", "9-3"), "bad seed range"),
+    (("sweep", "--seeds", "x"), "bad seed range"),
+    (("sweep", "--workers", "0"), "--workers must be >= 1"),
+    (("run", "tiny_vgg", "--seed", "0", "--data", "/nonexistent"), "CNNLAB_DATA or --data"),
+    (("run", "tiny_vgg", "--seed", "0", "--cache", "/proc/version/cache"), "pass --cache DIR or set CNNLAB_CACHE"),
+    (("run", "tiny_vgg", "--seed", "-2"), "seed must be >= 0"),
+    (("data", "--data", "/nonexistent"), "CNNLAB_DATA or --data"),
+])
+def test_bad_input_is_one_line_and_status_2(env, args, message):
+    result = cli(*args, env=env)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_help_explains_each_subcommand():
+    for command in ("data", "run", "sweep", "status"):
+        text = cli(command, "--help").stdout
+        assert "usage: cnnlab " + command in text and "--cache" in text
+    assert "Interrupt it at any time" in cli("sweep", "--help").stdout
+
+
+def test_data_prints_the_q1_facts(env):
+    out = cli("data", env=env).stdout
+    assert "training images: 2,000; test images: 300" in out and "airplane" in out

@@ -1,0 +1,93 @@
+"""Architectures of the four variants: layer order, shapes after each block, parameter counts."""
+
+import pytest
+
+from cnnlab.errors import UnknownVariantError
+from cnnlab.models import VARIANTS, build_model, feature_layers, layer_table
+
+
+def _rows(name: str) -> list[tuple[str, str, tuple]]:
+    return [(r["layer"], r["type"], r["output_shape"]) for r in layer_table(build_model(name))]
+
+
+def test_registry_holds_the_four_variants():
+    assert list(VARIANTS) == ["tiny_vgg", "tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"]
+
+
+@pytest.mark.parametrize(("name", "params"), [("tiny_vgg", 9420), ("tiny_vgg_bn", 9580),
+                                               ("tiny_vgg_3blocks", 6440), ("tiny_resnet", 6770)])
+def test_parameter_counts(name, params):
+    model = build_model(name)
+    assert model.count_params() == params
+    assert tuple(model.output.shape[1:]) == (10,)
+    assert model.layers[-1].get_config()["activation"] == "softmax"
+
+
+def test_tiny_vgg_layers():
+    assert _rows("tiny_vgg") == [
+        ("image", "InputLayer", (32, 32, 3)),
+        ("block1_conv1", "Conv2D", (32, 32, 10)), ("block1_conv2", "Conv2D", (32, 32, 10)),
+        ("block1_pool", "MaxPooling2D", (16, 16, 10)),
+        ("block2_conv1", "Conv2D", (16, 16, 10)), ("block2_conv2", "Conv2D", (16, 16, 10)),
+        ("block2_pool", "MaxPooling2D", (8, 8, 10)),
+        ("flatten", "Flatten", (640,)), ("predictions", "Dense", (10,)),
+    ]
+
+
+def test_every_convolution_is_3x3_same_and_relu_in_vgg():
+    for layer in build_model("tiny_vgg").layers:
+        if layer.name.endswith(("conv1", "conv2")):
+            config = layer.get_config()
+            assert config["kernel_size"] == (3, 3) and config["padding"] == "same"
+            assert config["activation"] == "relu" and config["filters"] == 10
+        if layer.name.endswith("pool"):
+            assert layer.get_config()["pool_size"] == (2, 2)
+
+
+def test_batchnorm_sits_between_convolution_and_relu():
+    names = [r[0] for r in _rows("tiny_vgg_bn")]
+    for b in (1, 2):
+        for c in (1, 2):
+            conv, bn, relu = (names.index(f"block{b}_{kind}{c}") for kind in ("conv", "bn", "relu"))
+            assert conv + 1 == bn and bn + 1 == relu
+    convs = [layer for layer in build_model("tiny_vgg_bn").layers if "conv" in layer.name]
+    assert all(layer.get_config()["activation"] == "linear" for layer in convs)
+
+
+def test_three_blocks_shapes():
+    rows = {name: shape for name, _, shape in _rows("tiny_vgg_3blocks")}
+    assert rows["block1_pool"] == (16, 16, 10) and rows["block2_pool"] == (8, 8, 10)
+    assert rows["block3_pool"] == (4, 4, 10) and rows["flatten"] == (160,)
+
+
+def test_tiny_resnet_layers():
+    assert [(n, t) for n, t, _ in _rows("tiny_resnet")] == [
+        ("image", "InputLayer"), ("stem_conv", "Conv2D"), ("stem_bn", "BatchNormalization"),
+        ("stem_relu", "Activation"), ("stem_pool", "MaxPooling2D"),
+        ("block1_conv1", "Conv2D"), ("block1_conv2", "Conv2D"), ("block1_add", "Add"), ("block1_relu", "Activation"),
+        ("block2_conv1", "Conv2D"), ("block2_conv2", "Conv2D"), ("block2_add", "Add"), ("block2_relu", "Activation"),
+        ("avg_pool", "AveragePooling2D"), ("flatten", "Flatten"), ("predictions", "Dense"),
+    ]
+    model = build_model("tiny_resnet")
+    assert model.get_layer("stem_conv").get_config()["kernel_size"] == (7, 7)
+    assert model.get_layer("avg_pool").get_config()["pool_size"] == (4, 4)
+    assert tuple(model.get_layer("block2_relu").output.shape[1:]) == (16, 16, 10)
+    assert tuple(model.get_layer("avg_pool").output.shape[1:]) == (4, 4, 10)
+    # The residual: each Add takes the block's input (the previous block's output) as one operand.
+    add = model.get_layer("block2_add")
+    inbound = {t._keras_history.operation.name for t in add.input}
+    assert inbound == {"block2_conv2", "block1_relu"}
+    assert model.get_layer("block1_conv2").get_config()["activation"] == "linear"
+
+
+def test_width_parameter_and_bad_inputs():
+    assert build_model("tiny_vgg", width=4).get_layer("block2_conv2").output.shape[-1] == 4
+    with pytest.raises(UnknownVariantError, match="known variants: tiny_vgg"):
+        build_model("vgg16")
+    with pytest.raises(ValueError, match="width"):
+        build_model("tiny_vgg", width=0)
+
+
+def test_feature_layers_exclude_flatten_and_dense():
+    assert feature_layers(build_model("tiny_vgg")) == [
+        "block1_conv1", "block1_conv2", "block1_pool", "block2_conv1", "block2_conv2", "block2_pool"]

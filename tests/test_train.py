@@ -1,0 +1,46 @@
+"""Training under the protocol: the loss falls, runs repeat exactly, Keras's validation split is kept."""
+
+import numpy as np
+import pytest
+
+from cnnlab.config import RunConfig
+from cnnlab.data import load_local, preprocess
+from cnnlab.train import compile_model, seed_everything, train_run
+
+
+@pytest.fixture(scope="module")
+def data(tiny_data_dir):
+    return load_local(tiny_data_dir)
+
+
+def test_loss_falls_over_two_epochs(data):
+    result = train_run(RunConfig("tiny_vgg", 0, epochs=2, train_subset=2000), data)
+    losses = result.history["loss"].tolist()
+    assert losses[1] < losses[0] < np.log(10) * 1.05
+    assert result.metrics["n_train"] == 1400 and result.metrics["n_validation"] == 600
+    assert {"test_loss", "test_accuracy", "val_loss", "seconds"} <= set(result.history.columns)
+    confusion = np.array(result.metrics["confusion_matrix"])
+    assert confusion.sum() == result.metrics["n_test"] == 300
+    assert np.trace(confusion) / confusion.sum() == pytest.approx(result.metrics["test_accuracy"])
+
+
+def test_same_seed_same_metrics_other_seed_differs(data):
+    config = RunConfig("tiny_resnet", 5, epochs=1, train_subset=500)
+    first, second = train_run(config, data), train_run(config, data)
+    other = train_run(RunConfig("tiny_resnet", 6, epochs=1, train_subset=500), data)
+    columns = ["loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
+    assert first.history[columns].equals(second.history[columns])
+    assert first.metrics["test_loss"] == second.metrics["test_loss"]
+    assert other.metrics["test_loss"] != first.metrics["test_loss"]
+
+
+def test_training_follows_a_plain_keras_fit(data):
+    """cnnlab's run computes what a student's plain fit computes: same per-epoch training losses."""
+    config = RunConfig("tiny_vgg_bn", 2, epochs=2, train_subset=600)
+    ours = train_run(config, data)
+    seed_everything(config.seed)
+    model = compile_model(config)
+    plain = model.fit(preprocess(data.x_train[:600]), data.y_train[:600], epochs=2, batch_size=128,
+                      validation_split=0.3, verbose=0)
+    np.testing.assert_array_equal(ours.history["loss"], plain.history["loss"])
+    np.testing.assert_allclose(ours.history["val_loss"], plain.history["val_loss"], rtol=1e-5)
