@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -113,6 +114,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cnnlab.config import parse_seeds
+    from cnnlab.render import render
+    from cnnlab.results import ReportSpec
+
+    if args.resnet50_conv1:
+        os.environ["CNNLAB_RESNET50_CONV1"] = str(Path(args.resnet50_conv1).resolve())
+    spec = ReportSpec(seeds=tuple(parse_seeds(args.seeds)), epochs=args.epochs, train_subset=args.train_subset,
+                      allow_incomplete=args.allow_incomplete)
+    html, pdf = render(Path(args.out) if args.out else None, spec, cache=args.cache, data=args.data)
+    print(f"wrote {html}\nwrote {pdf}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per task."""
     from cnnlab.sweep import DEFAULT_THREADS_PER_WORKER, default_workers
@@ -162,6 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per run")
     _add_places(p)
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("render", help="write _output/report.html and report.pdf without Quarto",
+                       description="Execute the report's chapters against the cache (they never train) and "
+                                   "write one self-contained HTML and one PDF (pandoc + Typst). Stops naming "
+                                   "the missing runs unless --allow-incomplete.")
+    p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: _output)")
+    p.add_argument("--seeds", default="0-9", help="seeds the report uses (default 0-9)")
+    p.add_argument("--epochs", type=int, default=100, help="epochs of the runs to report (default 100)")
+    p.add_argument("--train-subset", type=int, default=None, metavar="K",
+                   help="report runs trained on the first K images (default: all)")
+    p.add_argument("--allow-incomplete", action="store_true",
+                   help="render with the runs there are; the report says which are missing")
+    p.add_argument("--resnet50-conv1", metavar="NPZ", default=None,
+                   help="offline Q12: .npz with ResNet50's conv1_conv kernel and bias (default: "
+                        "$CNNLAB_RESNET50_CONV1, else download the ImageNet weights through Keras)")
+    _add_places(p)
+    p.set_defaults(func=cmd_render)
     return parser
 
 

@@ -123,16 +123,21 @@ def tiny_resnet(width: int = 10) -> keras.Model:
 
 
 def layer_table(model: keras.Model) -> list[dict[str, object]]:
-    """One row per layer: name, type, output shape (without the batch axis) and parameter count."""
+    """One row per layer: name, type, output shape (no batch axis), parameter count and input layers."""
     return [
         {
             "layer": layer.name,
             "type": type(layer).__name__,
             "output_shape": tuple(layer.output.shape[1:]),
             "parameters": int(layer.count_params()),
+            "inputs": [t._keras_history.operation.name for t in _as_list(layer.input)] if i else [],
         }
-        for layer in model.layers
+        for i, layer in enumerate(model.layers)
     ]
+
+
+def _as_list(tensors: Any) -> list[Any]:
+    return list(tensors) if isinstance(tensors, (list, tuple)) else [tensors]
 
 
 def feature_layers(model: keras.Model) -> list[str]:

@@ -40,9 +40,13 @@ def import_keras() -> ModuleType:
         with _stderr_fd_silenced():
             import keras  # noqa: F401
             import tensorflow  # noqa: F401
+        import logging
+
         import absl.logging
 
         absl.logging.set_verbosity(absl.logging.ERROR)
+        # Retracing notices and similar Python-side warnings go through the "tensorflow" logger.
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)
     return sys.modules["keras"]
 
 

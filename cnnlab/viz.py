@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from cnnlab.data import CLASS_NAMES
+from cnnlab.stats import curve_band
 
 SPLIT_STYLE = {"": ("training", "C0"), "val_": ("validation", "C1"), "test_": ("test", "C2")}
 
@@ -23,4 +27,230 @@ def run_curves(history: pd.DataFrame, title: str = "") -> Figure:
         ax.legend()
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def class_examples(images: np.ndarray, labels: np.ndarray, per_class: int = 8, seed: int = 0) -> Figure:
+    """A grid of training images, one row per class with its name (Q2)."""
+    rng = np.random.default_rng(seed)
+    fig, axes = plt.subplots(10, per_class, figsize=(per_class * 0.8 + 1.2, 8.4), layout="constrained")
+    for c, name in enumerate(CLASS_NAMES):
+        picks = rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False)
+        for j, index in enumerate(picks):
+            ax = axes[c, j]
+            ax.imshow(images[index], interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[c, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
+    return fig
+
+
+def pixel_histograms(images: np.ndarray) -> Figure:
+    """Distribution of raw pixel values per colour channel (Q3)."""
+    fig, ax = plt.subplots(figsize=(7, 2.8), layout="constrained")
+    for channel, color in enumerate(("red", "green", "blue")):
+        counts = np.bincount(images[..., channel].ravel(), minlength=256)
+        ax.plot(np.arange(256), counts / counts.sum(), color=color, label=color)
+    ax.set_xlabel("pixel value (uint8)")
+    ax.set_ylabel("fraction of pixels")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return fig
+
+
+_LAYER_COLORS = {"Conv2D": "#4C72B0", "BatchNormalization": "#DD8452", "Activation": "#55A868",
+                 "MaxPooling2D": "#C44E52", "AveragePooling2D": "#C44E52", "Add": "#8172B3",
+                 "Flatten": "#937860", "Dense": "#DA8BC3", "InputLayer": "#8C8C8C"}
+
+
+def architecture(rows: list[dict], title: str = "") -> Figure:
+    """A left-to-right diagram of a model's layers; box height follows the spatial size (Q4, Q13-Q15)."""
+    fig, ax = plt.subplots(figsize=(10, 3.4), layout="constrained")
+    n = len(rows)
+    positions = {}
+    for i, row in enumerate(rows):
+        shape = row["output_shape"]
+        height = 0.5 + 2.0 * (shape[0] / 32 if len(shape) == 3 else 0.15)
+        ax.add_patch(plt.Rectangle((i - 0.38, -height / 2), 0.76, height, color=_LAYER_COLORS.get(row["type"], "grey"),
+                                   alpha=0.85))
+        dims = "×".join(map(str, shape))
+        ax.text(i, 0, f"{row['layer']}\n{dims}", rotation=90, ha="center", va="center", fontsize=7, color="white")
+        positions[row["layer"]] = (i, height)
+        if i:
+            ax.annotate("", xy=(i - 0.38, 0), xytext=(i - 0.62, 0), arrowprops={"arrowstyle": "->", "lw": 0.8})
+    for row in rows:
+        for source in row.get("inputs", [])[1:]:  # a second input is a residual shortcut
+            (x0, h0), (x1, _) = positions[source], positions[row["layer"]]
+            ax.annotate("", xy=(x1, 1.3), xytext=(x0, h0 / 2),
+                        arrowprops={"arrowstyle": "->", "lw": 1.0, "color": "#8172B3",
+                                    "connectionstyle": "arc3,rad=-0.3"})
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for t, c in _LAYER_COLORS.items()
+               if any(r["type"] == t for r in rows)]
+    labels = [t for t in _LAYER_COLORS if any(r["type"] == t for r in rows)]
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(labels), fontsize=8,
+              frameon=False)
+    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_ylim(-1.6, 1.9)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
+    """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy")):
+        for prefix, (split, color) in SPLIT_STYLE.items():
+            epochs, mean, std = curve_band(histories, f"{prefix}{metric}")
+            ax.plot(epochs, mean, color=color, label=f"{split} (mean)")
+            ax.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.25, linewidth=0)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(f"{title}{': ' if title else ''}mean ± std over {len(histories)} seeds")
+    return fig
+
+
+def variant_curves(histories: dict[str, list[pd.DataFrame]], column: str = "val_accuracy") -> Figure:
+    """One history column, mean ± std over seeds, for several variants on one axis."""
+    fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    for i, (variant, runs) in enumerate(histories.items()):
+        epochs, mean, std = curve_band(runs, column)
+        ax.plot(epochs, mean, color=f"C{i}", label=f"{variant} (n = {len(runs)})")
+        ax.fill_between(epochs, mean - std, mean + std, color=f"C{i}", alpha=0.2, linewidth=0)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(column.replace("_", " "))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def seed_scatter(table: pd.DataFrame, column: str = "test_accuracy", label: str = "test accuracy") -> Figure:
+    """Each seed's value per variant (dots), with mean ± std (bars): spread over initialisations."""
+    variants = list(dict.fromkeys(table["variant"]))
+    fig, ax = plt.subplots(figsize=(1.6 * len(variants) + 2.5, 3.4), layout="constrained")
+    for i, variant in enumerate(variants):
+        values = table.loc[table["variant"] == variant, column].to_numpy(dtype=float) * 100
+        jitter = np.linspace(-0.12, 0.12, len(values))
+        ax.scatter(i + jitter, values, color=f"C{i}", s=18, alpha=0.8, zorder=3)
+        std = values.std(ddof=1) if len(values) > 1 else 0.0
+        ax.errorbar(i + 0.3, values.mean(), yerr=std, fmt="o", color="black", capsize=4, zorder=4)
+    ax.set_xticks(range(len(variants)), [f"{v}\n(n = {(table['variant'] == v).sum()})" for v in variants])
+    ax.set_ylabel(f"{label} (%)")
+    ax.grid(alpha=0.3, axis="y")
+    return fig
+
+
+def feature_maps(maps: dict[str, np.ndarray], image: np.ndarray, filter_index: int) -> Figure:
+    """The input image and, for each layer, the map of one filter (Q10)."""
+    fig, axes = plt.subplots(1, len(maps) + 1, figsize=(1.45 * (len(maps) + 1), 2.0), layout="constrained")
+    axes[0].imshow(image, interpolation="nearest")
+    axes[0].set_title("input", fontsize=8)
+    for ax, (name, activation) in zip(axes[1:], maps.items(), strict=True):
+        ax.imshow(activation[..., filter_index], cmap="viridis", interpolation="nearest")
+        ax.set_title(f"{name}\n{activation.shape[0]}×{activation.shape[1]}", fontsize=7)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+def all_feature_maps(maps: dict[str, np.ndarray]) -> Figure:
+    """Every filter's map of every layer: one row per layer, one column per filter (Q10)."""
+    width = max(m.shape[-1] for m in maps.values())
+    fig, axes = plt.subplots(len(maps), width, figsize=(0.85 * width + 1.2, 0.9 * len(maps) + 0.4),
+                             layout="constrained", squeeze=False)
+    for r, (name, activation) in enumerate(maps.items()):
+        for c in range(width):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c < activation.shape[-1]:
+                ax.imshow(activation[..., c], cmap="viridis", interpolation="nearest")
+            if r == 0:
+                ax.set_title(f"filter {c + 1}", fontsize=7)
+        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=7)
+    return fig
+
+
+def first_layer_weights(kernel: np.ndarray) -> Figure:
+    """Every first-layer filter (columns) for each input channel R, G, B (rows), on one colour scale (Q11)."""
+    _, _, channels, filters = kernel.shape
+    limit = float(np.abs(kernel).max())
+    fig, axes = plt.subplots(channels, filters, figsize=(0.9 * filters + 1.4, 0.95 * channels + 0.6),
+                             layout="constrained", squeeze=False)
+    for ch, name in enumerate(("R", "G", "B")[:channels]):
+        for f in range(filters):
+            ax = axes[ch, f]
+            image = ax.imshow(kernel[:, :, ch, f], cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if ch == 0:
+                ax.set_title(f"filter {f + 1}", fontsize=7)
+        axes[ch, 0].set_ylabel(f"input {name}", fontsize=8)
+    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+    return fig
+
+
+def rgb_filters(kernel_rgb: np.ndarray, columns: int = 8) -> Figure:
+    """Filters (H, W, 3, N) as RGB images, each min-max scaled to [0, 1] (Q12)."""
+    n = kernel_rgb.shape[-1]
+    rows = int(np.ceil(n / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(6.5, 6.5 * rows / columns), layout="constrained")
+    for i, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i < n:
+            f = kernel_rgb[..., i]
+            ax.imshow((f - f.min()) / (f.max() - f.min() + 1e-12), interpolation="nearest")
+    return fig
+
+
+def confusion(matrix: np.ndarray, title: str = "") -> Figure:
+    """A confusion matrix in row percentages (true class per row) with class names."""
+    rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
+    fig, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
+    image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=100)
+    for (i, j), value in np.ndenumerate(rates):
+        ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=7,
+                color="white" if value > 50 else "black")
+    ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right")
+    ax.set_yticks(range(10), CLASS_NAMES)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    fig.colorbar(image, ax=ax, label="% of the true class")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def per_class_accuracy(per_class: dict[str, np.ndarray]) -> Figure:
+    """Per-class test accuracy, mean ± std over seeds, for each variant (grouped bars)."""
+    fig, ax = plt.subplots(figsize=(10, 3.4), layout="constrained")
+    width = 0.8 / len(per_class)
+    for i, (variant, matrix) in enumerate(per_class.items()):
+        std = matrix.std(axis=0, ddof=1) if len(matrix) > 1 else np.zeros(10)
+        ax.bar(np.arange(10) + (i - (len(per_class) - 1) / 2) * width, matrix.mean(axis=0) * 100, width,
+               yerr=std * 100, capsize=2, label=f"{variant} (n = {len(matrix)})", color=f"C{i}")
+    ax.set_xticks(range(10), CLASS_NAMES, rotation=20)
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8, ncol=len(per_class))
+    return fig
+
+
+def misclassified(images: np.ndarray, true: np.ndarray, predicted: np.ndarray, count: int = 12) -> Figure:
+    """Test images the model got wrong, titled "true → predicted"."""
+    wrong = np.flatnonzero(true != predicted)[:count]
+    columns = 6
+    rows = max(1, int(np.ceil(len(wrong) / columns)))
+    fig, axes = plt.subplots(rows, columns, figsize=(8, 1.55 * rows + 0.2), layout="constrained", squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, index in zip(axes.ravel(), wrong, strict=False):
+        ax.imshow(images[index], interpolation="nearest")
+        ax.set_title(f"#{index}: {CLASS_NAMES[true[index]]}\n→ {CLASS_NAMES[predicted[index]]}", fontsize=7)
     return fig

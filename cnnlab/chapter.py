@@ -1,0 +1,168 @@
+"""What a report chapter calls: the data, the cached runs of the report's spec, and formatted numbers.
+
+A chapter opens it once (``r = open_report()``) and keeps its cells to a few lines each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown
+
+from cnnlab import present
+from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
+from cnnlab.config import RunConfig
+from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, data_facts, load_cifar10
+from cnnlab.models import DESCRIPTIONS, build_model, layer_table
+from cnnlab.results import BASELINE, ReportSpec, Results, collect
+from cnnlab.stats import Comparison, Summary, compare, summarize
+
+LABELS = {"tiny_vgg": "tiny VGG", "tiny_vgg_bn": "tiny VGG + BatchNorm", "tiny_vgg_3blocks": "tiny VGG, 3 blocks",
+          "tiny_resnet": "tiny ResNet"}
+
+
+@dataclass
+class Report:
+    """The data and results one rendering of the report is about."""
+
+    data: Cifar10
+    results: Results
+
+    @property
+    def spec(self) -> ReportSpec:
+        """Which variants, seeds and protocol the report shows."""
+        return self.results.spec
+
+    @cached_property
+    def facts(self) -> dict[str, Any]:
+        """The Q1/Q3 facts of the data."""
+        return data_facts(self.data)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per cached run."""
+        return self.results.table()
+
+    @property
+    def variants(self) -> list[str]:
+        """The variants with at least one cached run, in registry order."""
+        return [v for v in self.spec.variants if self.results.n(v)]
+
+    @property
+    def protocol(self) -> RunConfig:
+        """The configuration every run of the report shares, shown with seed 0."""
+        return self.spec.config(BASELINE, 0)
+
+    def values(self, variant: str, column: str = "test_accuracy") -> np.ndarray:
+        """A metric over a variant's seeds."""
+        return self.table.loc[self.table["variant"] == variant, column].to_numpy(dtype=float)
+
+    def summary(self, variant: str, column: str = "test_accuracy") -> Summary:
+        """Mean, std, interval and range of a metric over a variant's seeds."""
+        return summarize(self.values(variant, column))
+
+    def pm(self, variant: str, column: str = "test_accuracy") -> str:
+        """"mean ± std % (n = …)" of a metric."""
+        return present.pm(self.summary(variant, column))
+
+    def comparison(self, variant: str, column: str = "test_accuracy") -> Comparison:
+        """The variant against the tiny VGG over seeds."""
+        return compare(self.values(variant, column), self.values(BASELINE, column))
+
+    def verdict(self, variant: str) -> str:
+        """The sentence that answers "is it better, and is it more robust?", computed from the tests."""
+        c = self.comparison(variant)
+        name, base = LABELS[variant], LABELS[BASELINE]
+        diff = f"{c.difference * 100:+.2f} percentage points, 95 % interval {present.ci(c)}"
+        if c.significant:
+            direction = "higher" if c.difference > 0 else "lower"
+            mean_part = (f"The {name} reaches a {direction} mean test accuracy than the {base} ({diff}; Welch's "
+                         f"t-test {present.p_value(c.welch_p)}, Hedges' g = {c.hedges_g:.2f}).")
+        else:
+            mean_part = (f"The difference in mean test accuracy between the {name} and the {base} is not "
+                         f"statistically significant ({diff}; Welch's t-test {present.p_value(c.welch_p)}, "
+                         f"Hedges' g = {c.hedges_g:.2f}): with these seeds we cannot claim an improvement.")
+        ratio = f"standard deviation ratio {c.std_ratio:.2f}, Levene's test {present.p_value(c.levene_p)}"
+        if c.spread_differs:
+            spread = "smaller" if c.std_ratio < 1 else "larger"
+            spread_part = f"Its spread over seeds is significantly {spread} ({ratio})."
+        else:
+            spread_part = f"Its spread over seeds is not significantly different ({ratio})."
+        return f"{mean_part} {spread_part}"
+
+    def record(self, variant: str, index: int = 0) -> RunRecord:
+        """A variant's cached run (the first seed by default)."""
+        return self.results.runs[variant][index]
+
+    def trained_model(self, variant: str, index: int = 0) -> Any:
+        """The trained model of a variant's run (the first seed by default)."""
+        from cnnlab.features import load_trained
+
+        return load_trained(self.record(variant, index))
+
+    def predictions(self, variant: str, index: int = 0) -> np.ndarray:
+        """Predicted test labels of a run."""
+        return np.load(self.record(variant, index).path / PREDICTIONS_FILE)
+
+    def banner(self) -> Markdown:
+        """A warning at the top of the report when runs are missing (rendered with --allow-incomplete)."""
+        if self.results.complete:
+            return Markdown("")
+        missing = ", ".join(f"{v} seed {s}" for v, s in self.results.missing)
+        return Markdown(f"::: {{.warning}}\n**Incomplete report.** {len(self.results.missing)} of "
+                        f"{len(self.spec.variants) * len(self.spec.seeds)} runs are missing ({missing}); "
+                        "every statistic below uses the runs that exist, and its n says how many.\n:::")
+
+    def layer_markdown(self, variant: str) -> Markdown:
+        """The layer table of a variant: name, type, output shape, parameters."""
+        rows = layer_table(build_model(variant, self.protocol.width))
+        frame = pd.DataFrame({
+            "layer": [r["layer"] for r in rows], "type": [r["type"] for r in rows],
+            "output shape": [" × ".join(map(str, r["output_shape"])) for r in rows],
+            "parameters": [present.count(r["parameters"]) for r in rows]})
+        total = sum(r["parameters"] for r in rows)
+        frame.loc[len(frame)] = ["**total**", "", "", f"**{present.count(total)}**"]
+        return Markdown(present.markdown_table(frame, ["l", "l", "r", "r"]))
+
+    def summary_markdown(self) -> Markdown:
+        """All variants side by side: parameters, accuracies over seeds, speed, best epoch, final gap."""
+        rows = []
+        for v in self.variants:
+            t = self.table[self.table["variant"] == v]
+            rows.append({
+                "variant": LABELS[v], "n": str(len(t)), "parameters": present.count(t["parameters"].iloc[0]),
+                "test accuracy": self.pm(v).split(" (")[0],
+                f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],
+                "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
+                "best val. epoch": present.num(t["best_val_epoch"].mean(), 0),
+                "train − val. gap": present.pct(t["final_gap"].mean(), 1)})
+        return Markdown(present.markdown_table(pd.DataFrame(rows)))
+
+    def comparison_markdown(self) -> Markdown:
+        """Each variant against the tiny VGG: difference, interval, Welch, Hedges' g, Levene."""
+        rows = []
+        for v in self.variants:
+            if v == BASELINE or self.results.n(v) < 2 or self.results.n(BASELINE) < 2:
+                continue
+            c = self.comparison(v)
+            rows.append({"variant": LABELS[v], "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
+                         "difference (pp)": f"{c.difference * 100:+.2f}", "95 % interval": present.ci(c),
+                         "Welch": present.p_value(c.welch_p), "Hedges' g": f"{c.hedges_g:.2f}",
+                         "std ratio": f"{c.std_ratio:.2f}", "Levene": present.p_value(c.levene_p)})
+        return Markdown(present.markdown_table(pd.DataFrame(rows)))
+
+    def describe(self, variant: str) -> str:
+        """One line on what a variant is."""
+        return DESCRIPTIONS[variant]
+
+
+def open_report(spec: ReportSpec | None = None) -> Report:
+    """Load the data and the cached runs of the report's spec (``$CNNLAB_REPORT`` or the protocol)."""
+    mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 160, "font.size": 9})
+    data = load_cifar10()
+    return Report(data, collect(RunCache(), data.fingerprint(), spec))

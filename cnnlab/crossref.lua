@@ -1,0 +1,89 @@
+-- Resolve Quarto-style cross-references (@fig-x, @tbl-x, @sec-x) without Quarto.
+-- Pandoc parses them as citations; without a bibliography its Typst writer emits #cite(<fig-x>),
+-- which Typst rejects. HTML: number figures, tables and sections here and link to them.
+-- Typst: hand the reference to Typst (@fig-x), which numbers figures, tables and headings itself.
+
+local kinds = { fig = "Figure", tbl = "Table", sec = "Section" }
+local numbers = {}
+local typst = FORMAT:match("typst") ~= nil
+
+local function prefix_of(id)
+  return id and id:match("^(%a+)%-")
+end
+
+-- Quarto tables are written as a Div #tbl-x around a captioned table: move the id onto the table.
+local function lift_table_ids(div)
+  if prefix_of(div.identifier) == "tbl" and #div.content == 1 and div.content[1].t == "Table" then
+    local tbl = div.content[1]
+    tbl.identifier = div.identifier
+    return tbl
+  end
+end
+
+local function number_all(doc)
+  local fig, tbl = 0, 0
+  local levels = {}
+  doc:walk({
+    Figure = function(f)
+      if prefix_of(f.identifier) == "fig" then fig = fig + 1; numbers[f.identifier] = tostring(fig) end
+    end,
+    Table = function(t)
+      if prefix_of(t.identifier) == "tbl" then tbl = tbl + 1; numbers[t.identifier] = tostring(tbl) end
+    end,
+    Header = function(h)
+      if h.classes:includes("unnumbered") then return end
+      levels[h.level] = (levels[h.level] or 0) + 1
+      for l = h.level + 1, 9 do levels[l] = nil end
+      local parts = {}
+      for l = 1, h.level do parts[#parts + 1] = tostring(levels[l] or 0) end
+      if h.identifier ~= "" then numbers[h.identifier] = table.concat(parts, ".") end
+    end,
+  })
+end
+
+local function caption_prefix(caption, text)
+  if caption.long and #caption.long > 0 and caption.long[1].content then
+    table.insert(caption.long[1].content, 1, pandoc.Str(text .. ": "))
+  else
+    caption.long = { pandoc.Plain({ pandoc.Str(text) }) }
+  end
+  return caption
+end
+
+local function resolve(cite)
+  local out = {}
+  for i, c in ipairs(cite.citations) do
+    local kind = kinds[prefix_of(c.id)]
+    if not kind then return nil end
+    if i > 1 then out[#out + 1] = pandoc.Str(", ") end
+    if typst then
+      out[#out + 1] = pandoc.RawInline("typst", "@" .. c.id)
+    else
+      local n = numbers[c.id]
+      if not n then
+        io.stderr:write("crossref: unresolved reference @" .. c.id .. "\n")
+        n = "??"
+      end
+      out[#out + 1] = pandoc.Link(kind .. " " .. n, "#" .. c.id)
+    end
+  end
+  return out
+end
+
+function Pandoc(doc)
+  doc = doc:walk({ Div = lift_table_ids })
+  number_all(doc)
+  if not typst then
+    doc = doc:walk({
+      Figure = function(f)
+        if numbers[f.identifier] then f.caption = caption_prefix(f.caption, "Figure " .. numbers[f.identifier]) end
+        return f
+      end,
+      Table = function(t)
+        if numbers[t.identifier] then t.caption = caption_prefix(t.caption, "Table " .. numbers[t.identifier]) end
+        return t
+      end,
+    })
+  end
+  return doc:walk({ Cite = resolve })
+end

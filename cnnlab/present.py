@@ -1,0 +1,53 @@
+"""Formatting for the report: every number in the prose and tables goes through these helpers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from cnnlab.stats import Comparison, Summary
+
+
+def pct(value: float, digits: int = 2) -> str:
+    """A fraction as a percentage: 0.6543 -> "65.43 %"."""
+    return "n/a" if value is None or math.isnan(value) else f"{value * 100:.{digits}f} %"
+
+
+def num(value: float, digits: int = 3) -> str:
+    """A plain number with a fixed number of decimals (thousands separated)."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def count(value: int) -> str:
+    """An integer with thousands separators: 50000 -> "50,000"."""
+    return f"{int(value):,}"
+
+
+def pm(summary: Summary, digits: int = 2) -> str:
+    """Mean ± std in percent, with n: "65.43 ± 0.52 % (n = 10)"."""
+    if summary.n < 2:
+        return f"{summary.mean * 100:.{digits}f} % (n = 1, no spread)"
+    return f"{summary.mean * 100:.{digits}f} ± {summary.std * 100:.{digits}f} % (n = {summary.n})"
+
+
+def ci(summary: Summary | Comparison, digits: int = 2) -> str:
+    """A 95 % interval in percentage points: "[64.9, 66.0]"."""
+    return f"[{summary.ci_low * 100:.{digits}f}, {summary.ci_high * 100:.{digits}f}]"
+
+
+def p_value(p: float) -> str:
+    """A p-value as a reader expects it: "p = 0.032" or "p < 0.001"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def markdown_table(frame: pd.DataFrame, align: Sequence[str] | None = None) -> str:
+    """A pipe table (pandoc and Quarto read it) from a frame of already formatted strings."""
+    align = align or ["l"] + ["r"] * (len(frame.columns) - 1)
+    marks = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)

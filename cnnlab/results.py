@@ -1,0 +1,115 @@
+"""The runs a report is about: which (variant, seed) configurations, found in the cache, as tables."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cnnlab.cache import RunCache, RunRecord
+from cnnlab.config import RunConfig
+from cnnlab.errors import MissingRunsError
+from cnnlab.models import VARIANTS
+
+SPEC_ENV = "CNNLAB_REPORT"
+BASELINE = "tiny_vgg"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What the report shows: variants x seeds under one protocol (the assignment's by default)."""
+
+    variants: tuple[str, ...] = tuple(VARIANTS)
+    seeds: tuple[int, ...] = tuple(range(10))
+    epochs: int = 100
+    train_subset: int | None = None
+    allow_incomplete: bool = False
+
+    def config(self, variant: str, seed: int) -> RunConfig:
+        """The run configuration of one (variant, seed) under this spec."""
+        return RunConfig(variant, seed, epochs=self.epochs, train_subset=self.train_subset)
+
+    def to_env(self) -> str:
+        """JSON for the ``CNNLAB_REPORT`` variable that chapters read."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_env(cls) -> ReportSpec:
+        """The spec in ``$CNNLAB_REPORT``, or the assignment's protocol when it is unset."""
+        text = os.environ.get(SPEC_ENV)
+        if not text:
+            return cls()
+        values = json.loads(text)
+        values["variants"], values["seeds"] = tuple(values["variants"]), tuple(values["seeds"])
+        return cls(**values)
+
+
+@dataclass
+class Results:
+    """The cached runs of a spec, per variant, and the ones still missing."""
+
+    spec: ReportSpec
+    runs: dict[str, list[RunRecord]] = field(default_factory=dict)
+    missing: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every (variant, seed) of the spec is cached."""
+        return not self.missing
+
+    def n(self, variant: str) -> int:
+        """Number of cached seeds of a variant."""
+        return len(self.runs.get(variant, []))
+
+    def histories(self, variant: str) -> list[pd.DataFrame]:
+        """Per-epoch histories of a variant's runs, in seed order."""
+        return [r.history() for r in self.runs.get(variant, [])]
+
+    def table(self) -> pd.DataFrame:
+        """One row per run: final metrics, best validation epoch and the final train-validation gap."""
+        rows: list[dict[str, Any]] = []
+        for variant, records in self.runs.items():
+            for record in records:
+                history = record.history()
+                metrics = record.metrics
+                rows.append({
+                    "variant": variant, "seed": record.config.seed,
+                    "test_accuracy": metrics["test_accuracy"], "test_loss": metrics["test_loss"],
+                    "test_exact_accuracy": metrics["test_exact_accuracy"],
+                    "seconds_per_epoch": metrics["seconds_per_epoch"], "parameters": metrics["parameters"],
+                    "best_val_epoch": int(history["epoch"].iloc[int(np.argmax(history["val_accuracy"]))]),
+                    "best_val_accuracy": float(history["val_accuracy"].max()),
+                    "final_gap": float(history["accuracy"].iloc[-1] - history["val_accuracy"].iloc[-1]),
+                    "duration_s": record.metadata.get("duration_s"),
+                })
+        return pd.DataFrame(rows)
+
+    def values(self, variant: str, column: str = "test_accuracy") -> np.ndarray:
+        """One metric of a variant over its seeds."""
+        table = self.table()
+        return table.loc[table["variant"] == variant, column].to_numpy(dtype=float)
+
+
+def collect(cache: RunCache, data_fingerprint: str, spec: ReportSpec | None = None) -> Results:
+    """Find the spec's runs in the cache; raise ``MissingRunsError`` naming them unless incomplete is allowed."""
+    spec = spec or ReportSpec.from_env()
+    results = Results(spec)
+    for variant in spec.variants:
+        for seed in spec.seeds:
+            record = cache.lookup(spec.config(variant, seed), data_fingerprint)
+            if record is not None and record.state == "done":
+                results.runs.setdefault(variant, []).append(record)
+            else:
+                results.missing.append((variant, seed))
+    if results.missing and not spec.allow_incomplete:
+        names = ", ".join(f"{v} seed {s}" for v, s in results.missing[:8])
+        more = f" and {len(results.missing) - 8} more" if len(results.missing) > 8 else ""
+        raise MissingRunsError(
+            f"{len(results.missing)} runs missing from {cache.root}: {names}{more}; run `cnnlab sweep --variants "
+            f"{','.join(spec.variants)} --seeds {min(spec.seeds)}-{max(spec.seeds)}` or render with --allow-incomplete"
+        )
+    return results

@@ -1,0 +1,91 @@
+# %% [markdown]
+# # Data {#sec-data}
+
+# %%
+#| include: false
+from cnnlab import present, viz
+from cnnlab.chapter import open_report
+from cnnlab.data import CLASS_NAMES, EXACT_TEST_IMAGES
+
+r = open_report()
+facts = r.facts
+if len(set(facts["train_per_class"])) == 1 and len(set(facts["test_per_class"])) == 1:
+    balance = "the classes are exactly balanced in both sets"
+else:
+    balance = (f"the classes are not exactly balanced (from {min(facts['train_per_class'])} to "
+               f"{max(facts['train_per_class'])} training images per class)")
+
+# %%
+r.banner()
+
+# %% [markdown]
+# ## Q1. The training and test sets {#sec-q1}
+#
+# CIFAR-10 holds small colour photographs of ten object classes. The training set has
+# `{python} present.count(facts["n_train"])` images and the test set
+# `{python} present.count(facts["n_test"])`; every image is
+# `{python} " × ".join(map(str, facts["image_shape"]))` (height × width × RGB channels) with 8-bit
+# pixel values from `{python} facts["pixel_min"]` to `{python} facts["pixel_max"]`.
+# @tbl-counts gives the number of images per class: `{python} balance`.
+# The images were read from `{python} r.data.source.split("/")[-1]` (fingerprint
+# `{python} facts["fingerprint"]`); @sec-data-note says which test images are exact.
+
+# %%
+#| label: tbl-counts
+#| tbl-cap: "Images per class in the training and test sets."
+import pandas as pd
+from IPython.display import Markdown
+
+counts = pd.DataFrame({"class": list(CLASS_NAMES),
+                       "training": [present.count(n) for n in facts["train_per_class"]],
+                       "test": [present.count(n) for n in facts["test_per_class"]]})
+counts.loc[len(counts)] = ["**total**", present.count(facts["n_train"]), present.count(facts["n_test"])]
+Markdown(present.markdown_table(counts))
+
+# %% [markdown]
+# ## Q2. Example images {#sec-q2}
+#
+# @fig-examples shows eight randomly drawn training images of each class, one class per row. At
+# 32 × 32 pixels the objects are recognisable but coarse, often off-centre and against cluttered
+# backgrounds; cats and dogs, or automobiles and trucks, look alike at this resolution.
+
+# %%
+#| label: fig-examples
+#| fig-cap: "Eight random training images per class (one row per class)."
+#| out-width: 75%
+viz.class_examples(r.data.x_train, r.data.y_train);
+
+# %% [markdown]
+# ## Q3. Preprocessing {#sec-q3}
+#
+# Two steps prepare the data (`cnnlab.data.preprocess`):
+#
+# * **Pixel scaling.** The 8-bit values are converted to 32-bit floats and divided by 255, so every
+#   input lies in \[0, 1\]. Inputs of order one keep the first layer's pre-activations in the range
+#   the Glorot-uniform initialisation of Keras assumes, and let Adam's default step size work without
+#   tuning; raw values up to 255 would give large early gradients and saturate the softmax.
+# * **Label encoding.** The labels stay integers 0–9 and the models are trained with *sparse*
+#   categorical cross-entropy. This is the same loss as one-hot encoding the labels and using
+#   categorical cross-entropy, without building a 10-column matrix.
+#
+# The per-channel statistics of the training pixels (@tbl-pixels) show that after scaling the inputs
+# have means near `{python} present.num(sum(facts["channel_mean"]) / 3, 2)` and standard deviations
+# near `{python} present.num(sum(facts["channel_std"]) / 3, 2)`; the blue channel is the darkest
+# (@fig-pixels). We do not standardise per channel: the assignment asks for the usual scaling, and
+# the BatchNormalization variant of Q13 normalises inside the network instead. No data augmentation
+# is used, so every variant sees exactly the same training images.
+
+# %%
+#| label: tbl-pixels
+#| tbl-cap: "Per-channel mean and standard deviation of the training pixels, raw (0–255) and scaled to [0, 1]."
+stats = pd.DataFrame({"channel": ["red", "green", "blue"],
+                      "mean (0–255)": [present.num(m * 255, 2) for m in facts["channel_mean"]],
+                      "std (0–255)": [present.num(s * 255, 2) for s in facts["channel_std"]],
+                      "mean [0, 1]": [present.num(m, 4) for m in facts["channel_mean"]],
+                      "std [0, 1]": [present.num(s, 4) for s in facts["channel_std"]]})
+Markdown(present.markdown_table(stats))
+
+# %%
+#| label: fig-pixels
+#| fig-cap: "Distribution of raw pixel values per colour channel over the training set."
+viz.pixel_histograms(r.data.x_train);

@@ -1,0 +1,55 @@
+# %% [markdown]
+# # The tiny VGG {#sec-model}
+
+# %%
+#| include: false
+from cnnlab import present, viz
+from cnnlab.chapter import open_report
+from cnnlab.models import build_model, layer_table
+from cnnlab.quiet import import_keras
+
+r = open_report()
+keras = import_keras()
+vgg = build_model("tiny_vgg", r.protocol.width)
+adam = keras.optimizers.Adam(learning_rate=r.protocol.learning_rate).get_config()
+
+# %% [markdown]
+# ## Q4. Architecture {#sec-q4}
+#
+# VGG-16 (Simonyan & Zisserman, 2014) stacks five blocks of 3 × 3 convolutions, each block ending in
+# 2 × 2 max-pooling. The tiny VGG keeps the pattern with two blocks: each block is two convolutions
+# with `{python} r.protocol.width` filters of size 3 × 3, padding "same" and ReLU, followed by
+# 2 × 2 max-pooling, which halves the height and width. After two blocks the
+# `{python} " × ".join(map(str, vgg.get_layer("block2_pool").output.shape[1:]))` feature maps are
+# flattened into `{python} present.count(vgg.get_layer("flatten").output.shape[-1])` values and a
+# dense layer with a softmax gives the ten class probabilities. @tbl-vgg-layers lists the layers and
+# @fig-vgg-arch draws them. The network has `{python} present.count(vgg.count_params())` trainable
+# parameters, `{python} present.pct(layer_table(vgg)[-1]["parameters"] / vgg.count_params(), 0)` of them
+# in the final dense layer.
+
+# %%
+#| label: tbl-vgg-layers
+#| tbl-cap: "Layers of the tiny VGG: output shape (without the batch axis) and parameters."
+r.layer_markdown("tiny_vgg")
+
+# %%
+#| label: fig-vgg-arch
+#| fig-cap: "The tiny VGG, left to right; box height follows the spatial size of the layer's output."
+viz.architecture(layer_table(vgg));
+
+# %% [markdown]
+# ## Q5. Compilation with Adam {#sec-q5}
+#
+# The model is compiled with the Adam optimizer at Keras's default settings: learning rate
+# `{python} f"{adam['learning_rate']:.3g}"`, β₁ = `{python} f"{adam['beta_1']:.3g}"`,
+# β₂ = `{python} f"{adam['beta_2']:.3g}"` and ε = `{python} f"{adam['epsilon']:.0e}"`. The loss is sparse categorical cross-entropy (integer labels,
+# @sec-q3) and the reported metric is accuracy. Adam adapts a step size per parameter from running
+# estimates of the gradient's first and second moments, so one default learning rate suits all four
+# variants, with and without BatchNormalization; the same optimizer settings are used everywhere, so
+# differences between variants come from the architectures alone. The code is
+# `cnnlab.train.compile_model`:
+#
+# ```python
+# model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
+#               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+# ```
