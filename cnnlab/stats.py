@@ -7,6 +7,7 @@ difference (Hedges' g), which scipy does not provide.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,9 +83,13 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
     a, b = np.asarray(variant, dtype=float), np.asarray(baseline, dtype=float)
     if len(a) < 2 or len(b) < 2:
         raise ValueError("a comparison needs at least two seeds on each side")
-    welch = stats.ttest_ind(a, b, equal_var=False)
-    interval = welch.confidence_interval(confidence_level=1 - ALPHA)
-    levene = stats.levene(a, b, center="median")
+    # Seeds that give identical values (tiny quick runs) make both tests undefined: scipy then
+    # warns and returns NaN, which the report prints as "undefined" rather than as a result.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        welch = stats.ttest_ind(a, b, equal_var=False)
+        interval = welch.confidence_interval(confidence_level=1 - ALPHA)
+        levene = stats.levene(a, b, center="median")
     return Comparison(
         difference=float(a.mean() - b.mean()), ci_low=float(interval.low), ci_high=float(interval.high),
         welch_t=float(welch.statistic), welch_p=float(welch.pvalue), hedges_g=hedges_g(a, b),

@@ -57,3 +57,9 @@ def test_curve_band():
     epochs, mean, std = curve_band([h1, h2], "loss")
     assert epochs.tolist() == [1, 2] and mean.tolist() == [3.0, 1.0]
     assert std == pytest.approx([math.sqrt(2), 0.0])
+
+
+def test_identical_values_give_undefined_tests_not_warnings(recwarn):
+    c = compare([0.5, 0.5], [0.5, 0.5])
+    assert math.isnan(c.welch_p) and not c.significant and not c.spread_differs
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

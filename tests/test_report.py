@@ -1,0 +1,140 @@
+"""The report end to end through the no-Quarto path, from a tiny fixture cache; and _quarto.yml."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from cnnlab import present
+from cnnlab.cache import RunCache
+from cnnlab.chapter import Report
+from cnnlab.data import load_local
+from cnnlab.errors import MissingRunsError
+from cnnlab.render import chapter_paths, cell_options, project_config, render
+from cnnlab.results import ReportSpec, collect
+from cnnlab.stats import summarize
+from tests.conftest import ROOT, cli
+from tests.fixture_cache import EPOCHS, SUBSET, build_fixture_cache
+
+SEEDS = (0, 1)
+SPEC = ReportSpec(seeds=SEEDS, epochs=EPOCHS, train_subset=SUBSET)
+REAL_CONV1 = ROOT.parent / "shared" / "weights" / "resnet50_imagenet_conv1.npz"
+
+
+@pytest.fixture(scope="module")
+def fixture_cache(tiny_data_dir, tmp_path_factory):
+    return build_fixture_cache(tiny_data_dir, tmp_path_factory.mktemp("fixture") / "cache", seeds=SEEDS)
+
+
+@pytest.fixture(scope="module")
+def conv1(tmp_path_factory):
+    if REAL_CONV1.is_file():
+        return REAL_CONV1
+    path = tmp_path_factory.mktemp("weights") / "conv1.npz"
+    rng = np.random.default_rng(0)
+    np.savez(path, kernel=rng.normal(0, 0.1, (7, 7, 3, 64)).astype("float32"), bias=np.zeros(64, "float32"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def rendered(fixture_cache, tiny_data_dir, conv1, tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CNNLAB_RESNET50_CONV1", str(conv1))
+    out = tmp_path_factory.mktemp("output")
+    try:
+        html, pdf = render(out, SPEC, cache=str(fixture_cache.root), data=str(tiny_data_dir), progress=False)
+    finally:
+        mp.undo()
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    return html.read_text(), re.sub(r"\s+", " ", text)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _figure_labels() -> list[str]:
+    labels = []
+    for path in chapter_paths(project_config()):
+        labels += re.findall(r"^#\| label: (fig-[\w-]+)", path.read_text(), flags=re.M)
+    return labels
+
+
+def test_every_question_is_a_section(rendered):
+    html, pdf = rendered
+    for q in range(1, 16):
+        assert re.search(rf"Q{q}\. ", html), f"Q{q} missing from the HTML"
+        assert f"Q{q}. " in pdf, f"Q{q} missing from the PDF"
+
+
+def test_every_figure_is_embedded_numbered_and_referenced(rendered):
+    html, pdf = rendered
+    labels = _figure_labels()
+    assert len(labels) >= 18
+    for number, label in enumerate(labels, start=1):
+        assert f'id="{label}"' in html
+        assert f"Figure {number}:" in html and f"Figure {number}" in pdf
+    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", html)) >= len(labels)  # self-contained
+    assert "??" not in html and "cite(" not in pdf
+
+
+def test_numbers_equal_those_recomputed_from_the_cache(rendered, fixture_cache, tiny_data_dir):
+    html, pdf = rendered
+    results = collect(fixture_cache, load_local(tiny_data_dir).fingerprint(), SPEC)
+    for variant in ("tiny_vgg", "tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"):
+        expected = present.pm(summarize(results.values(variant)))
+        assert "±" in expected and expected in pdf and expected in _text(html)
+    first = results.runs["tiny_vgg"][0].metrics
+    assert present.pct(first["test_accuracy"]) in pdf and present.num(first["test_loss"]) in pdf
+    assert present.pct(first["test_accuracy"]) in _text(html)
+
+
+def test_no_log_noise_or_code_in_pages(rendered):
+    html, pdf = rendered
+    for noise in ("WARNING", "Traceback", "tensorflow/core", "oneDNN", "absl", "from cnnlab import", "open_report("):
+        assert noise not in html and noise not in pdf
+
+
+def test_missing_runs_are_named(fixture_cache, tiny_data_dir):
+    spec = ReportSpec(seeds=(0, 1, 2), epochs=EPOCHS, train_subset=SUBSET)
+    with pytest.raises(MissingRunsError, match="tiny_vgg seed 2"):
+        collect(fixture_cache, load_local(tiny_data_dir).fingerprint(), spec)
+    result = cli("render", "--seeds", "0-2", "--epochs", str(EPOCHS), "--train-subset", str(SUBSET),
+                 "--cache", str(fixture_cache.root), "--data", str(tiny_data_dir))
+    assert result.returncode == 2 and "--allow-incomplete" in result.stderr
+
+
+def test_incomplete_report_says_so(fixture_cache, tiny_data_dir):
+    data = load_local(tiny_data_dir)
+    spec = ReportSpec(seeds=(0, 1, 2), epochs=EPOCHS, train_subset=SUBSET, allow_incomplete=True)
+    report = Report(data, collect(fixture_cache, data.fingerprint(), spec))
+    assert "Incomplete report" in report.banner().data and "tiny_resnet seed 2" in report.banner().data
+    assert "| 2 |" in report.summary_markdown().data  # n is shown in the table
+    assert report.summary("tiny_vgg").n == 2
+
+
+def test_quarto_project_is_valid():
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text())
+    assert config["project"]["type"] == "book" and config["project"]["output-dir"] == "_output"
+    assert set(config["format"]) == {"html", "typst"} and config["number-sections"] is True
+    assert config["execute"]["freeze"] == "auto" and config["execute"]["echo"] is False
+    chapters = chapter_paths(config)
+    assert chapters[0].name == "index.qmd" and all(p.is_file() for p in chapters)
+    for path in chapters[1:]:
+        text = path.read_text()
+        assert text.startswith("# %% [markdown]\n# # ") and "r\"\"\"" not in text
+
+
+def test_cell_options_are_quarto_yaml():
+    options, code = cell_options('#| label: fig-x\n#| fig-cap: "A: caption"\nplot()')
+    assert options == {"label": "fig-x", "fig-cap": "A: caption"} and code == "plot()"
+
+
+def test_unknown_cache_is_unaffected(tmp_path, tiny_data_dir):
+    empty = RunCache(tmp_path / "none")
+    with pytest.raises(MissingRunsError, match="8 runs missing"):
+        collect(empty, load_local(tiny_data_dir).fingerprint(), SPEC)
+    assert not Path(tmp_path / "none").exists()
