@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check cnnlab tests
 
 bench: $(STAMP)  ## cnnlab's training path against a plain Keras fit, on the real data
-	$(BIN)/cnnlab bench
+	$(BIN)/cnnlab bench | tee bench.md
 
 sweep: $(STAMP)  ## The full protocol: 4 variants x 10 seeds x 100 epochs (hours; resumable)
 	$(BIN)/cnnlab sweep --variants all --seeds 0-9

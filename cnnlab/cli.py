@@ -130,6 +130,19 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from cnnlab.bench import format_bench, run_bench
+    from cnnlab.models import VARIANTS, check_variant
+
+    variants = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(",")]
+    for variant in variants:
+        check_variant(variant)
+    report = run_bench(variants, args.epochs, args.train_subset, args.data, args.workers, args.threads,
+                       repeats=args.repeats, precision=args.precision, sweep=not args.no_sweep)
+    print(json.dumps(report, indent=1) if args.json else format_bench(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per task."""
     from cnnlab.sweep import DEFAULT_THREADS_PER_WORKER, default_workers
@@ -179,6 +192,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per run")
     _add_places(p)
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("bench", help="cnnlab's training path against a plain Keras fit",
+                       description="Time a plain model.fit (what a student writes) and cnnlab's training path "
+                                   "per variant, alternating in one process, then the machine's epochs per hour: "
+                                   "plain fits one after another against the sweep's workers side by side. "
+                                   "Run it on an otherwise idle machine.")
+    p.add_argument("--variants", default="all", help=f"comma-separated list or 'all': {VARIANT_HELP}")
+    p.add_argument("--epochs", type=int, default=4, help="epochs per timing; the first is left out (default 4)")
+    p.add_argument("--train-subset", type=int, default=None, metavar="K", help="first K training images only")
+    p.add_argument("--repeats", type=int, default=1, help="alternations per variant (default 1)")
+    p.add_argument("--workers", type=int, default=default_workers(), help="sweep workers to measure")
+    p.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER, help="threads per sweep worker")
+    p.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"))
+    p.add_argument("--no-sweep", action="store_true", help="skip the machine-level sweep measurement")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    _add_places(p)
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("render", help="write _output/report.html and report.pdf without Quarto",
                        description="Execute the report's chapters against the cache (they never train) and "

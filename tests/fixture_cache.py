@@ -35,8 +35,8 @@ def build_fixture_cache(data_dir: Path, cache_dir: Path, seeds: tuple[int, ...] 
 if __name__ == "__main__":
     import sys
 
-    from tests.conftest import make_tiny_cifar
     from cnnlab.data import write_batches
+    from tests.conftest import make_tiny_cifar
 
     out = Path(sys.argv[1])
     folder = write_batches(out / "cifar-10-batches-py", make_tiny_cifar())

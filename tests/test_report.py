@@ -13,7 +13,7 @@ from cnnlab.cache import RunCache
 from cnnlab.chapter import Report
 from cnnlab.data import load_local
 from cnnlab.errors import MissingRunsError
-from cnnlab.render import chapter_paths, cell_options, project_config, render
+from cnnlab.render import cell_options, chapter_paths, project_config, render
 from cnnlab.results import ReportSpec, collect
 from cnnlab.stats import summarize
 from tests.conftest import ROOT, cli
