@@ -74,8 +74,14 @@ def _sweep(args: argparse.Namespace, variants: list[str], seeds: list[int], forc
           f"(cache {cache.root})", file=sys.stderr)
     if not todo:
         return 0
-    report = run_local(todo, cache, data.source if data.source != "keras.datasets.cifar10" else "",
-                       fingerprint, workers=args.workers, threads=args.threads, force=force)
+    source = data.source if data.source != "keras.datasets.cifar10" else ""
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler:
+        from cnnlab.dask_sweep import run_dask
+
+        report = run_dask(todo, cache, source, fingerprint, scheduler, threads=args.threads)
+    else:
+        report = run_local(todo, cache, source, fingerprint, workers=args.workers, threads=args.threads, force=force)
     print(f"{len(report.done)} runs finished, {len(report.failed)} failed", file=sys.stderr)
     for config, message in report.failed:
         print(f"  {config.variant} seed {config.seed}: {message}", file=sys.stderr)
@@ -182,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"runs at a time (default {default_workers()}: one per core)")
     p.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER,
                    help=f"TensorFlow threads per run (default {DEFAULT_THREADS_PER_WORKER})")
+    p.add_argument("--scheduler", default=os.environ.get("CNNLAB_SCHEDULER") or None, metavar="ADDRESS",
+                   help="run the tasks on a Dask cluster: tcp://HOST:8786, or local:N for a LocalCluster of N "
+                        "processes (default: $CNNLAB_SCHEDULER, else local processes, see --workers)")
     _add_protocol(p)
     _add_places(p)
     p.set_defaults(func=cmd_sweep)

@@ -1,0 +1,154 @@
+"""`cnnlab sweep --scheduler`: the same sweep on a Dask distributed cluster.
+
+Each missing (variant, seed) is one task. On its worker the task executes the run notebook into a
+private temporary cache, packs the finished run folder into bytes and returns it; the client
+unpacks it into its own cache's staging area and renames it into place, exactly as a local run.
+So workers need no shared filesystem, only the data (``CNNLAB_DATA`` on each worker) and the same
+cnnlab version, which is checked before any task is sent. Dask reruns a task whose worker dies;
+the client commits each run once; Ctrl-C cancels what is left and leaves nothing partial.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tarfile
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cnnlab import __version__
+from cnnlab.cache import RunCache, run_name
+from cnnlab.config import RunConfig
+from cnnlab.errors import CnnlabError
+from cnnlab.sweep import SweepReport
+
+SCHEDULER_ENV = "CNNLAB_SCHEDULER"
+
+
+class WorkerMismatchError(CnnlabError):
+    """A Dask worker runs another cnnlab version or sees other data than the client."""
+
+
+def worker_identity(data_dir: str) -> dict[str, str]:
+    """Runs on a worker: its cnnlab version and the fingerprint of the data it would train on."""
+    from cnnlab.data import load_cifar10
+
+    try:
+        fingerprint = load_cifar10(data_dir or None).fingerprint()
+    except CnnlabError as exc:
+        fingerprint = f"unavailable ({exc})"
+    return {"version": __version__, "fingerprint": fingerprint}
+
+
+def check_workers(client: Any, data_dir: str, fingerprint: str, version: str = __version__) -> int:
+    """Raise ``WorkerMismatchError`` naming every worker whose version or data differs; returns the worker count."""
+    identities = client.run(worker_identity, data_dir)
+    if not identities:
+        raise CnnlabError("the Dask cluster has no workers: start some with `dask worker tcp://HOST:8786`")
+    problems = []
+    for address, identity in sorted(identities.items()):
+        if identity["version"] != version:
+            problems.append(f"{address} runs cnnlab {identity['version']}, the client {version}")
+        if identity["fingerprint"] != fingerprint:
+            problems.append(f"{address} has data {identity['fingerprint']}, the client {fingerprint}")
+    if problems:
+        raise WorkerMismatchError("Dask workers differ from this client: " + "; ".join(problems)
+                                  + " (install the same cnnlab and set CNNLAB_DATA on each worker)")
+    return len(identities)
+
+
+def run_task(config_values: dict[str, Any], data_dir: str, fingerprint: str, threads: int) -> bytes:
+    """Runs on a worker: one run into a temporary cache there, returned as a gzipped tar of its folder."""
+    from cnnlab.runner import execute_run
+
+    config = RunConfig.from_dict(config_values)
+    with tempfile.TemporaryDirectory(prefix="cnnlab-task-") as tmp:
+        folder = execute_run(config, RunCache(tmp), data_dir, fingerprint, threads=threads)
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            archive.add(folder, arcname=folder.name)
+        return buffer.getvalue()
+
+
+def unpack_into_cache(payload: bytes, cache: RunCache, config: RunConfig, fingerprint: str) -> Path:
+    """Unpack a returned run into the cache's staging area and rename it into place (whole or absent)."""
+    staging = cache.new_staging(config.variant)
+    with tarfile.open(fileobj=io.BytesIO(payload), mode="r:gz") as archive:
+        archive.extractall(staging, filter="data")
+    inner = staging / run_name(config, fingerprint)
+    if not inner.is_dir():
+        raise CnnlabError(f"the worker returned a run for other data or settings than {inner.name}")
+    target = cache.commit(inner, config, fingerprint)
+    staging.rmdir()
+    return target
+
+
+def connect(scheduler: str) -> tuple[Any, Any]:
+    """A Dask client for ``tcp://HOST:PORT``, or for a new ``LocalCluster`` with ``local:N`` worker processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler.startswith("local:"):
+        try:
+            n = int(scheduler.split(":", 1)[1])
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise CnnlabError(f"bad scheduler {scheduler!r}: use local:N with N >= 1, or tcp://HOST:8786")
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        return Client(cluster), cluster
+    try:
+        return Client(scheduler, timeout="20s"), None
+    except OSError as exc:
+        raise CnnlabError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
+                          "`dask scheduler` or use --scheduler local:N") from exc
+
+
+def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fingerprint: str, scheduler: str,
+             threads: int = 1, progress: bool = True) -> SweepReport:
+    """Execute ``configs`` as Dask tasks and commit each returned run into ``cache``."""
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    report = SweepReport()
+    client, cluster = connect(scheduler)
+    # A local cluster shares this machine, so it reads the same data folder; remote workers use their own.
+    task_data = data_dir if cluster is not None else ""
+    futures = {}
+    try:
+        workers = check_workers(client, task_data, fingerprint)
+        for config in configs:
+            key = f"cnnlab-{run_name(config, fingerprint)}"
+            future = client.submit(run_task, config.to_dict(), task_data, fingerprint, threads, key=key, pure=False,
+                                   retries=1)
+            futures[future] = config
+        bar = tqdm(total=sum(c.epochs for c in configs), unit="epoch", disable=not progress, file=sys.stderr,
+                   desc=f"dask sweep 0/{len(configs)} runs ({workers} workers)", dynamic_ncols=True)
+        with bar:
+            for future in as_completed(futures):
+                config = futures[future]
+                try:
+                    unpack_into_cache(future.result(), cache, config, fingerprint)
+                    report.done.append(config)
+                except Exception as exc:
+                    report.failed.append((config, f"{type(exc).__name__}: {exc}".splitlines()[0]))
+                    tqdm.write(f"failed: {config.variant} seed {config.seed}: {report.failed[-1][1]}",
+                               file=sys.stderr)
+                bar.update(config.epochs)
+                bar.set_description(f"dask sweep {len(report.done) + len(report.failed)}/{len(configs)} runs "
+                                    f"({workers} workers)")
+    except KeyboardInterrupt:
+        client.cancel(list(futures))
+        raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return report
+
+
+def default_scheduler() -> str | None:
+    """``$CNNLAB_SCHEDULER`` if set."""
+    return os.environ.get(SCHEDULER_ENV) or None
