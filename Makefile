@@ -4,6 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
+# Offline copies beside the checkout (this workplace's ../shared) are used when present;
+# elsewhere Keras downloads CIFAR-10 and the ImageNet ResNet50.
+SHARED_DATA := $(wildcard $(CURDIR)/../shared/data/cifar-10-batches-py)
+SHARED_CONV1 := $(wildcard $(CURDIR)/../shared/weights/resnet50_imagenet_conv1.npz)
+ifneq ($(SHARED_DATA),)
+export CNNLAB_DATA ?= $(SHARED_DATA)
+endif
+ifneq ($(SHARED_CONV1),)
+export CNNLAB_RESNET50_CONV1 ?= $(SHARED_CONV1)
+endif
+# make report REPORT_FLAGS=--allow-incomplete renders before the sweep has finished.
+REPORT_FLAGS ?=
+
 .PHONY: report test lint bench sweep status clean
 
 $(STAMP): requirements.lock pyproject.toml
@@ -15,7 +28,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 report: $(STAMP)  ## Render _output/report.html and _output/report.pdf from the cache
-	@if command -v quarto >/dev/null 2>&1; then quarto render; else $(BIN)/cnnlab render; fi
+	@if command -v quarto >/dev/null 2>&1; then quarto render; else $(BIN)/cnnlab render $(REPORT_FLAGS); fi
 
 test: $(STAMP)  ## Lint, then the test suite (a few minutes)
 	$(BIN)/ruff check cnnlab tests

@@ -18,6 +18,7 @@ from cnnlab import present
 from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
 from cnnlab.config import RunConfig
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, data_facts, load_cifar10
+from cnnlab.errors import MissingRunsError
 from cnnlab.models import DESCRIPTIONS, build_model, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
 from cnnlab.stats import Comparison, Summary, compare, summarize
@@ -67,8 +68,23 @@ class Report:
         return summarize(self.values(variant, column))
 
     def pm(self, variant: str, column: str = "test_accuracy") -> str:
-        """"mean ± std % (n = …)" of a metric."""
+        """"mean ± std % (n = …)" of a metric ("no runs yet" when there are none)."""
+        if not self.results.n(variant):
+            return "not available yet (n = 0)"
         return present.pm(self.summary(variant, column))
+
+    def comparable(self, variant: str) -> bool:
+        """Both the variant and the tiny VGG have at least two seeds."""
+        return self.results.n(variant) >= 2 and self.results.n(BASELINE) >= 2
+
+    def best_variant(self) -> str:
+        """The variant with the highest mean test accuracy."""
+        return max(self.variants, key=lambda v: self.summary(v).mean)
+
+    def steadiest_variant(self) -> str:
+        """The variant with the smallest standard deviation over seeds (among those with two or more)."""
+        candidates = [v for v in self.variants if self.results.n(v) >= 2]
+        return min(candidates, key=lambda v: self.summary(v).std) if candidates else BASELINE
 
     def comparison(self, variant: str, column: str = "test_accuracy") -> Comparison:
         """The variant against the tiny VGG over seeds."""
@@ -76,8 +92,11 @@ class Report:
 
     def verdict(self, variant: str) -> str:
         """The sentence that answers "is it better, and is it more robust?", computed from the tests."""
-        c = self.comparison(variant)
         name, base = LABELS[variant], LABELS[BASELINE]
+        if not self.comparable(variant):
+            return (f"With {self.results.n(variant)} run(s) of the {name} and {self.results.n(BASELINE)} of the "
+                    f"{base}, the two cannot be compared yet: a comparison needs at least two seeds of each.")
+        c = self.comparison(variant)
         diff = f"{c.difference * 100:+.2f} percentage points, 95 % interval {present.ci(c)}"
         if c.significant:
             direction = "higher" if c.difference > 0 else "lower"
@@ -146,8 +165,13 @@ class Report:
     def comparison_markdown(self) -> Markdown:
         """Each variant against the tiny VGG: difference, interval, Welch, Hedges' g, Levene."""
         rows = []
-        for v in self.variants:
-            if v == BASELINE or self.results.n(v) < 2 or self.results.n(BASELINE) < 2:
+        for v in self.spec.variants:
+            if v == BASELINE:
+                continue
+            if not self.comparable(v):
+                rows.append({"variant": LABELS[v], "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
+                             **dict.fromkeys(("difference (pp)", "95 % interval", "Welch", "Hedges' g", "std ratio",
+                                              "Levene"), "n/a")})
                 continue
             c = self.comparison(v)
             rows.append({"variant": LABELS[v], "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
@@ -165,4 +189,7 @@ def open_report(spec: ReportSpec | None = None) -> Report:
     """Load the data and the cached runs of the report's spec (``$CNNLAB_REPORT`` or the protocol)."""
     mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 160, "font.size": 9})
     data = load_cifar10()
-    return Report(data, collect(RunCache(), data.fingerprint(), spec))
+    results = collect(RunCache(), data.fingerprint(), spec)
+    if not results.n(BASELINE):
+        raise MissingRunsError(f"the report needs at least one run of {BASELINE}: run `cnnlab run {BASELINE} --seed 0`")
+    return Report(data, results)

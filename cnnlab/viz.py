@@ -100,6 +100,8 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
 def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
     """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8)."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+    if not histories:
+        return _no_runs(fig, title)
     for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy")):
         for prefix, (split, color) in SPLIT_STYLE.items():
             epochs, mean, std = curve_band(histories, f"{prefix}{metric}")
@@ -110,6 +112,13 @@ def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
         ax.grid(alpha=0.3)
         ax.legend()
     fig.suptitle(f"{title}{': ' if title else ''}mean ± std over {len(histories)} seeds")
+    return fig
+
+
+def _no_runs(fig: Figure, title: str) -> Figure:
+    for ax in fig.axes:
+        ax.axis("off")
+    fig.text(0.5, 0.5, f"{title}: no runs in the cache yet", ha="center", va="center", fontsize=12)
     return fig
 
 

@@ -100,9 +100,8 @@ viz.curve_bands(r.results.histories("tiny_resnet"), LABELS["tiny_resnet"]);
 #
 # @tbl-summary gathers the four models; @tbl-compare the tests against the tiny VGG; @fig-all-seeds
 # every seed's test accuracy and @fig-all-val the validation curves. The best mean test accuracy is
-# that of the `{python} LABELS[max(r.variants, key=lambda v: r.summary(v).mean)]`
-# (`{python} r.pm(max(r.variants, key=lambda v: r.summary(v).mean))`) and the smallest spread over seeds
-# that of the `{python} LABELS[min(r.variants, key=lambda v: r.summary(v).std)]`.
+# that of the `{python} LABELS[r.best_variant()]` (`{python} r.pm(r.best_variant())`) and the smallest
+# spread over seeds that of the `{python} LABELS[r.steadiest_variant()]`.
 
 # %%
 #| label: tbl-summary
@@ -117,6 +116,7 @@ r.comparison_markdown()
 # %%
 #| label: fig-all-seeds
 #| fig-cap: "Test accuracy of every seed (dots) and mean ± std (black) for each variant."
+#| out-width: 75%
 viz.seed_scatter(r.table);
 
 # %%
