@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Start (or resume) the full protocol in the background from a frozen checkout, so that edits to
-# the working tree cannot change runs mid-sweep. Usage: bash sweep.sh [COMMIT]
+# Developers: start (or resume) the full protocol in the background from a frozen checkout, so that edits to
+# the working tree cannot change runs mid-sweep. Usage: bash tools/sweep_background.sh [COMMIT]
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
 snapshot=${SWEEP_CHECKOUT:-$here/../sweep}
 [ -d "$snapshot" ] || git -C "$here" worktree add --detach "$snapshot" HEAD
 git -C "$snapshot" checkout -q --detach "${1:-HEAD}"
