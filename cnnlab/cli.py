@@ -30,6 +30,25 @@ def _add_protocol(parser: argparse.ArgumentParser) -> None:
                        help="Keras dtype policy (default float32)")
 
 
+def _add_workers(parser: argparse.ArgumentParser) -> None:
+    from cnnlab.sweep import DEFAULT_THREADS_PER_WORKER, default_workers
+
+    parser.add_argument("--variants", default="all", help=f"comma-separated list or 'all': {VARIANT_HELP}")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help=f"runs at a time (default {default_workers()}: one per core)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER,
+                        help=f"TensorFlow threads per run (default {DEFAULT_THREADS_PER_WORKER})")
+
+
+def _variants(text: str) -> list[str]:
+    from cnnlab.models import VARIANTS, check_variant
+
+    variants = list(VARIANTS) if text == "all" else [v.strip() for v in text.split(",")]
+    for variant in variants:
+        check_variant(variant)
+    return variants
+
+
 def _protocol(args: argparse.Namespace) -> dict[str, object]:
     return {"epochs": args.epochs, "train_subset": args.train_subset, "width": args.width,
             "precision": args.precision}
@@ -98,11 +117,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from cnnlab.config import parse_seeds
-    from cnnlab.models import VARIANTS, check_variant
 
-    variants = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(",")]
-    for variant in variants:
-        check_variant(variant)
+    variants = _variants(args.variants)
     if args.workers < 1:
         raise CnnlabError(f"--workers must be >= 1, got {args.workers}")
     return _sweep(args, variants, parse_seeds(args.seeds))
@@ -138,12 +154,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from cnnlab.bench import format_bench, run_bench
-    from cnnlab.models import VARIANTS, check_variant
 
-    variants = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(",")]
-    for variant in variants:
-        check_variant(variant)
-    report = run_bench(variants, args.epochs, args.train_subset, args.data, args.workers, args.threads,
+    report = run_bench(_variants(args.variants), args.epochs, args.train_subset, args.data, args.workers, args.threads,
                        repeats=args.repeats, precision=args.precision, sweep=not args.no_sweep)
     print(json.dumps(report, indent=1) if args.json else format_bench(report))
     return 0
@@ -151,8 +163,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per task."""
-    from cnnlab.sweep import DEFAULT_THREADS_PER_WORKER, default_workers
-
     parser = argparse.ArgumentParser(
         prog="cnnlab",
         description="Train, cache and report the CIFAR-10 tiny-VGG practical. Runs go through "
@@ -182,12 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run every (variant, seed) not yet cached, each through report/run.ipynb in "
                                    "its own process. Interrupt it at any time: finished runs stay, nothing "
                                    "partial is left, and the same command finishes the rest.")
-    p.add_argument("--variants", default="all", help=f"comma-separated list or 'all': {VARIANT_HELP}")
+    _add_workers(p)
     p.add_argument("--seeds", default="0-9", help="seeds such as 0-9, 0-4,7 or 3 (default 0-9)")
-    p.add_argument("--workers", type=int, default=default_workers(),
-                   help=f"runs at a time (default {default_workers()}: one per core)")
-    p.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER,
-                   help=f"TensorFlow threads per run (default {DEFAULT_THREADS_PER_WORKER})")
     p.add_argument("--scheduler", default=os.environ.get("CNNLAB_SCHEDULER") or None, metavar="ADDRESS",
                    help="run the tasks on a Dask cluster: tcp://HOST:8786, or local:N for a LocalCluster of N "
                         "processes (default: $CNNLAB_SCHEDULER, else local processes, see --workers)")
@@ -207,12 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "per variant, alternating in one process, then the machine's epochs per hour: "
                                    "plain fits one after another against the sweep's workers side by side. "
                                    "Run it on an otherwise idle machine.")
-    p.add_argument("--variants", default="all", help=f"comma-separated list or 'all': {VARIANT_HELP}")
+    _add_workers(p)
     p.add_argument("--epochs", type=int, default=4, help="epochs per timing; the first is left out (default 4)")
     p.add_argument("--train-subset", type=int, default=None, metavar="K", help="first K training images only")
     p.add_argument("--repeats", type=int, default=1, help="alternations per variant (default 1)")
-    p.add_argument("--workers", type=int, default=default_workers(), help="sweep workers to measure")
-    p.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER, help="threads per sweep worker")
     p.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"))
     p.add_argument("--no-sweep", action="store_true", help="skip the machine-level sweep measurement")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
