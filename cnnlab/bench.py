@@ -49,9 +49,12 @@ def _steady(seconds: list[float]) -> float:
 
 
 def baseline_fit(config: RunConfig, data: Cifar10) -> tuple[list[float], list[float]]:
-    """A student's plain fit of ``config``; returns the seconds and the training loss of each epoch."""
+    """A student's plain float32 fit of ``config``; returns the seconds and the training loss of each epoch."""
+    import dataclasses
+
     from cnnlab.train import EpochTimer, compile_model, seed_everything, training_arrays
 
+    config = dataclasses.replace(config, precision="float32")
     seed_everything(config.seed)
     x, y = training_arrays(config, data)
     model = compile_model(config)
@@ -67,16 +70,23 @@ def baseline_fit(config: RunConfig, data: Cifar10) -> tuple[list[float], list[fl
     return timer_logs, [float(v) for v in history.history["loss"]]
 
 
-def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1) -> dict[str, Any]:
-    """Alternate baseline and cnnlab ``repeats`` times for one variant; medians of the steady epochs."""
+def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1, xla: bool = False) -> dict[str, Any]:
+    """Alternate baseline and cnnlab ``repeats`` times for one variant; medians of the steady epochs.
+
+    With ``xla``, cnnlab's path is also timed with ``jit_compile=True``, and how far its losses
+    drift from the baseline's is reported (XLA fuses operations, so float rounding changes).
+    """
     from cnnlab.train import compile_model, train_run
 
-    base_s, ours_s = [], []
+    base_s, ours_s, xla_s = [], [], []
     for _ in range(repeats):
         seconds, base_losses = baseline_fit(config, data)
         base_s.append(_steady(seconds))
         result = train_run(config, data)
         ours_s.append(_steady(result.history["seconds"].tolist()))
+        if xla:
+            fused = train_run(config, data, jit_compile=True)
+            xla_s.append(_steady(fused.history["seconds"].tolist()))
     n = config.train_subset or len(data.x_train)
     n_train = math.floor(n * (1 - config.validation_split))
     model = compile_model(config)
@@ -84,12 +94,17 @@ def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1) -> dict[
     flops_ours = epoch_flops(model, n_train, n - n_train + len(data.x_test))
     b, o = median(base_s), median(ours_s)
     ours_losses = result.history["loss"].tolist()
+    extra = {}
+    if xla:
+        extra = {"xla_s_per_epoch": median(xla_s), "xla_speedup": b / median(xla_s),
+                 "xla_max_loss_difference": float(np.max(np.abs(np.array(base_losses) - fused.history["loss"])))}
     return {
         "variant": config.variant, "epochs": config.epochs, "train_subset": config.train_subset,
         "baseline_s_per_epoch": b, "cnnlab_s_per_epoch": o, "speedup": b / o,
         "baseline_images_per_s": n / b, "cnnlab_images_per_s": (n + len(data.x_test)) / o,
         "baseline_gflops": flops_base / b / 1e9, "cnnlab_gflops": flops_ours / o / 1e9,
         "max_loss_difference": float(np.max(np.abs(np.array(base_losses) - np.array(ours_losses)))),
+        "precision": config.precision, **extra,
     }
 
 
@@ -155,13 +170,13 @@ def machine() -> dict[str, Any]:
 
 def run_bench(variants: list[str], epochs: int, train_subset: int | None, data_dir: str | None, workers: int,
               threads: int, repeats: int = 1, precision: str = "float32", seed: int = 0,
-              sweep: bool = True) -> dict[str, Any]:
+              sweep: bool = True, xla: bool = False) -> dict[str, Any]:
     """The whole benchmark: per-variant comparison in this process, then the machine-level sweep comparison."""
     from tqdm.auto import tqdm
 
     data = load_cifar10(data_dir)
     configs = [RunConfig(v, seed, epochs=epochs, train_subset=train_subset, precision=precision) for v in variants]
-    rows = [compare_variant(c, data, repeats) for c in tqdm(configs, desc="per-variant", unit="variant",
+    rows = [compare_variant(c, data, repeats, xla) for c in tqdm(configs, desc="per-variant", unit="variant",
                                                               file=sys.stderr)]
     report: dict[str, Any] = {"machine": machine(), "variants": rows}
     if sweep:
@@ -179,6 +194,10 @@ def format_bench(report: dict[str, Any]) -> str:
     for r in report["variants"]:
         lines.append(f"| {r['variant']} | {r['baseline_s_per_epoch']:.2f} | {r['cnnlab_s_per_epoch']:.2f} | "
                      f"{r['speedup']:.2f} | {r['cnnlab_gflops']:.0f} | {r['max_loss_difference']:.1e} |")
+    if any("xla_s_per_epoch" in r for r in report["variants"]):
+        lines += ["", "| variant | XLA s/epoch | XLA speed-up | XLA max loss difference |", "|:--|--:|--:|--:|"]
+        lines += [f"| {r['variant']} | {r['xla_s_per_epoch']:.2f} | {r['xla_speedup']:.2f} | "
+                  f"{r['xla_max_loss_difference']:.1e} |" for r in report["variants"]]
     if "sweep" in report:
         s = report["sweep"]
         lines += ["", f"Sweep ({s['workers']} workers x {s['threads_per_worker']} thread): "
