@@ -70,19 +70,21 @@ def baseline_fit(config: RunConfig, data: Cifar10) -> tuple[list[float], list[fl
     return timer_logs, [float(v) for v in history.history["loss"]]
 
 
-def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1, xla: bool = False) -> dict[str, Any]:
+def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1, xla: bool = False,
+                    steps_per_execution: int | None = None) -> dict[str, Any]:
     """Alternate baseline and cnnlab ``repeats`` times for one variant; medians of the steady epochs.
 
     With ``xla``, cnnlab's path is also timed with ``jit_compile=True``, and how far its losses
     drift from the baseline's is reported (XLA fuses operations, so float rounding changes).
     """
-    from cnnlab.train import compile_model, train_run
+    from cnnlab.train import STEPS_PER_EXECUTION, compile_model, train_run
 
+    spe = steps_per_execution or STEPS_PER_EXECUTION
     base_s, ours_s, xla_s = [], [], []
     for _ in range(repeats):
         seconds, base_losses = baseline_fit(config, data)
         base_s.append(_steady(seconds))
-        result = train_run(config, data)
+        result = train_run(config, data, steps_per_execution=spe)
         ours_s.append(_steady(result.history["seconds"].tolist()))
         if xla:
             fused = train_run(config, data, jit_compile=True)
@@ -104,7 +106,7 @@ def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1, xla: boo
         "baseline_images_per_s": n / b, "cnnlab_images_per_s": (n + len(data.x_test)) / o,
         "baseline_gflops": flops_base / b / 1e9, "cnnlab_gflops": flops_ours / o / 1e9,
         "max_loss_difference": float(np.max(np.abs(np.array(base_losses) - np.array(ours_losses)))),
-        "precision": config.precision, **extra,
+        "precision": config.precision, "steps_per_execution": spe, **extra,
     }
 
 
@@ -170,14 +172,14 @@ def machine() -> dict[str, Any]:
 
 def run_bench(variants: list[str], epochs: int, train_subset: int | None, data_dir: str | None, workers: int,
               threads: int, repeats: int = 1, precision: str = "float32", seed: int = 0,
-              sweep: bool = True, xla: bool = False) -> dict[str, Any]:
+              sweep: bool = True, xla: bool = False, steps_per_execution: int | None = None) -> dict[str, Any]:
     """The whole benchmark: per-variant comparison in this process, then the machine-level sweep comparison."""
     from tqdm.auto import tqdm
 
     data = load_cifar10(data_dir)
     configs = [RunConfig(v, seed, epochs=epochs, train_subset=train_subset, precision=precision) for v in variants]
-    rows = [compare_variant(c, data, repeats, xla) for c in tqdm(configs, desc="per-variant", unit="variant",
-                                                              file=sys.stderr)]
+    progress = tqdm(configs, desc="per-variant", unit="variant", file=sys.stderr)
+    rows = [compare_variant(c, data, repeats, xla, steps_per_execution) for c in progress]
     report: dict[str, Any] = {"machine": machine(), "variants": rows}
     if sweep:
         source = data.source if data.source != "keras.datasets.cifar10" else ""

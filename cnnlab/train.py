@@ -139,7 +139,8 @@ def evaluate(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[dict[str, Any], 
 
 
 def train_run(config: RunConfig, data: Cifar10, progress_file: str | os.PathLike[str] | None = None,
-              threads: int | None = None, jit_compile: bool = False) -> RunResult:
+              threads: int | None = None, jit_compile: bool = False,
+              steps_per_execution: int = STEPS_PER_EXECUTION) -> RunResult:
     """Train one (variant, seed) with the protocol of Q6 and evaluate it on the test set (Q7).
 
     ``fit(validation_split=...)`` keeps Keras's semantics: the last fraction of the training
@@ -149,7 +150,7 @@ def train_run(config: RunConfig, data: Cifar10, progress_file: str | os.PathLike
     seed_everything(config.seed)
     x_train, y_train = training_arrays(config, data)
     x_test, y_test = preprocess(data.x_test), data.y_test
-    model = compile_model(config, STEPS_PER_EXECUTION, jit_compile)
+    model = compile_model(config, steps_per_execution, jit_compile)
     # The timer comes after the test pass so that "seconds" is what an epoch really costs here.
     callbacks: list[Any] = [TestSetHistory(x_test, y_test), EpochTimer()]
     if progress_file is not None:
