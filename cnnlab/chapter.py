@@ -97,16 +97,16 @@ class Report:
             return (f"With {self.results.n(variant)} run(s) of the {name} and {self.results.n(BASELINE)} of the "
                     f"{base}, the two cannot be compared yet: a comparison needs at least two seeds of each.")
         c = self.comparison(variant)
-        diff = f"{c.difference * 100:+.2f} percentage points, 95 % interval {present.ci(c)}"
+        diff = f"{present.pp(c.difference)} percentage points, 95 % interval {present.ci(c)}"
         if c.significant:
             direction = "higher" if c.difference > 0 else "lower"
             mean_part = (f"The {name} reaches a {direction} mean test accuracy than the {base} ({diff}; Welch's "
-                         f"t-test {present.p_value(c.welch_p)}, Hedges' g = {c.hedges_g:.2f}).")
+                         f"t-test {present.p_value(c.welch_p)}, Hedges' g = {present.num(c.hedges_g, 2)}).")
         else:
             mean_part = (f"The difference in mean test accuracy between the {name} and the {base} is not "
                          f"statistically significant ({diff}; Welch's t-test {present.p_value(c.welch_p)}, "
-                         f"Hedges' g = {c.hedges_g:.2f}): with these seeds we cannot claim an improvement.")
-        ratio = f"standard deviation ratio {c.std_ratio:.2f}, Levene's test {present.p_value(c.levene_p)}"
+                         f"Hedges' g = {present.num(c.hedges_g, 2)}): with these seeds we cannot claim an improvement.")
+        ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}, Levene's test {present.p_value(c.levene_p)}"
         if c.spread_differs:
             spread = "smaller" if c.std_ratio < 1 else "larger"
             spread_part = f"Its spread over seeds is significantly {spread} ({ratio})."
@@ -175,9 +175,9 @@ class Report:
                 continue
             c = self.comparison(v)
             rows.append({"variant": LABELS[v], "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
-                         "difference (pp)": f"{c.difference * 100:+.2f}", "95 % interval": present.ci(c),
-                         "Welch": present.p_value(c.welch_p), "Hedges' g": f"{c.hedges_g:.2f}",
-                         "std ratio": f"{c.std_ratio:.2f}", "Levene": present.p_value(c.levene_p)})
+                         "difference (pp)": present.pp(c.difference), "95 % interval": present.ci(c),
+                         "Welch": present.p_value(c.welch_p), "Hedges' g": present.num(c.hedges_g, 2),
+                         "std ratio": present.num(c.std_ratio, 2), "Levene": present.p_value(c.levene_p)})
         return Markdown(present.markdown_table(pd.DataFrame(rows)))
 
     def describe(self, variant: str) -> str:

@@ -22,6 +22,16 @@ def num(value: float, digits: int = 3) -> str:
     return f"{value:,.{digits}f}"
 
 
+def pp(difference: float, digits: int = 2) -> str:
+    """A signed difference of two fractions in percentage points: 0.0123 -> "+1.23"."""
+    return "n/a" if math.isnan(difference) else f"{difference * 100:+.{digits}f}"
+
+
+def sig(value: float, digits: int = 3) -> str:
+    """A setting with a few significant digits, in the shortest form: 0.0010000000475 -> "0.001"."""
+    return f"{value:.{digits}g}"
+
+
 def count(value: int) -> str:
     """An integer with thousands separators: 50000 -> "50,000"."""
     return f"{int(value):,}"

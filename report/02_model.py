@@ -41,8 +41,8 @@ viz.architecture(layer_table(vgg));
 # ## Q5. Compilation with Adam {#sec-q5}
 #
 # The model is compiled with the Adam optimizer at Keras's default settings: learning rate
-# `{python} f"{adam['learning_rate']:.3g}"`, β₁ = `{python} f"{adam['beta_1']:.3g}"`,
-# β₂ = `{python} f"{adam['beta_2']:.3g}"` and ε = `{python} f"{adam['epsilon']:.0e}"`. The loss is sparse categorical cross-entropy (integer labels,
+# `{python} present.sig(adam["learning_rate"])`, β₁ = `{python} present.sig(adam["beta_1"])`,
+# β₂ = `{python} present.sig(adam["beta_2"])` and ε = `{python} present.sig(adam["epsilon"])`. The loss is sparse categorical cross-entropy (integer labels,
 # @sec-q3) and the reported metric is accuracy. Adam adapts a step size per parameter from running
 # estimates of the gradient's first and second moments, so one default learning rate suits all four
 # variants, with and without BatchNormalization; the same optimizer settings are used everywhere, so

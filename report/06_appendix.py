@@ -29,7 +29,7 @@ exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
 # were rebuilt from JPEG files (quality 75, a mean absolute error of about 6 of 255 per pixel) and are
 # slightly blurred. The test accuracies in this report are therefore given on the full test set and on the
 # exact first `{python} present.count(EXACT_TEST_IMAGES)` images; over all runs the exact subset scores
-# `{python} f"{exact_gap * 100:+.2f}"` percentage points against the full set, a difference that mixes
+# `{python} present.pp(exact_gap)` percentage points against the full set, a difference that mixes
 # the JPEG effect with the sampling noise of a 1,000-image subset. Comparisons between variants use the
 # same test images for every run, so they are not affected.
 

@@ -1,0 +1,29 @@
+"""The one place numbers are formatted for the report."""
+
+import math
+
+import pandas as pd
+
+from cnnlab import present
+from cnnlab.stats import summarize
+
+
+def test_number_formats():
+    assert present.pct(0.65432) == "65.43 %" and present.pct(math.nan) == "n/a"
+    assert present.count(50000) == "50,000" and present.num(2.34567) == "2.346"
+    assert present.pp(0.0123) == "+1.23" and present.pp(-0.005) == "-0.50"
+    assert present.sig(0.0010000000474974513) == "0.001" and present.sig(1e-07) == "1e-07"
+    assert present.p_value(0.0004) == "p < 0.001" and present.p_value(0.0321) == "p = 0.032"
+    assert present.p_value(math.nan).startswith("p undefined")
+
+
+def test_mean_std_and_interval():
+    s = summarize([0.60, 0.62, 0.64])
+    assert present.pm(s) == "62.00 ± 2.00 % (n = 3)"
+    assert present.ci(s) == f"[{s.ci_low * 100:.2f}, {s.ci_high * 100:.2f}]"
+    assert present.pm(summarize([0.5])) == "50.00 % (n = 1, no spread)"
+
+
+def test_markdown_table():
+    table = present.markdown_table(pd.DataFrame({"a": ["x"], "b": ["1"]}))
+    assert table == "| a | b |\n|:--|--:|\n| x | 1 |"
