@@ -122,7 +122,7 @@ def test_quarto_project_is_valid():
     assert set(config["format"]) == {"html", "typst"} and config["number-sections"] is True
     assert config["execute"]["freeze"] == "auto" and config["execute"]["echo"] is False
     chapters = chapter_paths(config)
-    assert chapters[0].name == "index.qmd" and all(p.is_file() for p in chapters)
+    assert chapters[0] == ROOT / "index.qmd" and all(p.is_file() for p in chapters)
     for path in chapters[1:]:
         text = path.read_text()
         assert text.startswith("# %% [markdown]\n# # ") and "r\"\"\"" not in text
