@@ -70,25 +70,23 @@ def baseline_fit(config: RunConfig, data: Cifar10) -> tuple[list[float], list[fl
     return timer_logs, [float(v) for v in history.history["loss"]]
 
 
-def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1, xla: bool = False,
+def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1,
                     steps_per_execution: int | None = None) -> dict[str, Any]:
     """Alternate baseline and cnnlab ``repeats`` times for one variant; medians of the steady epochs.
 
-    With ``xla``, cnnlab's path is also timed with ``jit_compile=True``, and how far its losses
-    drift from the baseline's is reported (XLA fuses operations, so float rounding changes).
+    XLA is not measured: Keras 3 silently turns ``jit_compile`` off while TensorFlow's op
+    determinism is on (``keras.src.trainers.trainer.model_supports_jit``), and the protocol needs
+    determinism for repeatable runs.
     """
     from cnnlab.train import STEPS_PER_EXECUTION, compile_model, train_run
 
     spe = steps_per_execution or STEPS_PER_EXECUTION
-    base_s, ours_s, xla_s = [], [], []
+    base_s, ours_s = [], []
     for _ in range(repeats):
         seconds, base_losses = baseline_fit(config, data)
         base_s.append(_steady(seconds))
         result = train_run(config, data, steps_per_execution=spe)
         ours_s.append(_steady(result.history["seconds"].tolist()))
-        if xla:
-            fused = train_run(config, data, jit_compile=True)
-            xla_s.append(_steady(fused.history["seconds"].tolist()))
     n = config.train_subset or len(data.x_train)
     n_train = math.floor(n * (1 - config.validation_split))
     model = compile_model(config)
@@ -96,17 +94,13 @@ def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1, xla: boo
     flops_ours = epoch_flops(model, n_train, n - n_train + len(data.x_test))
     b, o = median(base_s), median(ours_s)
     ours_losses = result.history["loss"].tolist()
-    extra = {}
-    if xla:
-        extra = {"xla_s_per_epoch": median(xla_s), "xla_speedup": b / median(xla_s),
-                 "xla_max_loss_difference": float(np.max(np.abs(np.array(base_losses) - fused.history["loss"])))}
     return {
         "variant": config.variant, "epochs": config.epochs, "train_subset": config.train_subset,
         "baseline_s_per_epoch": b, "cnnlab_s_per_epoch": o, "speedup": b / o,
         "baseline_images_per_s": n / b, "cnnlab_images_per_s": (n + len(data.x_test)) / o,
         "baseline_gflops": flops_base / b / 1e9, "cnnlab_gflops": flops_ours / o / 1e9,
         "max_loss_difference": float(np.max(np.abs(np.array(base_losses) - np.array(ours_losses)))),
-        "precision": config.precision, "steps_per_execution": spe, **extra,
+        "precision": config.precision, "steps_per_execution": spe,
     }
 
 
@@ -172,14 +166,14 @@ def machine() -> dict[str, Any]:
 
 def run_bench(variants: list[str], epochs: int, train_subset: int | None, data_dir: str | None, workers: int,
               threads: int, repeats: int = 1, precision: str = "float32", seed: int = 0,
-              sweep: bool = True, xla: bool = False, steps_per_execution: int | None = None) -> dict[str, Any]:
+              sweep: bool = True, steps_per_execution: int | None = None) -> dict[str, Any]:
     """The whole benchmark: per-variant comparison in this process, then the machine-level sweep comparison."""
     from tqdm.auto import tqdm
 
     data = load_cifar10(data_dir)
     configs = [RunConfig(v, seed, epochs=epochs, train_subset=train_subset, precision=precision) for v in variants]
     progress = tqdm(configs, desc="per-variant", unit="variant", file=sys.stderr)
-    rows = [compare_variant(c, data, repeats, xla, steps_per_execution) for c in progress]
+    rows = [compare_variant(c, data, repeats, steps_per_execution) for c in progress]
     report: dict[str, Any] = {"machine": machine(), "variants": rows}
     if sweep:
         source = data.source if data.source != "keras.datasets.cifar10" else ""
@@ -196,10 +190,6 @@ def format_bench(report: dict[str, Any]) -> str:
     for r in report["variants"]:
         lines.append(f"| {r['variant']} | {r['baseline_s_per_epoch']:.2f} | {r['cnnlab_s_per_epoch']:.2f} | "
                      f"{r['speedup']:.2f} | {r['cnnlab_gflops']:.0f} | {r['max_loss_difference']:.1e} |")
-    if any("xla_s_per_epoch" in r for r in report["variants"]):
-        lines += ["", "| variant | XLA s/epoch | XLA speed-up | XLA max loss difference |", "|:--|--:|--:|--:|"]
-        lines += [f"| {r['variant']} | {r['xla_s_per_epoch']:.2f} | {r['xla_speedup']:.2f} | "
-                  f"{r['xla_max_loss_difference']:.1e} |" for r in report["variants"]]
     if "sweep" in report:
         s = report["sweep"]
         lines += ["", f"Sweep ({s['workers']} workers x {s['threads_per_worker']} thread): "

@@ -156,7 +156,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from cnnlab.bench import format_bench, run_bench
 
     report = run_bench(_variants(args.variants), args.epochs, args.train_subset, args.data, args.workers, args.threads,
-                       repeats=args.repeats, precision=args.precision, sweep=not args.no_sweep, xla=args.xla,
+                       repeats=args.repeats, precision=args.precision, sweep=not args.no_sweep,
                        steps_per_execution=args.steps_per_execution)
     print(json.dumps(report, indent=1) if args.json else format_bench(report))
     return 0
@@ -220,7 +220,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=1, help="alternations per variant (default 1)")
     p.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"))
     p.add_argument("--no-sweep", action="store_true", help="skip the machine-level sweep measurement")
-    p.add_argument("--xla", action="store_true", help="also time cnnlab's path with XLA (jit_compile=True)")
     p.add_argument("--steps-per-execution", type=int, default=None, metavar="N",
                    help="batches per compiled call in cnnlab's path (default: cnnlab's setting)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")

@@ -92,12 +92,11 @@ class ProgressFile(keras.callbacks.Callback):
         os.replace(tmp, self.path)
 
 
-def compile_model(config: RunConfig, steps_per_execution: int = 1, jit_compile: bool = False) -> Any:
+def compile_model(config: RunConfig, steps_per_execution: int = 1) -> Any:
     """Build the variant and compile it with Adam (Keras defaults) and sparse cross-entropy (Q5).
 
     ``steps_per_execution`` runs several batches per call of the compiled step: the same
-    operations in the same order, with less Python overhead. ``jit_compile`` (XLA) fuses
-    operations and so changes float rounding; it is for the benchmark, not the protocol.
+    operations in the same order, with less Python overhead.
     """
     keras.mixed_precision.set_global_policy(config.precision)
     model = build_model(config.variant, width=config.width)
@@ -106,7 +105,6 @@ def compile_model(config: RunConfig, steps_per_execution: int = 1, jit_compile: 
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
-        jit_compile=jit_compile,
     )
     return model
 
@@ -139,8 +137,7 @@ def evaluate(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[dict[str, Any], 
 
 
 def train_run(config: RunConfig, data: Cifar10, progress_file: str | os.PathLike[str] | None = None,
-              threads: int | None = None, jit_compile: bool = False,
-              steps_per_execution: int = STEPS_PER_EXECUTION) -> RunResult:
+              threads: int | None = None, steps_per_execution: int = STEPS_PER_EXECUTION) -> RunResult:
     """Train one (variant, seed) with the protocol of Q6 and evaluate it on the test set (Q7).
 
     ``fit(validation_split=...)`` keeps Keras's semantics: the last fraction of the training
@@ -150,7 +147,7 @@ def train_run(config: RunConfig, data: Cifar10, progress_file: str | os.PathLike
     seed_everything(config.seed)
     x_train, y_train = training_arrays(config, data)
     x_test, y_test = preprocess(data.x_test), data.y_test
-    model = compile_model(config, steps_per_execution, jit_compile)
+    model = compile_model(config, steps_per_execution)
     # The timer comes after the test pass so that "seconds" is what an epoch really costs here.
     callbacks: list[Any] = [TestSetHistory(x_test, y_test), EpochTimer()]
     if progress_file is not None:

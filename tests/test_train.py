@@ -44,3 +44,10 @@ def test_training_follows_a_plain_keras_fit(data):
                       validation_split=0.3, verbose=0)
     np.testing.assert_array_equal(ours.history["loss"], plain.history["loss"])
     np.testing.assert_allclose(ours.history["val_loss"], plain.history["val_loss"], rtol=1e-5)
+
+
+def test_steps_per_execution_changes_nothing_computed(data):
+    config = RunConfig("tiny_vgg", 4, epochs=2, train_subset=600)
+    one, many = train_run(config, data), train_run(config, data, steps_per_execution=8)
+    assert one.history["loss"].tolist() == many.history["loss"].tolist()
+    assert one.metrics["test_loss"] == many.metrics["test_loss"]
