@@ -28,7 +28,11 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 report: $(STAMP)  ## Render _output/report.html and _output/report.pdf from the cache
-	@if command -v quarto >/dev/null 2>&1; then quarto render; else $(BIN)/cnnlab render $(REPORT_FLAGS); fi
+	@# Quarto's freeze hashes the chapters' source only: when runs landed after it, thaw it.
+	@if command -v quarto >/dev/null 2>&1; then \
+	  if [ -d _freeze ] && [ -n "$$(find cache -newer _freeze -print -quit)" ]; then rm -rf _freeze; fi; \
+	  quarto render; \
+	else $(BIN)/cnnlab render $(REPORT_FLAGS); fi
 
 test: $(STAMP)  ## Lint, then the test suite (a few minutes)
 	$(BIN)/ruff check cnnlab tests
