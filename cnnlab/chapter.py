@@ -44,7 +44,7 @@ class Report:
         """The Q1/Q3 facts of the data."""
         return data_facts(self.data)
 
-    @cached_property
+    @property
     def table(self) -> pd.DataFrame:
         """One row per cached run."""
         return self.results.table()
@@ -61,7 +61,7 @@ class Report:
 
     def values(self, variant: str, column: str = "test_accuracy") -> np.ndarray:
         """A metric over a variant's seeds."""
-        return self.table.loc[self.table["variant"] == variant, column].to_numpy(dtype=float)
+        return self.results.values(variant, column)
 
     def summary(self, variant: str, column: str = "test_accuracy") -> Summary:
         """Mean, std, interval and range of a metric over a variant's seeds."""

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -94,15 +95,16 @@ def execute(path: Path, timeout: int = 1200) -> Any:
     _inline_cells(notebook)
     from jupyter_client.manager import KernelManager
 
-    # IPC transport: a local socket file instead of TCP on loopback, and no warning about it.
-    manager = KernelManager(kernel_name="python3", transport="ipc")
-    client = NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT)}})
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
-        raise RenderError(f"{path.name} failed: {message[-1] if message else exc}") from exc
+    # IPC transport: socket files (in a private temporary folder) instead of TCP on loopback.
+    with tempfile.TemporaryDirectory(prefix="cnnlab-kernel-") as sockets:
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(ROOT)}})
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
+            raise RenderError(f"{path.name} failed: {message[-1] if message else exc}") from exc
     return notebook
 
 

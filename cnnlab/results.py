@@ -55,6 +55,7 @@ class Results:
     spec: ReportSpec
     runs: dict[str, list[RunRecord]] = field(default_factory=dict)
     missing: list[tuple[str, int]] = field(default_factory=list)
+    _table: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -70,7 +71,15 @@ class Results:
         return [r.history() for r in self.runs.get(variant, [])]
 
     def table(self) -> pd.DataFrame:
-        """One row per run: final metrics, best validation epoch and the final train-validation gap."""
+        """One row per run: final metrics, best validation epoch and the final train-validation gap.
+
+        Built once (it reads every run's history) and kept.
+        """
+        if self._table is None:
+            self._table = self._build_table()
+        return self._table
+
+    def _build_table(self) -> pd.DataFrame:
         rows: list[dict[str, Any]] = []
         for variant, records in self.runs.items():
             for record in records:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from cnnlab.cache import RunCache, RunRecord
+from cnnlab.stats import summarize
 
 
 def run_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
@@ -40,15 +41,13 @@ def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             groups.setdefault(key, []).append(row)
     summary = []
     for (variant, epochs, subset, precision), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        acc = np.array([m["test_accuracy"] for m in members])
-        exact = np.array([m["test_exact_accuracy"] for m in members])
+        acc = summarize([m["test_accuracy"] for m in members])
+        exact = summarize([m["test_exact_accuracy"] for m in members])
         summary.append({
             "variant": variant, "epochs": epochs, "train_subset": subset, "precision": precision,
-            "n": len(members), "seeds": sorted(m["seed"] for m in members),
-            "mean_test_accuracy": float(acc.mean()),
-            "std_test_accuracy": float(acc.std(ddof=1)) if len(acc) > 1 else None,
-            "mean_test_exact_accuracy": float(exact.mean()),
-            "std_test_exact_accuracy": float(exact.std(ddof=1)) if len(exact) > 1 else None,
+            "n": acc.n, "seeds": sorted(m["seed"] for m in members),
+            "mean_test_accuracy": acc.mean, "std_test_accuracy": acc.std if acc.n > 1 else None,
+            "mean_test_exact_accuracy": exact.mean, "std_test_exact_accuracy": exact.std if exact.n > 1 else None,
             "mean_seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in members])),
         })
     return summary

@@ -138,3 +138,7 @@ def test_unknown_cache_is_unaffected(tmp_path, tiny_data_dir):
     with pytest.raises(MissingRunsError, match="8 runs missing"):
         collect(empty, load_local(tiny_data_dir).fingerprint(), SPEC)
     assert not Path(tmp_path / "none").exists()
+
+
+def test_rendering_leaves_no_files_in_the_project(rendered):
+    assert not list(ROOT.glob("kernel-*")), "kernel sockets were written into the project"
