@@ -11,10 +11,12 @@ the client commits each run once; Ctrl-C cancels what is left and leaves nothing
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import tarfile
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,11 @@ from cnnlab import __version__
 from cnnlab.cache import RunCache, run_name
 from cnnlab.config import RunConfig
 from cnnlab.errors import CnnlabError
+from cnnlab.notebook import PROGRESS_FILE
 from cnnlab.sweep import SweepReport
 
 SCHEDULER_ENV = "CNNLAB_SCHEDULER"
+PROGRESS_TOPIC = "cnnlab-epochs"
 
 
 class WorkerMismatchError(CnnlabError):
@@ -60,13 +64,38 @@ def check_workers(client: Any, data_dir: str, fingerprint: str, version: str = _
     return len(identities)
 
 
+def _report_epochs(worker: Any, staging: Path, name: str, done: threading.Event) -> None:
+    """Worker-side thread: publish the run's finished epochs as Dask events, for the client's bar."""
+    seen = 0
+    while not done.wait(2.0):
+        try:
+            epoch = int(json.loads((staging / PROGRESS_FILE).read_text())["epoch"])
+        except (OSError, ValueError, KeyError):
+            continue
+        if epoch > seen:
+            # Hand the event to the worker's own event loop: this thread is not the task's.
+            worker.loop.add_callback(worker.log_event, PROGRESS_TOPIC, {"run": name, "epochs": epoch - seen})
+            seen = epoch
+
+
 def run_task(config_values: dict[str, Any], data_dir: str, fingerprint: str, threads: int) -> bytes:
     """Runs on a worker: one run into a temporary cache there, returned as a gzipped tar of its folder."""
+    from distributed import get_worker
+
     from cnnlab.runner import execute_run
 
     config = RunConfig.from_dict(config_values)
     with tempfile.TemporaryDirectory(prefix="cnnlab-task-") as tmp:
-        folder = execute_run(config, RunCache(tmp), data_dir, fingerprint, threads=threads)
+        cache = RunCache(tmp)
+        staging = cache.new_staging(config.variant)
+        done = threading.Event()
+        reporter = threading.Thread(target=_report_epochs, daemon=True,
+                                    args=(get_worker(), staging, run_name(config, fingerprint), done))
+        reporter.start()
+        try:
+            folder = execute_run(config, cache, data_dir, fingerprint, staging=staging, threads=threads)
+        finally:
+            done.set()
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
             archive.add(folder, arcname=folder.name)
@@ -126,9 +155,21 @@ def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, finge
             futures[future] = config
         bar = tqdm(total=sum(c.epochs for c in configs), unit="epoch", disable=not progress, file=sys.stderr,
                    desc=f"dask sweep 0/{len(configs)} runs ({workers} workers)", dynamic_ncols=True)
+        counted: dict[str, int] = {}  # epochs already shown per run, from the workers' events
+        limits = {run_name(c, fingerprint): c.epochs for c in configs}
+
+        def on_epochs(event: tuple[float, dict[str, Any]]) -> None:
+            run, epochs = event[1]["run"], event[1]["epochs"]
+            # A task rerun after a lost worker reports its epochs again: never count past the run's total.
+            add = max(0, min(epochs, limits.get(run, 0) - counted.get(run, 0)))
+            counted[run] = counted.get(run, 0) + add
+            bar.update(add)
+
+        client.subscribe_topic(PROGRESS_TOPIC, on_epochs)
         with bar:
             for future in as_completed(futures):
                 config = futures[future]
+                name = run_name(config, fingerprint)
                 try:
                     unpack_into_cache(future.result(), cache, config, fingerprint)
                     report.done.append(config)
@@ -136,7 +177,9 @@ def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, finge
                     report.failed.append((config, f"{type(exc).__name__}: {exc}".splitlines()[0]))
                     tqdm.write(f"failed: {config.variant} seed {config.seed}: {report.failed[-1][1]}",
                                file=sys.stderr)
-                bar.update(config.epochs)
+                # The rest of the run's epochs (all of them if its events were lost with a worker).
+                bar.update(max(0, config.epochs - counted.get(name, 0)))
+                counted[name] = config.epochs
                 bar.set_description(f"dask sweep {len(report.done) + len(report.failed)}/{len(configs)} runs "
                                     f"({workers} workers)")
     except KeyboardInterrupt:

@@ -74,8 +74,9 @@ def load_cifar10(folder: str | os.PathLike[str] | None = None) -> Cifar10:
     if folder:
         return load_local(folder)
     try:
-        import keras
+        from cnnlab.quiet import import_keras
 
+        keras = import_keras()
         (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
     except Exception as exc:
         raise DataNotFoundError(
