@@ -72,6 +72,12 @@ def _read_progress(staging: Path) -> int:
         return 0
 
 
+def _describe(configs: Sequence[RunConfig], finished: int) -> str:
+    if len(configs) == 1:
+        return f"{configs[0].variant} seed {configs[0].seed}"
+    return f"sweep {finished}/{len(configs)} runs"
+
+
 def run_local(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fingerprint: str,
               workers: int, threads: int = DEFAULT_THREADS_PER_WORKER, poll_s: float = 1.0,
               progress: bool = True, force: bool = False) -> SweepReport:
@@ -80,7 +86,7 @@ def run_local(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fing
     queue = list(configs)
     children: list[_Child] = []
     bar = tqdm(total=sum(c.epochs for c in configs), unit="epoch", disable=not progress, dynamic_ncols=True,
-               desc=f"sweep 0/{len(configs)} runs", file=sys.stderr)
+               desc=_describe(configs, 0), file=sys.stderr)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -119,7 +125,7 @@ def run_local(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fing
                     tqdm.write(f"failed: {child.config.variant} seed {child.config.seed}: {report.failed[-1][1]}",
                                file=sys.stderr)
                 child.log.close()
-                bar.set_description(f"sweep {len(report.done) + len(report.failed)}/{len(configs)} runs")
+                bar.set_description(_describe(configs, len(report.done) + len(report.failed)))
     except KeyboardInterrupt:
         for child in children:
             child.process.terminate()
