@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import tarfile
 import tempfile
@@ -28,7 +27,6 @@ from cnnlab.errors import CnnlabError
 from cnnlab.notebook import PROGRESS_FILE
 from cnnlab.sweep import SweepReport
 
-SCHEDULER_ENV = "CNNLAB_SCHEDULER"
 PROGRESS_TOPIC = "cnnlab-epochs"
 
 
@@ -191,7 +189,3 @@ def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, finge
             cluster.close()
     return report
 
-
-def default_scheduler() -> str | None:
-    """``$CNNLAB_SCHEDULER`` if set."""
-    return os.environ.get(SCHEDULER_ENV) or None

@@ -8,7 +8,6 @@ notebook stages and commits the run itself (the executed notebook is then wherev
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,7 +80,3 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
         return result, cache.path_for(config, data.fingerprint())
     return result, cache.commit(staging, config, data.fingerprint())
 
-
-def environment_summary() -> dict[str, str]:
-    """The settings a reader of the executed notebook may want to see."""
-    return {"CNNLAB_DATA": os.environ.get("CNNLAB_DATA", ""), "CNNLAB_CACHE": os.environ.get("CNNLAB_CACHE", "")}
