@@ -9,6 +9,7 @@ from cnnlab.data import CLASS_NAMES, EXACT_TEST_IMAGES
 
 r = open_report()
 facts = r.facts
+darkest = ("red", "green", "blue")[facts["channel_mean"].index(min(facts["channel_mean"]))]
 if len(set(facts["train_per_class"])) == 1 and len(set(facts["test_per_class"])) == 1:
     balance = "the classes are exactly balanced in both sets"
 else:
@@ -70,8 +71,8 @@ viz.class_examples(r.data.x_train, r.data.y_train);
 #
 # The per-channel statistics of the training pixels (@tbl-pixels) show that after scaling the inputs
 # have means near `{python} present.num(sum(facts["channel_mean"]) / 3, 2)` and standard deviations
-# near `{python} present.num(sum(facts["channel_std"]) / 3, 2)`; the blue channel is the darkest
-# (@fig-pixels). We do not standardise per channel: the assignment asks for the usual scaling, and
+# near `{python} present.num(sum(facts["channel_std"]) / 3, 2)`; the `{python} darkest` channel is the
+# darkest on average (@fig-pixels). We do not standardise per channel: the assignment asks for the usual scaling, and
 # the BatchNormalization variant of Q13 normalises inside the network instead. No data augmentation
 # is used, so every variant sees exactly the same training images.
 
