@@ -2,7 +2,8 @@
 
 Per variant, one process alternates (a) the baseline, a fresh ``model.fit(x, y, epochs=E,
 batch_size=128, validation_split=0.3)`` and (b) ``cnnlab.train.train_run`` as the sweep runs it
-(validation at a large batch, plus the test-set pass the report's curves need); both use the same
+(validation and the test-set pass the report's curves need, evaluated at a large batch in a thread
+beside the training, see ``train.BackgroundEvaluation``); both use the same
 threads, so the ratio isolates the code path. Thread pools cannot change inside a process, so the
 machine-level comparison runs processes: the baseline one after another with TensorFlow's default
 threads, against the sweep's workers side by side with their threads each.
@@ -65,13 +66,21 @@ def baseline_fit(config: RunConfig, data: Cifar10) -> tuple[list[float], list[fl
             super().on_epoch_end(epoch, logs)
             timer_logs.append(logs["seconds"])
 
-    history = model.fit(x, y, epochs=config.epochs, batch_size=config.batch_size,
-                        validation_split=config.validation_split, verbose=0, callbacks=[Collect()])
+    history = model.fit(
+        x,
+        y,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        validation_split=config.validation_split,
+        verbose=0,
+        callbacks=[Collect()],
+    )
     return timer_logs, [float(v) for v in history.history["loss"]]
 
 
-def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1,
-                    steps_per_execution: int | None = None) -> dict[str, Any]:
+def compare_variant(
+    config: RunConfig, data: Cifar10, repeats: int = 1, steps_per_execution: int | None = None
+) -> dict[str, Any]:
     """Alternate baseline and cnnlab ``repeats`` times for one variant; medians of the steady epochs.
 
     XLA is not measured: Keras 3 silently turns ``jit_compile`` off while TensorFlow's op
@@ -95,12 +104,19 @@ def compare_variant(config: RunConfig, data: Cifar10, repeats: int = 1,
     b, o = median(base_s), median(ours_s)
     ours_losses = result.history["loss"].tolist()
     return {
-        "variant": config.variant, "epochs": config.epochs, "train_subset": config.train_subset,
-        "baseline_s_per_epoch": b, "cnnlab_s_per_epoch": o, "speedup": b / o,
-        "baseline_images_per_s": n / b, "cnnlab_images_per_s": (n + len(data.x_test)) / o,
-        "baseline_gflops": flops_base / b / 1e9, "cnnlab_gflops": flops_ours / o / 1e9,
+        "variant": config.variant,
+        "epochs": config.epochs,
+        "train_subset": config.train_subset,
+        "baseline_s_per_epoch": b,
+        "cnnlab_s_per_epoch": o,
+        "speedup": b / o,
+        "baseline_images_per_s": n / b,
+        "cnnlab_images_per_s": (n + len(data.x_test)) / o,
+        "baseline_gflops": flops_base / b / 1e9,
+        "cnnlab_gflops": flops_ours / o / 1e9,
         "max_loss_difference": float(np.max(np.abs(np.array(base_losses) - np.array(ours_losses)))),
-        "precision": config.precision, "steps_per_execution": spe,
+        "precision": config.precision,
+        "steps_per_execution": spe,
     }
 
 
@@ -119,8 +135,11 @@ def _worker(config_json: str, threads: int, data_dir: str) -> None:
 
 def _spawn(config: RunConfig, threads: int, data_dir: str) -> subprocess.Popen:
     code = "import sys; from cnnlab.bench import _worker; _worker(sys.argv[1], int(sys.argv[2]), sys.argv[3])"
-    return subprocess.Popen([sys.executable, "-c", code, json.dumps(config.to_dict()), str(threads), data_dir],
-                            stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, json.dumps(config.to_dict()), str(threads), data_dir],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _collect(process: subprocess.Popen) -> float:
@@ -143,10 +162,15 @@ def sweep_throughput(configs: list[RunConfig], data_dir: str, workers: int, thre
         ours.append(float(np.mean([_collect(p) for p in processes])))
     base_rate = 3600 * len(configs) / sum(baseline)
     ours_rate = workers * 3600 * len(configs) / sum(ours)
-    return {"baseline_epochs_per_hour": base_rate, "cnnlab_epochs_per_hour": ours_rate,
-            "speedup": ours_rate / base_rate, "workers": workers, "threads_per_worker": threads,
-            "baseline_s_per_epoch": dict(zip([c.variant for c in configs], baseline, strict=True)),
-            "cnnlab_worker_s_per_epoch": dict(zip([c.variant for c in configs], ours, strict=True))}
+    return {
+        "baseline_epochs_per_hour": base_rate,
+        "cnnlab_epochs_per_hour": ours_rate,
+        "speedup": ours_rate / base_rate,
+        "workers": workers,
+        "threads_per_worker": threads,
+        "baseline_s_per_epoch": dict(zip([c.variant for c in configs], baseline, strict=True)),
+        "cnnlab_worker_s_per_epoch": dict(zip([c.variant for c in configs], ours, strict=True)),
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -164,9 +188,19 @@ def machine() -> dict[str, Any]:
     return {"cpu": model, "cores": os.cpu_count(), **library_versions()}
 
 
-def run_bench(variants: list[str], epochs: int, train_subset: int | None, data_dir: str | None, workers: int,
-              threads: int, repeats: int = 1, precision: str = "float32", seed: int = 0,
-              sweep: bool = True, steps_per_execution: int | None = None) -> dict[str, Any]:
+def run_bench(
+    variants: list[str],
+    epochs: int,
+    train_subset: int | None,
+    data_dir: str | None,
+    workers: int,
+    threads: int,
+    repeats: int = 1,
+    precision: str = "float32",
+    seed: int = 0,
+    sweep: bool = True,
+    steps_per_execution: int | None = None,
+) -> dict[str, Any]:
     """The whole benchmark: per-variant comparison in this process, then the machine-level sweep comparison."""
     from tqdm.auto import tqdm
 
@@ -184,15 +218,23 @@ def run_bench(variants: list[str], epochs: int, train_subset: int | None, data_d
 def format_bench(report: dict[str, Any]) -> str:
     """The benchmark as a markdown table (what the README shows)."""
     m = report["machine"]
-    lines = [f"Machine: {m['cpu']}, {m['cores']} cores; TensorFlow {m['tensorflow']}, Keras {m['keras']}.", "",
-             "| variant | baseline s/epoch | cnnlab s/epoch | speed-up | cnnlab GFLOP/s | max loss difference |",
-             "|:--|--:|--:|--:|--:|--:|"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores; TensorFlow {m['tensorflow']}, Keras {m['keras']}.",
+        "",
+        "| variant | baseline s/epoch | cnnlab s/epoch | speed-up | cnnlab GFLOP/s | max loss difference |",
+        "|:--|--:|--:|--:|--:|--:|",
+    ]
     for r in report["variants"]:
-        lines.append(f"| {r['variant']} | {r['baseline_s_per_epoch']:.2f} | {r['cnnlab_s_per_epoch']:.2f} | "
-                     f"{r['speedup']:.2f} | {r['cnnlab_gflops']:.0f} | {r['max_loss_difference']:.1e} |")
+        lines.append(
+            f"| {r['variant']} | {r['baseline_s_per_epoch']:.2f} | {r['cnnlab_s_per_epoch']:.2f} | "
+            f"{r['speedup']:.2f} | {r['cnnlab_gflops']:.0f} | {r['max_loss_difference']:.1e} |"
+        )
     if "sweep" in report:
         s = report["sweep"]
-        lines += ["", f"Sweep ({s['workers']} workers x {s['threads_per_worker']} thread): "
-                      f"{s['cnnlab_epochs_per_hour']:.0f} epochs/hour against {s['baseline_epochs_per_hour']:.0f} "
-                      f"for plain fits one after another: speed-up {s['speedup']:.2f}."]
+        lines += [
+            "",
+            f"Sweep ({s['workers']} workers x {s['threads_per_worker']} thread): "
+            f"{s['cnnlab_epochs_per_hour']:.0f} epochs/hour against {s['baseline_epochs_per_hour']:.0f} "
+            f"for plain fits one after another: speed-up {s['speedup']:.2f}.",
+        ]
     return "\n".join(lines)

@@ -23,8 +23,12 @@ from cnnlab.models import DESCRIPTIONS, build_model, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
 from cnnlab.stats import Comparison, Summary, compare, summarize
 
-LABELS = {"tiny_vgg": "tiny VGG", "tiny_vgg_bn": "tiny VGG + BatchNorm", "tiny_vgg_3blocks": "tiny VGG, 3 blocks",
-          "tiny_resnet": "tiny ResNet"}
+LABELS = {
+    "tiny_vgg": "tiny VGG",
+    "tiny_vgg_bn": "tiny VGG + BatchNorm",
+    "tiny_vgg_3blocks": "tiny VGG, 3 blocks",
+    "tiny_resnet": "tiny ResNet",
+}
 
 
 @dataclass
@@ -68,7 +72,7 @@ class Report:
         return summarize(self.values(variant, column))
 
     def pm(self, variant: str, column: str = "test_accuracy") -> str:
-        """"mean ± std % (n = …)" of a metric ("no runs yet" when there are none)."""
+        """ "mean ± std % (n = …)" of a metric ("no runs yet" when there are none)."""
         if not self.results.n(variant):
             return "not available yet (n = 0)"
         return present.pm(self.summary(variant, column))
@@ -94,18 +98,24 @@ class Report:
         """The sentence that answers "is it better, and is it more robust?", computed from the tests."""
         name, base = LABELS[variant], LABELS[BASELINE]
         if not self.comparable(variant):
-            return (f"With {self.results.n(variant)} run(s) of the {name} and {self.results.n(BASELINE)} of the "
-                    f"{base}, the two cannot be compared yet: a comparison needs at least two seeds of each.")
+            return (
+                f"With {self.results.n(variant)} run(s) of the {name} and {self.results.n(BASELINE)} of the "
+                f"{base}, the two cannot be compared yet: a comparison needs at least two seeds of each."
+            )
         c = self.comparison(variant)
         diff = f"{present.pp(c.difference)} percentage points, 95 % interval {present.ci(c)}"
         if c.significant:
             direction = "higher" if c.difference > 0 else "lower"
-            mean_part = (f"The {name} reaches a {direction} mean test accuracy than the {base} ({diff}; Welch's "
-                         f"t-test {present.p_value(c.welch_p)}, Hedges' g = {present.num(c.hedges_g, 2)}).")
+            mean_part = (
+                f"The {name} reaches a {direction} mean test accuracy than the {base} ({diff}; Welch's "
+                f"t-test {present.p_value(c.welch_p)}, Hedges' g = {present.num(c.hedges_g, 2)})."
+            )
         else:
-            mean_part = (f"The difference in mean test accuracy between the {name} and the {base} is not "
-                         f"statistically significant ({diff}; Welch's t-test {present.p_value(c.welch_p)}, "
-                         f"Hedges' g = {present.num(c.hedges_g, 2)}): with these seeds we cannot claim an improvement.")
+            mean_part = (
+                f"The difference in mean test accuracy between the {name} and the {base} is not "
+                f"statistically significant ({diff}; Welch's t-test {present.p_value(c.welch_p)}, "
+                f"Hedges' g = {present.num(c.hedges_g, 2)}): with these seeds we cannot claim an improvement."
+            )
         ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}, Levene's test {present.p_value(c.levene_p)}"
         if c.spread_differs:
             spread = "smaller" if c.std_ratio < 1 else "larger"
@@ -133,17 +143,23 @@ class Report:
         if self.results.complete:
             return Markdown("")
         missing = ", ".join(f"{v} seed {s}" for v, s in self.results.missing)
-        return Markdown(f"::: {{.warning}}\n**Incomplete report.** {len(self.results.missing)} of "
-                        f"{len(self.spec.variants) * len(self.spec.seeds)} runs are missing ({missing}); "
-                        "every statistic below uses the runs that exist, and its n says how many.\n:::")
+        return Markdown(
+            f"::: {{.warning}}\n**Incomplete report.** {len(self.results.missing)} of "
+            f"{len(self.spec.variants) * len(self.spec.seeds)} runs are missing ({missing}); "
+            "every statistic below uses the runs that exist, and its n says how many.\n:::"
+        )
 
     def layer_markdown(self, variant: str) -> Markdown:
         """The layer table of a variant: name, type, output shape, parameters."""
         rows = layer_table(build_model(variant, self.protocol.width))
-        frame = pd.DataFrame({
-            "layer": [r["layer"] for r in rows], "type": [r["type"] for r in rows],
-            "output shape": [" × ".join(map(str, r["output_shape"])) for r in rows],
-            "parameters": [present.count(r["parameters"]) for r in rows]})
+        frame = pd.DataFrame(
+            {
+                "layer": [r["layer"] for r in rows],
+                "type": [r["type"] for r in rows],
+                "output shape": [" × ".join(map(str, r["output_shape"])) for r in rows],
+                "parameters": [present.count(r["parameters"]) for r in rows],
+            }
+        )
         total = sum(r["parameters"] for r in rows)
         frame.loc[len(frame)] = ["**total**", "", "", f"**{present.count(total)}**"]
         return Markdown(present.markdown_table(frame, ["l", "l", "r", "r"]))
@@ -153,13 +169,18 @@ class Report:
         rows = []
         for v in self.variants:
             t = self.table[self.table["variant"] == v]
-            rows.append({
-                "variant": LABELS[v], "n": str(len(t)), "parameters": present.count(t["parameters"].iloc[0]),
-                "test accuracy": self.pm(v).split(" (")[0],
-                f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],
-                "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
-                "best val. epoch": present.num(t["best_val_epoch"].mean(), 0),
-                "train − val. gap": present.pct(t["final_gap"].mean(), 1)})
+            rows.append(
+                {
+                    "variant": LABELS[v],
+                    "n": str(len(t)),
+                    "parameters": present.count(t["parameters"].iloc[0]),
+                    "test accuracy": self.pm(v).split(" (")[0],
+                    f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],
+                    "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
+                    "best val. epoch": present.num(t["best_val_epoch"].mean(), 0),
+                    "train − val. gap": present.pct(t["final_gap"].mean(), 1),
+                }
+            )
         return Markdown(present.markdown_table(pd.DataFrame(rows)))
 
     def comparison_markdown(self) -> Markdown:
@@ -169,15 +190,29 @@ class Report:
             if v == BASELINE:
                 continue
             if not self.comparable(v):
-                rows.append({"variant": LABELS[v], "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
-                             **dict.fromkeys(("difference (pp)", "95 % interval", "Welch", "Hedges' g", "std ratio",
-                                              "Levene"), "n/a")})
+                rows.append(
+                    {
+                        "variant": LABELS[v],
+                        "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
+                        **dict.fromkeys(
+                            ("difference (pp)", "95 % interval", "Welch", "Hedges' g", "std ratio", "Levene"), "n/a"
+                        ),
+                    }
+                )
                 continue
             c = self.comparison(v)
-            rows.append({"variant": LABELS[v], "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
-                         "difference (pp)": present.pp(c.difference), "95 % interval": present.ci(c),
-                         "Welch": present.p_value(c.welch_p), "Hedges' g": present.num(c.hedges_g, 2),
-                         "std ratio": present.num(c.std_ratio, 2), "Levene": present.p_value(c.levene_p)})
+            rows.append(
+                {
+                    "variant": LABELS[v],
+                    "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
+                    "difference (pp)": present.pp(c.difference),
+                    "95 % interval": present.ci(c),
+                    "Welch": present.p_value(c.welch_p),
+                    "Hedges' g": present.num(c.hedges_g, 2),
+                    "std ratio": present.num(c.std_ratio, 2),
+                    "Levene": present.p_value(c.levene_p),
+                }
+            )
         return Markdown(present.markdown_table(pd.DataFrame(rows)))
 
     def describe(self, variant: str) -> str:

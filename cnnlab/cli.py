@@ -14,30 +14,52 @@ VARIANT_HELP = "tiny_vgg (Q4), tiny_vgg_bn (Q13), tiny_vgg_3blocks (Q14), tiny_r
 
 
 def _add_places(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="DIR", default=None,
-                        help="cifar-10-batches-py folder (default: $CNNLAB_DATA, else download through Keras)")
-    parser.add_argument("--cache", metavar="DIR", default=None, help="run cache folder (default: $CNNLAB_CACHE "
-                        "or ./cache)")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        default=None,
+        help="cifar-10-batches-py folder (default: $CNNLAB_DATA, else download through Keras)",
+    )
+    parser.add_argument(
+        "--cache", metavar="DIR", default=None, help="run cache folder (default: $CNNLAB_CACHE or ./cache)"
+    )
 
 
 def _add_protocol(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("protocol (defaults: the assignment's)")
     group.add_argument("--epochs", type=int, default=100, help="epochs per run (default 100)")
-    group.add_argument("--train-subset", type=int, default=None, metavar="K",
-                       help="train on the first K training images only, for quick runs (default: all 50,000)")
+    group.add_argument(
+        "--train-subset",
+        type=int,
+        default=None,
+        metavar="K",
+        help="train on the first K training images only, for quick runs (default: all 50,000)",
+    )
     group.add_argument("--width", type=int, default=10, help="filters per convolution (default 10)")
-    group.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"),
-                       help="Keras dtype policy (default float32)")
+    group.add_argument(
+        "--precision",
+        default="float32",
+        choices=("float32", "mixed_bfloat16"),
+        help="Keras dtype policy (default float32)",
+    )
 
 
 def _add_workers(parser: argparse.ArgumentParser) -> None:
     from cnnlab.sweep import DEFAULT_THREADS_PER_WORKER, default_workers
 
     parser.add_argument("--variants", default="all", help=f"comma-separated list or 'all': {VARIANT_HELP}")
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help=f"runs at a time (default {default_workers()}: one per core)")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER,
-                        help=f"TensorFlow threads per run (default {DEFAULT_THREADS_PER_WORKER})")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help=f"runs at a time (default {default_workers()}: one per core)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS_PER_WORKER,
+        help=f"TensorFlow threads per run (default {DEFAULT_THREADS_PER_WORKER})",
+    )
 
 
 def _variants(text: str) -> list[str]:
@@ -50,8 +72,7 @@ def _variants(text: str) -> list[str]:
 
 
 def _protocol(args: argparse.Namespace) -> dict[str, object]:
-    return {"epochs": args.epochs, "train_subset": args.train_subset, "width": args.width,
-            "precision": args.precision}
+    return {"epochs": args.epochs, "train_subset": args.train_subset, "width": args.width, "precision": args.precision}
 
 
 def _load(args: argparse.Namespace):
@@ -69,8 +90,10 @@ def cmd_data(args: argparse.Namespace) -> int:
         print(json.dumps(facts, indent=1))
         return 0
     print(f"source: {facts['source']} (fingerprint {facts['fingerprint']})")
-    print(f"training images: {facts['n_train']:,}; test images: {facts['n_test']:,}; image shape: "
-          f"{' x '.join(map(str, facts['image_shape']))} (height x width x RGB), uint8 0-255")
+    print(
+        f"training images: {facts['n_train']:,}; test images: {facts['n_test']:,}; image shape: "
+        f"{' x '.join(map(str, facts['image_shape']))} (height x width x RGB), uint8 0-255"
+    )
     print(f"{'class':12} {'train':>6} {'test':>6}")
     for name, tr, te in zip(CLASS_NAMES, facts["train_per_class"], facts["test_per_class"], strict=True):
         print(f"{name:12} {tr:>6} {te:>6}")
@@ -89,8 +112,11 @@ def _sweep(args: argparse.Namespace, variants: list[str], seeds: list[int], forc
     fingerprint = data.fingerprint()
     planned = plan_runs(variants, seeds, **_protocol(args))
     todo = planned if force else missing_runs(planned, cache, fingerprint)
-    print(f"{len(planned)} runs planned, {len(planned) - len(todo)} already cached, {len(todo)} to do "
-          f"(cache {cache.root})", file=sys.stderr)
+    print(
+        f"{len(planned)} runs planned, {len(planned) - len(todo)} already cached, {len(todo)} to do "
+        f"(cache {cache.root})",
+        file=sys.stderr,
+    )
     if not todo:
         return 0
     source = data.source if data.source != "keras.datasets.cifar10" else ""
@@ -145,8 +171,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.resnet50_conv1:
         os.environ["CNNLAB_RESNET50_CONV1"] = str(Path(args.resnet50_conv1).resolve())
-    spec = ReportSpec(seeds=tuple(parse_seeds(args.seeds)), epochs=args.epochs, train_subset=args.train_subset,
-                      allow_incomplete=args.allow_incomplete)
+    spec = ReportSpec(
+        seeds=tuple(parse_seeds(args.seeds)),
+        epochs=args.epochs,
+        train_subset=args.train_subset,
+        allow_incomplete=args.allow_incomplete,
+    )
     html, pdf = render(Path(args.out) if args.out else None, spec, cache=args.cache, data=args.data)
     print(f"wrote {html}\nwrote {pdf}")
     return 0
@@ -155,9 +185,18 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from cnnlab.bench import format_bench, run_bench
 
-    report = run_bench(_variants(args.variants), args.epochs, args.train_subset, args.data, args.workers, args.threads,
-                       repeats=args.repeats, precision=args.precision, sweep=not args.no_sweep,
-                       steps_per_execution=args.steps_per_execution)
+    report = run_bench(
+        _variants(args.variants),
+        args.epochs,
+        args.train_subset,
+        args.data,
+        args.workers,
+        args.threads,
+        repeats=args.repeats,
+        precision=args.precision,
+        sweep=not args.no_sweep,
+        steps_per_execution=args.steps_per_execution,
+    )
     print(json.dumps(report, indent=1) if args.json else format_bench(report))
     return 0
 
@@ -167,20 +206,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cnnlab",
         description="Train, cache and report the CIFAR-10 tiny-VGG practical. Runs go through "
-                    "report/run.ipynb (papermill) into a cache of one folder per (variant, seed).",
-        epilog="Offline, point CNNLAB_DATA (or --data) at a cifar-10-batches-py folder.")
+        "report/run.ipynb (papermill) into a cache of one folder per (variant, seed).",
+        epilog="Offline, point CNNLAB_DATA (or --data) at a cifar-10-batches-py folder.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("data", help="the Q1 facts: counts, image shape, classes, pixel statistics",
-                       description="Load CIFAR-10 and print counts, image shape, per-class counts and the "
-                                   "per-channel pixel mean and std.")
+    p = sub.add_parser(
+        "data",
+        help="the Q1 facts: counts, image shape, classes, pixel statistics",
+        description="Load CIFAR-10 and print counts, image shape, per-class counts and the "
+        "per-channel pixel mean and std.",
+    )
     _add_places(p)
     p.add_argument("--json", action="store_true", help="print the facts as JSON")
     p.set_defaults(func=cmd_data)
 
-    p = sub.add_parser("run", help="train one variant with one seed into the cache",
-                       description="Execute report/run.ipynb for one (variant, seed) and keep the run in the "
-                                   "cache. A cached run is not redone unless --force.")
+    p = sub.add_parser(
+        "run",
+        help="train one variant with one seed into the cache",
+        description="Execute report/run.ipynb for one (variant, seed) and keep the run in the "
+        "cache. A cached run is not redone unless --force.",
+    )
     p.add_argument("variant", help=VARIANT_HELP)
     p.add_argument("--seed", type=int, required=True, help="random seed (>= 0)")
     p.add_argument("--force", action="store_true", help="redo the run even if it is cached")
@@ -189,57 +235,90 @@ def build_parser() -> argparse.ArgumentParser:
     _add_places(p)
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("sweep", help="run every missing (variant, seed); resumable",
-                       description="Run every (variant, seed) not yet cached, each through report/run.ipynb in "
-                                   "its own process. Interrupt it at any time: finished runs stay, nothing "
-                                   "partial is left, and the same command finishes the rest.")
+    p = sub.add_parser(
+        "sweep",
+        help="run every missing (variant, seed); resumable",
+        description="Run every (variant, seed) not yet cached, each through report/run.ipynb in "
+        "its own process. Interrupt it at any time: finished runs stay, nothing "
+        "partial is left, and the same command finishes the rest.",
+    )
     _add_workers(p)
     p.add_argument("--seeds", default="0-9", help="seeds such as 0-9, 0-4,7 or 3 (default 0-9)")
-    p.add_argument("--scheduler", default=os.environ.get("CNNLAB_SCHEDULER") or None, metavar="ADDRESS",
-                   help="run the tasks on a Dask cluster: tcp://HOST:8786, or local:N for a LocalCluster of N "
-                        "processes (default: $CNNLAB_SCHEDULER, else local processes, see --workers)")
+    p.add_argument(
+        "--scheduler",
+        default=os.environ.get("CNNLAB_SCHEDULER") or None,
+        metavar="ADDRESS",
+        help="run the tasks on a Dask cluster: tcp://HOST:8786, or local:N for a LocalCluster of N "
+        "processes (default: $CNNLAB_SCHEDULER, else local processes, see --workers)",
+    )
     _add_protocol(p)
     _add_places(p)
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("status", help="every cached run and mean ± std per variant",
-                       description="List every run folder in the cache (done or corrupt) with its test "
-                                   "accuracy, and the mean ± std test accuracy per variant so far.")
+    p = sub.add_parser(
+        "status",
+        help="every cached run and mean ± std per variant",
+        description="List every run folder in the cache (done or corrupt) with its test "
+        "accuracy, and the mean ± std test accuracy per variant so far.",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object per run")
     _add_places(p)
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("bench", help="cnnlab's training path against a plain Keras fit",
-                       description="Time a plain model.fit (what a student writes) and cnnlab's training path "
-                                   "per variant, alternating in one process, then the machine's epochs per hour: "
-                                   "plain fits one after another against the sweep's workers side by side. "
-                                   "Run it on an otherwise idle machine.")
+    p = sub.add_parser(
+        "bench",
+        help="cnnlab's training path against a plain Keras fit",
+        description="Time a plain model.fit (what a student writes) and cnnlab's training path "
+        "per variant, alternating in one process, then the machine's epochs per hour: "
+        "plain fits one after another against the sweep's workers side by side. "
+        "Run it on an otherwise idle machine.",
+    )
     _add_workers(p)
     p.add_argument("--epochs", type=int, default=4, help="epochs per timing; the first is left out (default 4)")
     p.add_argument("--train-subset", type=int, default=None, metavar="K", help="first K training images only")
     p.add_argument("--repeats", type=int, default=1, help="alternations per variant (default 1)")
     p.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"))
     p.add_argument("--no-sweep", action="store_true", help="skip the machine-level sweep measurement")
-    p.add_argument("--steps-per-execution", type=int, default=None, metavar="N",
-                   help="batches per compiled call in cnnlab's path (default: cnnlab's setting)")
+    p.add_argument(
+        "--steps-per-execution",
+        type=int,
+        default=None,
+        metavar="N",
+        help="batches per compiled call in cnnlab's path (default: cnnlab's setting)",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     _add_places(p)
     p.set_defaults(func=cmd_bench)
 
-    p = sub.add_parser("render", help="write _output/report.html and report.pdf without Quarto",
-                       description="Execute the report's chapters against the cache (they never train) and "
-                                   "write one self-contained HTML and one PDF (pandoc + Typst). Stops naming "
-                                   "the missing runs unless --allow-incomplete.")
+    p = sub.add_parser(
+        "render",
+        help="write _output/report.html and report.pdf without Quarto",
+        description="Execute the report's chapters against the cache (they never train) and "
+        "write one self-contained HTML and one PDF (pandoc + Typst). Stops naming "
+        "the missing runs unless --allow-incomplete.",
+    )
     p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: _output)")
     p.add_argument("--seeds", default="0-9", help="seeds the report uses (default 0-9)")
     p.add_argument("--epochs", type=int, default=100, help="epochs of the runs to report (default 100)")
-    p.add_argument("--train-subset", type=int, default=None, metavar="K",
-                   help="report runs trained on the first K images (default: all)")
-    p.add_argument("--allow-incomplete", action="store_true",
-                   help="render with the runs there are; the report says which are missing")
-    p.add_argument("--resnet50-conv1", metavar="NPZ", default=None,
-                   help="offline Q12: .npz with ResNet50's conv1_conv kernel and bias (default: "
-                        "$CNNLAB_RESNET50_CONV1, else download the ImageNet weights through Keras)")
+    p.add_argument(
+        "--train-subset",
+        type=int,
+        default=None,
+        metavar="K",
+        help="report runs trained on the first K images (default: all)",
+    )
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="render with the runs there are; the report says which are missing",
+    )
+    p.add_argument(
+        "--resnet50-conv1",
+        metavar="NPZ",
+        default=None,
+        help="offline Q12: .npz with ResNet50's conv1_conv kernel and bias (default: "
+        "$CNNLAB_RESNET50_CONV1, else download the ImageNet weights through Keras)",
+    )
     _add_places(p)
     p.set_defaults(func=cmd_render)
     return parser
@@ -255,8 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cnnlab: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("cnnlab: interrupted; finished runs are kept, rerun the same command to finish the rest",
-              file=sys.stderr)
+        print("cnnlab: interrupted; finished runs are kept, rerun the same command to finish the rest", file=sys.stderr)
         return 130
 
 

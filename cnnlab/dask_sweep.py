@@ -57,8 +57,11 @@ def check_workers(client: Any, data_dir: str, fingerprint: str, version: str = _
         if identity["fingerprint"] != fingerprint:
             problems.append(f"{address} has data {identity['fingerprint']}, the client {fingerprint}")
     if problems:
-        raise WorkerMismatchError("Dask workers differ from this client: " + "; ".join(problems)
-                                  + " (install the same cnnlab and set CNNLAB_DATA on each worker)")
+        raise WorkerMismatchError(
+            "Dask workers differ from this client: "
+            + "; ".join(problems)
+            + " (install the same cnnlab and set CNNLAB_DATA on each worker)"
+        )
     return len(identities)
 
 
@@ -87,8 +90,9 @@ def run_task(config_values: dict[str, Any], data_dir: str, fingerprint: str, thr
         cache = RunCache(tmp)
         staging = cache.new_staging(config.variant)
         done = threading.Event()
-        reporter = threading.Thread(target=_report_epochs, daemon=True,
-                                    args=(get_worker(), staging, run_name(config, fingerprint), done))
+        reporter = threading.Thread(
+            target=_report_epochs, daemon=True, args=(get_worker(), staging, run_name(config, fingerprint), done)
+        )
         reporter.start()
         try:
             folder = execute_run(config, cache, data_dir, fingerprint, staging=staging, threads=threads)
@@ -129,12 +133,21 @@ def connect(scheduler: str) -> tuple[Any, Any]:
     try:
         return Client(scheduler, timeout="20s"), None
     except OSError as exc:
-        raise CnnlabError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
-                          "`dask scheduler` or use --scheduler local:N") from exc
+        raise CnnlabError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
+            "`dask scheduler` or use --scheduler local:N"
+        ) from exc
 
 
-def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fingerprint: str, scheduler: str,
-             threads: int = 1, progress: bool = True) -> SweepReport:
+def run_dask(
+    configs: Sequence[RunConfig],
+    cache: RunCache,
+    data_dir: str,
+    fingerprint: str,
+    scheduler: str,
+    threads: int = 1,
+    progress: bool = True,
+) -> SweepReport:
     """Execute ``configs`` as Dask tasks and commit each returned run into ``cache``."""
     from distributed import as_completed
     from tqdm.auto import tqdm
@@ -148,11 +161,18 @@ def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, finge
         workers = check_workers(client, task_data, fingerprint)
         for config in configs:
             key = f"cnnlab-{run_name(config, fingerprint)}"
-            future = client.submit(run_task, config.to_dict(), task_data, fingerprint, threads, key=key, pure=False,
-                                   retries=1)
+            future = client.submit(
+                run_task, config.to_dict(), task_data, fingerprint, threads, key=key, pure=False, retries=1
+            )
             futures[future] = config
-        bar = tqdm(total=sum(c.epochs for c in configs), unit="epoch", disable=not progress, file=sys.stderr,
-                   desc=f"dask sweep 0/{len(configs)} runs ({workers} workers)", dynamic_ncols=True)
+        bar = tqdm(
+            total=sum(c.epochs for c in configs),
+            unit="epoch",
+            disable=not progress,
+            file=sys.stderr,
+            desc=f"dask sweep 0/{len(configs)} runs ({workers} workers)",
+            dynamic_ncols=True,
+        )
         counted: dict[str, int] = {}  # epochs already shown per run, from the workers' events
         limits = {run_name(c, fingerprint): c.epochs for c in configs}
 
@@ -173,13 +193,13 @@ def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, finge
                     report.done.append(config)
                 except Exception as exc:
                     report.failed.append((config, f"{type(exc).__name__}: {exc}".splitlines()[0]))
-                    tqdm.write(f"failed: {config.variant} seed {config.seed}: {report.failed[-1][1]}",
-                               file=sys.stderr)
+                    tqdm.write(f"failed: {config.variant} seed {config.seed}: {report.failed[-1][1]}", file=sys.stderr)
                 # The rest of the run's epochs (all of them if its events were lost with a worker).
                 bar.update(max(0, config.epochs - counted.get(name, 0)))
                 counted[name] = config.epochs
-                bar.set_description(f"dask sweep {len(report.done) + len(report.failed)}/{len(configs)} runs "
-                                    f"({workers} workers)")
+                bar.set_description(
+                    f"dask sweep {len(report.done) + len(report.failed)}/{len(configs)} runs ({workers} workers)"
+                )
     except KeyboardInterrupt:
         client.cancel(list(futures))
         raise
@@ -188,4 +208,3 @@ def run_dask(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, finge
         if cluster is not None:
             cluster.close()
     return report
-

@@ -83,8 +83,13 @@ def load_cifar10(folder: str | os.PathLike[str] | None = None) -> Cifar10:
             f"CIFAR-10 could not be downloaded ({type(exc).__name__}); offline, set {DATA_ENV}=PATH "
             "or pass --data PATH, where PATH is a cifar-10-batches-py folder"
         ) from exc
-    return Cifar10(x_train, y_train.reshape(-1).astype(np.int64), x_test, y_test.reshape(-1).astype(np.int64),
-                   source="keras.datasets.cifar10")
+    return Cifar10(
+        x_train,
+        y_train.reshape(-1).astype(np.int64),
+        x_test,
+        y_test.reshape(-1).astype(np.int64),
+        source="keras.datasets.cifar10",
+    )
 
 
 def preprocess(images: np.ndarray) -> np.ndarray:
@@ -126,13 +131,18 @@ def write_batches(folder: str | os.PathLike[str], data: Cifar10, n_train_files: 
 
     def dump(name: str, images: np.ndarray, labels: np.ndarray, label: str) -> None:
         planar = images.transpose(0, 3, 1, 2).reshape(len(images), -1)
-        payload = {b"batch_label": label.encode(), b"labels": labels.tolist(), b"data": planar,
-                   b"filenames": [f"{name}/{i}".encode() for i in range(len(images))]}
+        payload = {
+            b"batch_label": label.encode(),
+            b"labels": labels.tolist(),
+            b"data": planar,
+            b"filenames": [f"{name}/{i}".encode() for i in range(len(images))],
+        }
         with (root / name).open("wb") as handle:
             pickle.dump(payload, handle, protocol=2)
 
-    for i, (images, labels) in enumerate(zip(np.array_split(data.x_train, n_train_files),
-                                             np.array_split(data.y_train, n_train_files), strict=True)):
+    for i, (images, labels) in enumerate(
+        zip(np.array_split(data.x_train, n_train_files), np.array_split(data.y_train, n_train_files), strict=True)
+    ):
         dump(_TRAIN_FILES[i], images, labels, f"training batch {i + 1} of 5")
     dump(_TEST_FILE, data.x_test, data.y_test, "testing batch 1 of 1")
     with (root / "batches.meta").open("wb") as handle:

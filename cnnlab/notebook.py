@@ -40,8 +40,11 @@ def parameters_from_namespace(namespace: dict[str, Any]) -> tuple[RunConfig, Pla
     Papermill only warns about a parameter the notebook does not declare and defines it anyway,
     so a typo (``-p sed 3``) would silently run seed 0; here every user variable must be known.
     """
-    names = {k for k, v in namespace.items()
-             if not k.startswith("_") and k not in _IPYTHON_NAMES and not isinstance(v, ModuleType) and not callable(v)}
+    names = {
+        k
+        for k, v in namespace.items()
+        if not k.startswith("_") and k not in _IPYTHON_NAMES and not isinstance(v, ModuleType) and not callable(v)
+    }
     known = set(config_fields()) | set(PLACE_PARAMETERS)
     unknown = sorted(names - known)
     if unknown:
@@ -72,11 +75,17 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
     cache = RunCache(places.cache_dir or None)
     staging = Path(places.staging_dir) if places.staging_dir else cache.new_staging("notebook")
     result = train_run(config, data, progress_file=staging / PROGRESS_FILE, threads=places.threads or None)
-    write_run_files(staging, result, data, started, extra={"threads": places.threads or None,
-                                                          "notebook_executed_by": "cnnlab" if places.staging_dir
-                                                          else "papermill"})
+    write_run_files(
+        staging,
+        result,
+        data,
+        started,
+        extra={
+            "threads": places.threads or None,
+            "notebook_executed_by": "cnnlab" if places.staging_dir else "papermill",
+        },
+    )
     (staging / PROGRESS_FILE).unlink(missing_ok=True)
     if places.staging_dir:
         return result, cache.path_for(config, data.fingerprint())
     return result, cache.commit(staging, config, data.fingerprint())
-

@@ -35,10 +35,16 @@ def git_commit() -> str | None:
     """The commit of the cnnlab checkout, if it is one (with "+dirty" for uncommitted changes)."""
     here = Path(__file__).resolve().parent
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True,
-                                check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "cnnlab", "report"],
-                               cwd=here.parent, capture_output=True, text=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "cnnlab", "report"],
+            cwd=here.parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return commit + ("+dirty" if dirty else "")
@@ -50,21 +56,35 @@ def library_versions() -> dict[str, str]:
     import pandas
     import tensorflow
 
-    return {"python": platform.python_version(), "tensorflow": tensorflow.__version__, "keras": keras.__version__,
-            "numpy": np.__version__, "pandas": pandas.__version__, "cnnlab": __version__}
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tensorflow.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "pandas": pandas.__version__,
+        "cnnlab": __version__,
+    }
 
 
 def _dump(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=1, sort_keys=True) + "\n")
 
 
-def write_run_files(folder: Path, result: RunResult, data: Cifar10, started: datetime,
-                    extra: dict[str, Any] | None = None) -> None:
+def write_run_files(
+    folder: Path, result: RunResult, data: Cifar10, started: datetime, extra: dict[str, Any] | None = None
+) -> None:
     """Write everything but the executed notebook into ``folder`` (a staging folder)."""
     fingerprint = data.fingerprint()
     finished = datetime.now(UTC)
-    _dump(folder / CONFIG_FILE, {"config": result.config.to_dict(), "key": run_key(result.config, fingerprint),
-                                 "protocol_version": PROTOCOL_VERSION, "data_fingerprint": fingerprint})
+    _dump(
+        folder / CONFIG_FILE,
+        {
+            "config": result.config.to_dict(),
+            "key": run_key(result.config, fingerprint),
+            "protocol_version": PROTOCOL_VERSION,
+            "data_fingerprint": fingerprint,
+        },
+    )
     _dump(folder / METRICS_FILE, result.metrics)
     history = result.history[list(HISTORY_COLUMNS)]
     history.to_csv(folder / HISTORY_FILE, index=False, float_format="%.6g")

@@ -98,8 +98,9 @@ def execute(path: Path, timeout: int = 1200) -> Any:
     # IPC transport: socket files (in a private temporary folder) instead of TCP on loopback.
     with tempfile.TemporaryDirectory(prefix="cnnlab-kernel-") as sockets:
         manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-        client = NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(ROOT)}})
+        client = NotebookClient(
+            notebook, km=manager, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        )
         try:
             client.execute()
         except CellExecutionError as exc:
@@ -125,8 +126,10 @@ def to_markdown(notebook: Any, stem: str, figures_dir: Path) -> tuple[str, list[
             continue
         noise = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
         if noise:
-            raise RenderError(f"{stem}: cell {index} wrote to stderr (log noise is not allowed in the report): "
-                              f"{noise[0].text.strip()[:300]}")
+            raise RenderError(
+                f"{stem}: cell {index} wrote to stderr (log noise is not allowed in the report): "
+                f"{noise[0].text.strip()[:300]}"
+            )
         if cell.metadata.get("cnnlab_inline"):
             pending = json.loads("".join(o.text for o in cell.outputs if o.output_type == "stream"))
             continue
@@ -167,8 +170,13 @@ def render_chapter(path: Path, figures_dir: Path) -> Chapter:
 
 def _front_matter(config: dict[str, Any]) -> str:
     book = config.get("book", {})
-    meta = {"title": book.get("title", "Report"), "subtitle": book.get("subtitle", ""),
-            "author": book.get("author", ""), "date": date.today().isoformat(), "lang": "en"}
+    meta = {
+        "title": book.get("title", "Report"),
+        "subtitle": book.get("subtitle", ""),
+        "author": book.get("author", ""),
+        "date": date.today().isoformat(),
+        "lang": "en",
+    }
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n"
 
 
@@ -180,14 +188,30 @@ def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> 
     filters = ["--lua-filter", str(HERE / "crossref.lua")]
     common = ["--standalone", "--toc", "--toc-depth=2", "--number-sections", *filters]
     html = out_dir / f"{stem}.html"
-    pypandoc.convert_file(str(markdown_path), "html5", outputfile=str(html),
-                          extra_args=[*common, "--embed-resources", "--mathml", "--css", str(HERE / "report.css"),
-                                      f"--resource-path={out_dir}"], cworkdir=str(out_dir))
+    pypandoc.convert_file(
+        str(markdown_path),
+        "html5",
+        outputfile=str(html),
+        extra_args=[
+            *common,
+            "--embed-resources",
+            "--mathml",
+            "--css",
+            str(HERE / "report.css"),
+            f"--resource-path={out_dir}",
+        ],
+        cworkdir=str(out_dir),
+    )
     typ = out_dir / f"{stem}.typ"
     page = out_dir / "typst-page.yaml"  # pandoc's Typst template reads the margin as a map
     page.write_text(yaml.safe_dump({"papersize": "a4", "fontsize": "10.5pt", "margin": {"x": "2cm", "y": "2.2cm"}}))
-    pypandoc.convert_file(str(markdown_path), "typst", outputfile=str(typ),
-                          extra_args=[*common, f"--metadata-file={page}"], cworkdir=str(out_dir))
+    pypandoc.convert_file(
+        str(markdown_path),
+        "typst",
+        outputfile=str(typ),
+        extra_args=[*common, f"--metadata-file={page}"],
+        cworkdir=str(out_dir),
+    )
     pdf = out_dir / f"{stem}.pdf"
     try:
         typst.compile(str(typ), output=str(pdf), root=str(out_dir))
@@ -196,8 +220,13 @@ def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> 
     return html, pdf
 
 
-def render(out_dir: Path | None = None, spec: ReportSpec | None = None, cache: str | None = None,
-           data: str | None = None, progress: bool = True) -> tuple[Path, Path]:
+def render(
+    out_dir: Path | None = None,
+    spec: ReportSpec | None = None,
+    cache: str | None = None,
+    data: str | None = None,
+    progress: bool = True,
+) -> tuple[Path, Path]:
     """Render the whole report into ``out_dir`` (default ``_output``); returns the HTML and PDF paths."""
     from tqdm.auto import tqdm
 

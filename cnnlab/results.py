@@ -85,16 +85,21 @@ class Results:
             for record in records:
                 history = record.history()
                 metrics = record.metrics
-                rows.append({
-                    "variant": variant, "seed": record.config.seed,
-                    "test_accuracy": metrics["test_accuracy"], "test_loss": metrics["test_loss"],
-                    "test_exact_accuracy": metrics["test_exact_accuracy"],
-                    "seconds_per_epoch": metrics["seconds_per_epoch"], "parameters": metrics["parameters"],
-                    "best_val_epoch": int(history["epoch"].iloc[int(np.argmax(history["val_accuracy"]))]),
-                    "best_val_accuracy": float(history["val_accuracy"].max()),
-                    "final_gap": float(history["accuracy"].iloc[-1] - history["val_accuracy"].iloc[-1]),
-                    "duration_s": record.metadata.get("duration_s"),
-                })
+                rows.append(
+                    {
+                        "variant": variant,
+                        "seed": record.config.seed,
+                        "test_accuracy": metrics["test_accuracy"],
+                        "test_loss": metrics["test_loss"],
+                        "test_exact_accuracy": metrics["test_exact_accuracy"],
+                        "seconds_per_epoch": metrics["seconds_per_epoch"],
+                        "parameters": metrics["parameters"],
+                        "best_val_epoch": int(history["epoch"].iloc[int(np.argmax(history["val_accuracy"]))]),
+                        "best_val_accuracy": float(history["val_accuracy"].max()),
+                        "final_gap": float(history["accuracy"].iloc[-1] - history["val_accuracy"].iloc[-1]),
+                        "duration_s": record.metadata.get("duration_s"),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def values(self, variant: str, column: str = "test_accuracy") -> np.ndarray:

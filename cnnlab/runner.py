@@ -25,8 +25,13 @@ class RunFailedError(CnnlabError):
 
 def notebook_parameters(config: RunConfig, data_dir: str, cache_dir: str, staging: Path, threads: int) -> dict:
     """The papermill parameters for one run."""
-    return {**config.to_dict(), "data_dir": data_dir, "cache_dir": cache_dir, "staging_dir": str(staging),
-            "threads": threads}
+    return {
+        **config.to_dict(),
+        "data_dir": data_dir,
+        "cache_dir": cache_dir,
+        "staging_dir": str(staging),
+        "threads": threads,
+    }
 
 
 def _shrink(notebook_path: Path) -> None:
@@ -43,8 +48,15 @@ def _check_recorded(notebook_path: Path, parameters: dict[str, Any]) -> None:
         raise RunFailedError(f"papermill recorded parameters {recorded} differ from the requested {parameters}")
 
 
-def execute_run(config: RunConfig, cache: RunCache, data_dir: str, fingerprint: str, staging: Path | None = None,
-                threads: int = 0, force: bool = False) -> Path:
+def execute_run(
+    config: RunConfig,
+    cache: RunCache,
+    data_dir: str,
+    fingerprint: str,
+    staging: Path | None = None,
+    threads: int = 0,
+    force: bool = False,
+) -> Path:
     """Run the notebook for ``config`` into ``staging`` and commit it; returns the run folder.
 
     A failed run leaves its staging folder (with the failed notebook) for inspection; the next
@@ -56,14 +68,21 @@ def execute_run(config: RunConfig, cache: RunCache, data_dir: str, fingerprint: 
     parameters = notebook_parameters(config, data_dir, str(cache.root), staging, threads)
     output = staging / NOTEBOOK_FILE
     try:
-        papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
-                                   progress_bar=False, cwd=str(NOTEBOOK.parent))
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(NOTEBOOK.parent),
+        )
         _check_recorded(output, parameters)
         _shrink(output)
         return cache.commit(staging, config, fingerprint, replace=force)
     except papermill.PapermillExecutionError as exc:
-        raise RunFailedError(f"{config.variant} seed {config.seed}: the run notebook failed: "
-                             f"{exc.ename}: {exc.evalue} (see {output})") from exc
+        raise RunFailedError(
+            f"{config.variant} seed {config.seed}: the run notebook failed: {exc.ename}: {exc.evalue} (see {output})"
+        ) from exc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = RunConfig.from_dict(json.loads(args.config))
-        execute_run(config, RunCache(args.cache), args.data, args.fingerprint, Path(args.staging), args.threads,
-                    args.force)
+        execute_run(
+            config, RunCache(args.cache), args.data, args.fingerprint, Path(args.staging), args.threads, args.force
+        )
     except CnnlabError as exc:
         print(f"cnnlab: {exc}", file=sys.stderr)
         return 2

@@ -91,9 +91,14 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
         interval = welch.confidence_interval(confidence_level=1 - ALPHA)
         levene = stats.levene(a, b, center="median")
     return Comparison(
-        difference=float(a.mean() - b.mean()), ci_low=float(interval.low), ci_high=float(interval.high),
-        welch_t=float(welch.statistic), welch_p=float(welch.pvalue), hedges_g=hedges_g(a, b),
-        levene_p=float(levene.pvalue), std_ratio=float(a.std(ddof=1) / b.std(ddof=1)) if b.std(ddof=1) else math.nan,
+        difference=float(a.mean() - b.mean()),
+        ci_low=float(interval.low),
+        ci_high=float(interval.high),
+        welch_t=float(welch.statistic),
+        welch_p=float(welch.pvalue),
+        hedges_g=hedges_g(a, b),
+        levene_p=float(levene.pvalue),
+        std_ratio=float(a.std(ddof=1) / b.std(ddof=1)) if b.std(ddof=1) else math.nan,
     )
 
 

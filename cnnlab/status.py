@@ -6,8 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from cnnlab import present
 from cnnlab.cache import RunCache, RunRecord
-from cnnlab.stats import summarize
+from cnnlab.config import RunConfig
+from cnnlab.stats import compare, summarize
+
+DEFAULT_PRECISION = RunConfig.__dataclass_fields__["precision"].default
 
 
 def run_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
@@ -15,20 +19,22 @@ def run_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
     rows = []
     for record in records:
         config, metrics = record.config, record.metrics
-        rows.append({
-            "variant": config.variant if config else None,
-            "seed": config.seed if config else None,
-            "epochs": config.epochs if config else None,
-            "train_subset": config.train_subset if config else None,
-            "precision": config.precision if config else None,
-            "state": record.state,
-            "test_accuracy": metrics.get("test_accuracy"),
-            "test_loss": metrics.get("test_loss"),
-            "test_exact_accuracy": metrics.get("test_exact_accuracy"),
-            "seconds_per_epoch": metrics.get("seconds_per_epoch"),
-            "folder": record.path.name,
-            "problem": record.problem or None,
-        })
+        rows.append(
+            {
+                "variant": config.variant if config else None,
+                "seed": config.seed if config else None,
+                "epochs": config.epochs if config else None,
+                "train_subset": config.train_subset if config else None,
+                "precision": config.precision if config else None,
+                "state": record.state,
+                "test_accuracy": metrics.get("test_accuracy"),
+                "test_loss": metrics.get("test_loss"),
+                "test_exact_accuracy": metrics.get("test_exact_accuracy"),
+                "seconds_per_epoch": metrics.get("seconds_per_epoch"),
+                "folder": record.path.name,
+                "problem": record.problem or None,
+            }
+        )
     return rows
 
 
@@ -43,14 +49,43 @@ def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for (variant, epochs, subset, precision), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         acc = summarize([m["test_accuracy"] for m in members])
         exact = summarize([m["test_exact_accuracy"] for m in members])
-        summary.append({
-            "variant": variant, "epochs": epochs, "train_subset": subset, "precision": precision,
-            "n": acc.n, "seeds": sorted(m["seed"] for m in members),
-            "mean_test_accuracy": acc.mean, "std_test_accuracy": acc.std if acc.n > 1 else None,
-            "mean_test_exact_accuracy": exact.mean, "std_test_exact_accuracy": exact.std if exact.n > 1 else None,
-            "mean_seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in members])),
-        })
+        summary.append(
+            {
+                "variant": variant,
+                "epochs": epochs,
+                "train_subset": subset,
+                "precision": precision,
+                "n": acc.n,
+                "seeds": sorted(m["seed"] for m in members),
+                "mean_test_accuracy": acc.mean,
+                "std_test_accuracy": acc.std if acc.n > 1 else None,
+                "mean_test_exact_accuracy": exact.mean,
+                "std_test_exact_accuracy": exact.std if exact.n > 1 else None,
+                "mean_seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in members])),
+                "test_accuracies": [m["test_accuracy"] for m in members],
+            }
+        )
     return summary
+
+
+def precision_comparisons(summary: list[dict[str, Any]]) -> list[str]:
+    """Each group run at another precision against the same settings in float32, with the report's statistics."""
+    by_key = {(s["variant"], s["epochs"], s["train_subset"], s["precision"]): s for s in summary}
+    lines = []
+    for (variant, epochs, subset, precision), group in by_key.items():
+        reference = by_key.get((variant, epochs, subset, DEFAULT_PRECISION))
+        if precision == DEFAULT_PRECISION or reference is None or min(group["n"], reference["n"]) < 2:
+            continue
+        c = compare(group["test_accuracies"], reference["test_accuracies"])
+        lines.append(
+            f"{variant} {precision} (n={group['n']}) vs {DEFAULT_PRECISION} (n={reference['n']}), "
+            f"{epochs} epochs: {present.pp(c.difference)} pp, 95 % interval {present.ci(c)}, "
+            f"Welch {present.p_value(c.welch_p)}, Hedges' g {present.num(c.hedges_g, 2)}, "
+            f"std ratio {present.num(c.std_ratio, 2)}, Levene {present.p_value(c.levene_p)}; "
+            f"{present.num(reference['mean_seconds_per_epoch'] / group['mean_seconds_per_epoch'], 2)}x "
+            "the float32 epochs' speed"
+        )
+    return lines
 
 
 def _pm(mean: float, std: float | None, scale: float = 100.0) -> str:
@@ -62,20 +97,33 @@ def format_status(cache: RunCache) -> str:
     rows = run_rows(cache.scan())
     if not rows:
         return f"no runs in {cache.root}"
-    lines = [f"runs in {cache.root}:", f"{'variant':18} {'seed':>4} {'epochs':>6} {'subset':>7} {'state':8} "
-             f"{'test acc %':>10} {'s/epoch':>8}"]
+    lines = [
+        f"runs in {cache.root}:",
+        f"{'variant':18} {'seed':>4} {'epochs':>6} {'subset':>7} {'state':8} {'test acc %':>10} {'s/epoch':>8}",
+    ]
     for r in rows:
         if r["state"] != "done":
             lines.append(f"{r['folder']}: corrupt ({r['problem']}); the next sweep redoes it")
             continue
-        lines.append(f"{r['variant']:18} {r['seed']:>4} {r['epochs']:>6} {r['train_subset'] or 'all':>7} "
-                     f"{r['state']:8} {r['test_accuracy'] * 100:>10.2f} {r['seconds_per_epoch']:>8.2f}")
-    lines += ["", "test accuracy per configuration, mean ± std over seeds (%):",
-              f"{'variant':18} {'epochs':>6} {'subset':>7} {'n':>3} {'full test set':>15} {'exact 1,000':>15} "
-              f"{'s/epoch':>8}"]
-    for s in group_summary(rows):
-        lines.append(f"{s['variant']:18} {s['epochs']:>6} {s['train_subset'] or 'all':>7} {s['n']:>3} "
-                     f"{_pm(s['mean_test_accuracy'], s['std_test_accuracy']):>15} "
-                     f"{_pm(s['mean_test_exact_accuracy'], s['std_test_exact_accuracy']):>15} "
-                     f"{s['mean_seconds_per_epoch']:>8.2f}")
+        lines.append(
+            f"{r['variant']:18} {r['seed']:>4} {r['epochs']:>6} {r['train_subset'] or 'all':>7} "
+            f"{r['state']:8} {r['test_accuracy'] * 100:>10.2f} {r['seconds_per_epoch']:>8.2f}"
+        )
+    lines += [
+        "",
+        "test accuracy per configuration, mean ± std over seeds (%):",
+        f"{'variant':18} {'epochs':>6} {'subset':>7} {'precision':>14} {'n':>3} {'full test set':>15} "
+        f"{'exact 1,000':>15} {'s/epoch':>8}",
+    ]
+    summary = group_summary(rows)
+    for s in summary:
+        lines.append(
+            f"{s['variant']:18} {s['epochs']:>6} {s['train_subset'] or 'all':>7} {s['precision']:>14} {s['n']:>3} "
+            f"{_pm(s['mean_test_accuracy'], s['std_test_accuracy']):>15} "
+            f"{_pm(s['mean_test_exact_accuracy'], s['std_test_exact_accuracy']):>15} "
+            f"{s['mean_seconds_per_epoch']:>8.2f}"
+        )
+    comparisons = precision_comparisons(summary)
+    if comparisons:
+        lines += ["", "precision against float32 (test accuracy; Welch, Levene as in the report):", *comparisons]
     return "\n".join(lines)

@@ -78,15 +78,29 @@ def _describe(configs: Sequence[RunConfig], finished: int) -> str:
     return f"sweep {finished}/{len(configs)} runs"
 
 
-def run_local(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fingerprint: str,
-              workers: int, threads: int = DEFAULT_THREADS_PER_WORKER, poll_s: float = 1.0,
-              progress: bool = True, force: bool = False) -> SweepReport:
+def run_local(
+    configs: Sequence[RunConfig],
+    cache: RunCache,
+    data_dir: str,
+    fingerprint: str,
+    workers: int,
+    threads: int = DEFAULT_THREADS_PER_WORKER,
+    poll_s: float = 1.0,
+    progress: bool = True,
+    force: bool = False,
+) -> SweepReport:
     """Execute ``configs`` (all missing) with up to ``workers`` child processes; one epoch-counting bar."""
     report = SweepReport()
     queue = list(configs)
     children: list[_Child] = []
-    bar = tqdm(total=sum(c.epochs for c in configs), unit="epoch", disable=not progress, dynamic_ncols=True,
-               desc=_describe(configs, 0), file=sys.stderr)
+    bar = tqdm(
+        total=sum(c.epochs for c in configs),
+        unit="epoch",
+        disable=not progress,
+        dynamic_ncols=True,
+        desc=_describe(configs, 0),
+        file=sys.stderr,
+    )
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -97,9 +111,23 @@ def run_local(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fing
             while queue and len(children) < workers:
                 config = queue.pop(0)
                 staging = cache.new_staging(config.variant)
-                command = [sys.executable, "-m", "cnnlab.runner", "--config", json.dumps(config.to_dict()),
-                           "--cache", str(cache.root), "--data", data_dir, "--fingerprint", fingerprint,
-                           "--staging", str(staging), "--threads", str(threads)]
+                command = [
+                    sys.executable,
+                    "-m",
+                    "cnnlab.runner",
+                    "--config",
+                    json.dumps(config.to_dict()),
+                    "--cache",
+                    str(cache.root),
+                    "--data",
+                    data_dir,
+                    "--fingerprint",
+                    fingerprint,
+                    "--staging",
+                    str(staging),
+                    "--threads",
+                    str(threads),
+                ]
                 if force:
                     command.append("--force")
                 # stderr goes to a file, not a pipe: a chatty child can never block on a full pipe.
@@ -120,10 +148,16 @@ def run_local(configs: Sequence[RunConfig], cache: RunCache, data_dir: str, fing
                 else:
                     child.log.seek(0)
                     message = child.log.read().strip()
-                    report.failed.append((child.config, message.splitlines()[-1] if message else
-                                          f"exit status {child.process.returncode}"))
-                    tqdm.write(f"failed: {child.config.variant} seed {child.config.seed}: {report.failed[-1][1]}",
-                               file=sys.stderr)
+                    report.failed.append(
+                        (
+                            child.config,
+                            message.splitlines()[-1] if message else f"exit status {child.process.returncode}",
+                        )
+                    )
+                    tqdm.write(
+                        f"failed: {child.config.variant} seed {child.config.seed}: {report.failed[-1][1]}",
+                        file=sys.stderr,
+                    )
                 child.log.close()
                 bar.set_description(_describe(configs, len(report.done) + len(report.failed)))
     except KeyboardInterrupt:

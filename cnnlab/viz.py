@@ -58,9 +58,17 @@ def pixel_histograms(images: np.ndarray) -> Figure:
     return fig
 
 
-_LAYER_COLORS = {"Conv2D": "#4C72B0", "BatchNormalization": "#DD8452", "Activation": "#55A868",
-                 "MaxPooling2D": "#C44E52", "AveragePooling2D": "#C44E52", "Add": "#8172B3",
-                 "Flatten": "#937860", "Dense": "#DA8BC3", "InputLayer": "#8C8C8C"}
+_LAYER_COLORS = {
+    "Conv2D": "#4C72B0",
+    "BatchNormalization": "#DD8452",
+    "Activation": "#55A868",
+    "MaxPooling2D": "#C44E52",
+    "AveragePooling2D": "#C44E52",
+    "Add": "#8172B3",
+    "Flatten": "#937860",
+    "Dense": "#DA8BC3",
+    "InputLayer": "#8C8C8C",
+}
 
 
 def architecture(rows: list[dict], title: str = "") -> Figure:
@@ -71,8 +79,11 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
     for i, row in enumerate(rows):
         shape = row["output_shape"]
         height = 0.5 + 2.0 * (shape[0] / 32 if len(shape) == 3 else 0.15)
-        ax.add_patch(plt.Rectangle((i - 0.38, -height / 2), 0.76, height, color=_LAYER_COLORS.get(row["type"], "grey"),
-                                   alpha=0.85))
+        ax.add_patch(
+            plt.Rectangle(
+                (i - 0.38, -height / 2), 0.76, height, color=_LAYER_COLORS.get(row["type"], "grey"), alpha=0.85
+            )
+        )
         dims = "×".join(map(str, shape))
         ax.text(i, 0, f"{row['layer']}\n{dims}", rotation=90, ha="center", va="center", fontsize=7, color="white")
         positions[row["layer"]] = (i, height)
@@ -81,14 +92,19 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
     for row in rows:
         for source in row.get("inputs", [])[1:]:  # a second input is a residual shortcut
             (x0, h0), (x1, _) = positions[source], positions[row["layer"]]
-            ax.annotate("", xy=(x1, 1.3), xytext=(x0, h0 / 2),
-                        arrowprops={"arrowstyle": "->", "lw": 1.0, "color": "#8172B3",
-                                    "connectionstyle": "arc3,rad=-0.3"})
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for t, c in _LAYER_COLORS.items()
-               if any(r["type"] == t for r in rows)]
+            ax.annotate(
+                "",
+                xy=(x1, 1.3),
+                xytext=(x0, h0 / 2),
+                arrowprops={"arrowstyle": "->", "lw": 1.0, "color": "#8172B3", "connectionstyle": "arc3,rad=-0.3"},
+            )
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=c) for t, c in _LAYER_COLORS.items() if any(r["type"] == t for r in rows)
+    ]
     labels = [t for t in _LAYER_COLORS if any(r["type"] == t for r in rows)]
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(labels), fontsize=8,
-              frameon=False)
+    ax.legend(
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(labels), fontsize=8, frameon=False
+    )
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(-1.6, 1.9)
     ax.axis("off")
@@ -169,8 +185,9 @@ def feature_maps(maps: dict[str, np.ndarray], image: np.ndarray, filter_index: i
 def all_feature_maps(maps: dict[str, np.ndarray]) -> Figure:
     """Every filter's map of every layer: one row per layer, one column per filter (Q10)."""
     width = max(m.shape[-1] for m in maps.values())
-    fig, axes = plt.subplots(len(maps), width, figsize=(0.85 * width + 1.2, 0.9 * len(maps) + 0.4),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        len(maps), width, figsize=(0.85 * width + 1.2, 0.9 * len(maps) + 0.4), layout="constrained", squeeze=False
+    )
     for r, (name, activation) in enumerate(maps.items()):
         for c in range(width):
             ax = axes[r, c]
@@ -188,8 +205,9 @@ def first_layer_weights(kernel: np.ndarray) -> Figure:
     """Every first-layer filter (columns) for each input channel R, G, B (rows), on one colour scale (Q11)."""
     _, _, channels, filters = kernel.shape
     limit = float(np.abs(kernel).max())
-    fig, axes = plt.subplots(channels, filters, figsize=(0.9 * filters + 1.4, 0.95 * channels + 0.6),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        channels, filters, figsize=(0.9 * filters + 1.4, 0.95 * channels + 0.6), layout="constrained", squeeze=False
+    )
     for ch, name in enumerate(("R", "G", "B")[:channels]):
         for f in range(filters):
             ax = axes[ch, f]
@@ -223,8 +241,7 @@ def confusion(matrix: np.ndarray, title: str = "") -> Figure:
     fig, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
     image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=100)
     for (i, j), value in np.ndenumerate(rates):
-        ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=7,
-                color="white" if value > 50 else "black")
+        ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=7, color="white" if value > 50 else "black")
     ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right")
     ax.set_yticks(range(10), CLASS_NAMES)
     ax.set_xlabel("predicted class")
@@ -241,8 +258,15 @@ def per_class_accuracy(per_class: dict[str, np.ndarray]) -> Figure:
     width = 0.8 / len(per_class)
     for i, (variant, matrix) in enumerate(per_class.items()):
         std = matrix.std(axis=0, ddof=1) if len(matrix) > 1 else np.zeros(10)
-        ax.bar(np.arange(10) + (i - (len(per_class) - 1) / 2) * width, matrix.mean(axis=0) * 100, width,
-               yerr=std * 100, capsize=2, label=f"{variant} (n = {len(matrix)})", color=f"C{i}")
+        ax.bar(
+            np.arange(10) + (i - (len(per_class) - 1) / 2) * width,
+            matrix.mean(axis=0) * 100,
+            width,
+            yerr=std * 100,
+            capsize=2,
+            label=f"{variant} (n = {len(matrix)})",
+            color=f"C{i}",
+        )
     ax.set_xticks(range(10), CLASS_NAMES, rotation=20)
     ax.set_ylabel("test accuracy (%)")
     ax.set_ylim(0, 100)

@@ -44,7 +44,8 @@ val_test_gap = np.mean([np.abs(h["val_accuracy"] - h["test_accuracy"]).mean() fo
 # `{python} math.ceil(first.metrics["n_train"] / p.batch_size)` gradient steps per epoch. The training
 # part is reshuffled every epoch; the seed of a run fixes both the initial weights and the batch order,
 # and TensorFlow's deterministic kernels are switched on, so a run can be repeated exactly. After every
-# epoch the callback `TestSetHistory` also evaluates the test set, for the curves of @sec-q8 only.
+# epoch the validation set and the test set are evaluated on a copy of that epoch's weights (the test set
+# for the curves of @sec-q8 only, never to choose anything).
 # On this machine an epoch of the tiny VGG took `{python} present.num(base["seconds_per_epoch"].mean(), 1)` s
 # on average (training, validation and test passes, `{python} thread_text`).
 

@@ -48,5 +48,6 @@ def env(tiny_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run ``cnnlab ARGS`` in a subprocess, as a user would."""
-    return subprocess.run([sys.executable, "-m", "cnnlab.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "cnnlab.cli", *args], capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT
+    )

@@ -15,8 +15,9 @@ from cnnlab.train import train_run
 SEEDS, EPOCHS, SUBSET = (0, 1, 2), 2, 300
 
 
-def build_fixture_cache(data_dir: Path, cache_dir: Path, seeds: tuple[int, ...] = SEEDS, epochs: int = EPOCHS,
-                        subset: int = SUBSET) -> RunCache:
+def build_fixture_cache(
+    data_dir: Path, cache_dir: Path, seeds: tuple[int, ...] = SEEDS, epochs: int = EPOCHS, subset: int = SUBSET
+) -> RunCache:
     """Train and cache every (variant, seed) quickly (no notebook: the report only reads the cache)."""
     data = load_local(data_dir)
     cache = RunCache(cache_dir)

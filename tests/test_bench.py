@@ -6,8 +6,20 @@ from tests.conftest import cli
 
 
 def test_bench_json_schema_and_equal_losses(env):
-    result = cli("bench", "--variants", "tiny_vgg_bn", "--epochs", "2", "--train-subset", "300",
-                 "--workers", "2", "--json", env=env, timeout=600)
+    result = cli(
+        "bench",
+        "--variants",
+        "tiny_vgg_bn",
+        "--epochs",
+        "2",
+        "--train-subset",
+        "300",
+        "--workers",
+        "2",
+        "--json",
+        env=env,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout)
     assert [r["variant"] for r in report["variants"]] == ["tiny_vgg_bn"]

@@ -20,8 +20,17 @@ FP = "0123456789abcdef"
 def test_key_is_stable_and_changes_with_every_semantic_field():
     base = RunConfig("tiny_vgg", 0)
     assert run_key(base, FP) == run_key(RunConfig("tiny_vgg", 0), FP)
-    changes = {"variant": "tiny_resnet", "seed": 1, "epochs": 99, "batch_size": 64, "validation_split": 0.2,
-               "learning_rate": 0.01, "width": 8, "train_subset": 1000, "precision": "mixed_bfloat16"}
+    changes = {
+        "variant": "tiny_resnet",
+        "seed": 1,
+        "epochs": 99,
+        "batch_size": 64,
+        "validation_split": 0.2,
+        "learning_rate": 0.01,
+        "width": 8,
+        "train_subset": 1000,
+        "precision": "mixed_bfloat16",
+    }
     assert set(changes) == {f.name for f in dataclasses.fields(RunConfig)}
     keys = {run_key(dataclasses.replace(base, **{k: v}), FP) for k, v in changes.items()}
     assert len(keys) == len(changes) and run_key(base, FP) not in keys
@@ -33,8 +42,13 @@ def test_key_ignores_paths_and_verbosity():
     # the notebook's place parameters map to the same config whatever their values.
     from cnnlab.notebook import parameters_from_namespace
 
-    values = {**RunConfig("tiny_vgg", 3).to_dict(), "data_dir": "/a", "cache_dir": "/b", "staging_dir": "",
-              "threads": 1}
+    values = {
+        **RunConfig("tiny_vgg", 3).to_dict(),
+        "data_dir": "/a",
+        "cache_dir": "/b",
+        "staging_dir": "",
+        "threads": 1,
+    }
     config_a, _ = parameters_from_namespace(values)
     config_b, _ = parameters_from_namespace({**values, "data_dir": "/elsewhere", "cache_dir": "", "threads": 2})
     assert run_key(config_a, FP) == run_key(config_b, FP)

@@ -26,7 +26,12 @@ def test_run_then_status_json(env):
     assert len(rows) == 1
     row = rows[0]
     assert {k: row[k] for k in ("variant", "seed", "epochs", "train_subset", "state")} == {
-        "variant": "tiny_vgg", "seed": 0, "epochs": 1, "train_subset": 300, "state": "done"}
+        "variant": "tiny_vgg",
+        "seed": 0,
+        "epochs": 1,
+        "train_subset": 300,
+        "state": "done",
+    }
     assert 0 <= row["test_accuracy"] <= 1 and row["test_loss"] > 0 and row["seconds_per_epoch"] > 0
     again = cli("run", "tiny_vgg", "--seed", "0", "--epochs", "1", "--train-subset", "300", env=env)
     assert "1 already cached, 0 to do" in again.stderr
@@ -34,10 +39,23 @@ def test_run_then_status_json(env):
 
 def test_killed_sweep_leaves_nothing_partial_and_resumes(env):
     cache = Path(env["CNNLAB_CACHE"])
-    args = [sys.executable, "-m", "cnnlab.cli", "sweep", "--variants", "tiny_vgg", "--seeds", "0",
-            "--epochs", "40", "--train-subset", "200"]
-    sweep = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
+    args = [
+        sys.executable,
+        "-m",
+        "cnnlab.cli",
+        "sweep",
+        "--variants",
+        "tiny_vgg",
+        "--seeds",
+        "0",
+        "--epochs",
+        "40",
+        "--train-subset",
+        "200",
+    ]
+    sweep = subprocess.Popen(
+        args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.time() + 240
     while not list(cache.glob(".staging/*/progress.json")) and time.time() < deadline:
         time.sleep(0.2)
@@ -45,8 +63,7 @@ def test_killed_sweep_leaves_nothing_partial_and_resumes(env):
     os.killpg(sweep.pid, signal.SIGKILL)  # the hardest kill: sweep, runner, papermill and kernel at once
     sweep.wait()
     assert _runs(cache) == []
-    resumed = cli("sweep", "--variants", "tiny_vgg", "--seeds", "0", "--epochs", "40", "--train-subset", "200",
-                  env=env)
+    resumed = cli("sweep", "--variants", "tiny_vgg", "--seeds", "0", "--epochs", "40", "--train-subset", "200", env=env)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "0 already cached, 1 to do" in resumed.stderr
     assert len(_runs(cache)) == 1 and not list((cache / ".staging").iterdir())
@@ -64,17 +81,20 @@ def test_corrupt_run_is_reported_and_redone(env):
     assert json.loads(cli("status", "--json", env=env).stdout)[0]["state"] == "done"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("run", "vgg16", "--seed", "0"), "unknown variant 'vgg16'; known variants: tiny_vgg, tiny_vgg_bn"),
-    (("sweep", "--variants", "tiny_vgg,bogus"), "unknown variant 'bogus'"),
-    (("sweep", "--seeds", "9-3"), "bad seed range"),
-    (("sweep", "--seeds", "x"), "bad seed range"),
-    (("sweep", "--workers", "0"), "--workers must be >= 1"),
-    (("run", "tiny_vgg", "--seed", "0", "--data", "/nonexistent"), "CNNLAB_DATA or --data"),
-    (("run", "tiny_vgg", "--seed", "0", "--cache", "/proc/version/cache"), "pass --cache DIR or set CNNLAB_CACHE"),
-    (("run", "tiny_vgg", "--seed", "-2"), "seed must be >= 0"),
-    (("data", "--data", "/nonexistent"), "CNNLAB_DATA or --data"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("run", "vgg16", "--seed", "0"), "unknown variant 'vgg16'; known variants: tiny_vgg, tiny_vgg_bn"),
+        (("sweep", "--variants", "tiny_vgg,bogus"), "unknown variant 'bogus'"),
+        (("sweep", "--seeds", "9-3"), "bad seed range"),
+        (("sweep", "--seeds", "x"), "bad seed range"),
+        (("sweep", "--workers", "0"), "--workers must be >= 1"),
+        (("run", "tiny_vgg", "--seed", "0", "--data", "/nonexistent"), "CNNLAB_DATA or --data"),
+        (("run", "tiny_vgg", "--seed", "0", "--cache", "/proc/version/cache"), "pass --cache DIR or set CNNLAB_CACHE"),
+        (("run", "tiny_vgg", "--seed", "-2"), "seed must be >= 0"),
+        (("data", "--data", "/nonexistent"), "CNNLAB_DATA or --data"),
+    ],
+)
 def test_bad_input_is_one_line_and_status_2(env, args, message):
     result = cli(*args, env=env)
     assert result.returncode == 2

@@ -13,9 +13,20 @@ def test_defaults_are_the_assignments_protocol():
     assert config.is_protocol and not RunConfig("tiny_vgg", 0, epochs=1).is_protocol
 
 
-@pytest.mark.parametrize("kwargs", [{"seed": -1}, {"epochs": 0}, {"batch_size": 0}, {"validation_split": 1.0},
-                                    {"learning_rate": 0}, {"train_subset": 5}, {"precision": "float16"},
-                                    {"seed": "3"}, {"width": 2.5}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"seed": -1},
+        {"epochs": 0},
+        {"batch_size": 0},
+        {"validation_split": 1.0},
+        {"learning_rate": 0},
+        {"train_subset": 5},
+        {"precision": "float16"},
+        {"seed": "3"},
+        {"width": 2.5},
+    ],
+)
 def test_bad_values_are_config_errors(kwargs):
     with pytest.raises(ConfigError):
         RunConfig(**{"variant": "tiny_vgg", "seed": 0, **kwargs})

@@ -20,14 +20,18 @@ ARGS = ("--variants", "tiny_vgg", "--seeds", "0-1", "--epochs", "1", "--train-su
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
-            Client(c) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+        Client(c) as client,
+    ):
         yield client
 
 
 def _metrics(cache: Path) -> dict[str, dict]:
-    return {row["folder"]: (row["test_accuracy"], row["test_loss"])
-            for row in json.loads(cli("status", "--json", "--cache", str(cache)).stdout)}
+    return {
+        row["folder"]: (row["test_accuracy"], row["test_loss"])
+        for row in json.loads(cli("status", "--json", "--cache", str(cache)).stdout)
+    }
 
 
 def test_local_cluster_runs_equal_local_runs(env, tmp_path):

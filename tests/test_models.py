@@ -14,8 +14,9 @@ def test_registry_holds_the_four_variants():
     assert list(VARIANTS) == ["tiny_vgg", "tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"]
 
 
-@pytest.mark.parametrize(("name", "params"), [("tiny_vgg", 9420), ("tiny_vgg_bn", 9580),
-                                               ("tiny_vgg_3blocks", 6440), ("tiny_resnet", 6770)])
+@pytest.mark.parametrize(
+    ("name", "params"), [("tiny_vgg", 9420), ("tiny_vgg_bn", 9580), ("tiny_vgg_3blocks", 6440), ("tiny_resnet", 6770)]
+)
 def test_parameter_counts(name, params):
     model = build_model(name)
     assert model.count_params() == params
@@ -26,11 +27,14 @@ def test_parameter_counts(name, params):
 def test_tiny_vgg_layers():
     assert _rows("tiny_vgg") == [
         ("image", "InputLayer", (32, 32, 3)),
-        ("block1_conv1", "Conv2D", (32, 32, 10)), ("block1_conv2", "Conv2D", (32, 32, 10)),
+        ("block1_conv1", "Conv2D", (32, 32, 10)),
+        ("block1_conv2", "Conv2D", (32, 32, 10)),
         ("block1_pool", "MaxPooling2D", (16, 16, 10)),
-        ("block2_conv1", "Conv2D", (16, 16, 10)), ("block2_conv2", "Conv2D", (16, 16, 10)),
+        ("block2_conv1", "Conv2D", (16, 16, 10)),
+        ("block2_conv2", "Conv2D", (16, 16, 10)),
         ("block2_pool", "MaxPooling2D", (8, 8, 10)),
-        ("flatten", "Flatten", (640,)), ("predictions", "Dense", (10,)),
+        ("flatten", "Flatten", (640,)),
+        ("predictions", "Dense", (10,)),
     ]
 
 
@@ -62,11 +66,22 @@ def test_three_blocks_shapes():
 
 def test_tiny_resnet_layers():
     assert [(n, t) for n, t, _ in _rows("tiny_resnet")] == [
-        ("image", "InputLayer"), ("stem_conv", "Conv2D"), ("stem_bn", "BatchNormalization"),
-        ("stem_relu", "Activation"), ("stem_pool", "MaxPooling2D"),
-        ("block1_conv1", "Conv2D"), ("block1_conv2", "Conv2D"), ("block1_add", "Add"), ("block1_relu", "Activation"),
-        ("block2_conv1", "Conv2D"), ("block2_conv2", "Conv2D"), ("block2_add", "Add"), ("block2_relu", "Activation"),
-        ("avg_pool", "AveragePooling2D"), ("flatten", "Flatten"), ("predictions", "Dense"),
+        ("image", "InputLayer"),
+        ("stem_conv", "Conv2D"),
+        ("stem_bn", "BatchNormalization"),
+        ("stem_relu", "Activation"),
+        ("stem_pool", "MaxPooling2D"),
+        ("block1_conv1", "Conv2D"),
+        ("block1_conv2", "Conv2D"),
+        ("block1_add", "Add"),
+        ("block1_relu", "Activation"),
+        ("block2_conv1", "Conv2D"),
+        ("block2_conv2", "Conv2D"),
+        ("block2_add", "Add"),
+        ("block2_relu", "Activation"),
+        ("avg_pool", "AveragePooling2D"),
+        ("flatten", "Flatten"),
+        ("predictions", "Dense"),
     ]
     model = build_model("tiny_resnet")
     assert model.get_layer("stem_conv").get_config()["kernel_size"] == (7, 7)
@@ -90,4 +105,10 @@ def test_width_parameter_and_bad_inputs():
 
 def test_feature_layers_exclude_flatten_and_dense():
     assert feature_layers(build_model("tiny_vgg")) == [
-        "block1_conv1", "block1_conv2", "block1_pool", "block2_conv1", "block2_conv2", "block2_pool"]
+        "block1_conv1",
+        "block1_conv2",
+        "block1_pool",
+        "block2_conv1",
+        "block2_conv2",
+        "block2_pool",
+    ]

@@ -29,8 +29,7 @@ def test_parameters_cell_is_tagged_once():
 
 
 def test_papermill_run_leaves_a_complete_run_folder(env, tmp_path, tiny_data_dir):
-    done = _papermill(tmp_path / "out.ipynb", "variant=tiny_vgg_bn", "seed=3", "epochs=1", "train_subset=300",
-                      env=env)
+    done = _papermill(tmp_path / "out.ipynb", "variant=tiny_vgg_bn", "seed=3", "epochs=1", "train_subset=300", env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     config = RunConfig("tiny_vgg_bn", 3, epochs=1, train_subset=300)
     record = RunCache(env["CNNLAB_CACHE"]).lookup(config, load_local(tiny_data_dir).fingerprint())

@@ -102,8 +102,19 @@ def test_missing_runs_are_named(fixture_cache, tiny_data_dir):
     spec = ReportSpec(seeds=(0, 1, 2), epochs=EPOCHS, train_subset=SUBSET)
     with pytest.raises(MissingRunsError, match="tiny_vgg seed 2"):
         collect(fixture_cache, load_local(tiny_data_dir).fingerprint(), spec)
-    result = cli("render", "--seeds", "0-2", "--epochs", str(EPOCHS), "--train-subset", str(SUBSET),
-                 "--cache", str(fixture_cache.root), "--data", str(tiny_data_dir))
+    result = cli(
+        "render",
+        "--seeds",
+        "0-2",
+        "--epochs",
+        str(EPOCHS),
+        "--train-subset",
+        str(SUBSET),
+        "--cache",
+        str(fixture_cache.root),
+        "--data",
+        str(tiny_data_dir),
+    )
     assert result.returncode == 2 and "--allow-incomplete" in result.stderr
 
 
@@ -125,7 +136,7 @@ def test_quarto_project_is_valid():
     assert chapters[0] == ROOT / "index.qmd" and all(p.is_file() for p in chapters)
     for path in chapters[1:]:
         text = path.read_text()
-        assert text.startswith("# %% [markdown]\n# # ") and "r\"\"\"" not in text
+        assert text.startswith("# %% [markdown]\n# # ") and 'r"""' not in text
 
 
 def test_cell_options_are_quarto_yaml():

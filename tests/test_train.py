@@ -40,8 +40,9 @@ def test_training_follows_a_plain_keras_fit(data):
     ours = train_run(config, data)
     seed_everything(config.seed)
     model = compile_model(config)
-    plain = model.fit(preprocess(data.x_train[:600]), data.y_train[:600], epochs=2, batch_size=128,
-                      validation_split=0.3, verbose=0)
+    plain = model.fit(
+        preprocess(data.x_train[:600]), data.y_train[:600], epochs=2, batch_size=128, validation_split=0.3, verbose=0
+    )
     np.testing.assert_array_equal(ours.history["loss"], plain.history["loss"])
     np.testing.assert_allclose(ours.history["val_loss"], plain.history["val_loss"], rtol=1e-5)
 
