@@ -22,8 +22,10 @@ from cnnlab.quiet import import_keras, import_tensorflow
 # Evaluation batches do not change what is learned, only how fast the validation and test
 # passes run; a large batch amortises per-step overhead on the CPU.
 EVAL_BATCH_SIZE = 1024
-# Batches per call of the compiled training step; 1 is Keras's default (see compile_model).
-STEPS_PER_EXECUTION = 1
+# Batches per call of the compiled training step (Keras's default is 1): the same operations in the
+# same order, with less Python between batches; measured 4-8 % faster per epoch for tiny_resnet
+# (cnnlab bench notes in the README), and the losses stay bit-identical (tests/test_train.py).
+STEPS_PER_EXECUTION = 16
 keras = import_keras()
 
 

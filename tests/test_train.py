@@ -5,7 +5,7 @@ import pytest
 
 from cnnlab.config import RunConfig
 from cnnlab.data import load_local, preprocess
-from cnnlab.train import compile_model, seed_everything, train_run
+from cnnlab.train import STEPS_PER_EXECUTION, BackgroundEvaluation, compile_model, seed_everything, train_run
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,21 @@ def test_training_follows_a_plain_keras_fit(data):
 
 
 def test_steps_per_execution_changes_nothing_computed(data):
-    config = RunConfig("tiny_vgg", 4, epochs=2, train_subset=600)
-    one, many = train_run(config, data), train_run(config, data, steps_per_execution=8)
-    assert one.history["loss"].tolist() == many.history["loss"].tolist()
-    assert one.metrics["test_loss"] == many.metrics["test_loss"]
+    """Several batches per compiled call, with a remainder (14 steps = 8 + 6) or more than an epoch."""
+    config = RunConfig("tiny_vgg", 4, epochs=2, train_subset=2000)
+    one = train_run(config, data, steps_per_execution=1)
+    assert STEPS_PER_EXECUTION > 14  # the default then covers a whole epoch (1,400 images / 128)
+    for many in (train_run(config, data, steps_per_execution=8), train_run(config, data)):
+        assert one.history["loss"].tolist() == many.history["loss"].tolist()
+        assert one.metrics["test_loss"] == many.metrics["test_loss"]
+
+
+def test_a_failed_background_evaluation_is_raised(data):
+    """An error in the evaluation thread reaches the caller instead of leaving the history short."""
+    config = RunConfig("tiny_vgg", 0, epochs=1, train_subset=300)
+    model = compile_model(config)
+    wrong = np.zeros((8, 16, 16, 3), dtype="float32")
+    evaluation = BackgroundEvaluation(compile_model(config), {"val": (wrong, np.zeros(8, dtype="uint8"))})
+    model.fit(preprocess(data.x_train[:300]), data.y_train[:300], epochs=1, verbose=0, callbacks=[evaluation])
+    with pytest.raises(ValueError):
+        evaluation.results()
