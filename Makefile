@@ -35,12 +35,12 @@ report: $(STAMP)  ## Render _output/report.html and _output/report.pdf from the 
 	else $(BIN)/cnnlab render $(REPORT_FLAGS); fi
 
 test: $(STAMP)  ## Lint, then the test suite (a few minutes)
-	$(BIN)/ruff check cnnlab tests report
+	$(BIN)/ruff check cnnlab tests report tools
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check cnnlab tests report
-	$(BIN)/ruff format --check cnnlab tests
+	$(BIN)/ruff check cnnlab tests report tools
+	$(BIN)/ruff format --check cnnlab tests tools
 
 bench: $(STAMP)  ## cnnlab's training path against a plain Keras fit, on the real data
 	$(BIN)/cnnlab bench | tee bench.md

@@ -34,12 +34,18 @@ def _stderr_fd_silenced() -> Iterator[None]:
 
 
 def import_keras() -> ModuleType:
-    """Return the ``keras`` module, importing TensorFlow quietly the first time."""
+    """Return the ``keras`` module, importing TensorFlow quietly the first time.
+
+    Under another Keras backend (``KERAS_BACKEND=jax``, used only by tools/backend_fit.py)
+    TensorFlow is not imported.
+    """
     if "keras" not in sys.modules:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         with _stderr_fd_silenced():
-            import keras  # noqa: F401
-            import tensorflow  # noqa: F401
+            import keras
+
+            if keras.backend.backend() == "tensorflow":
+                import tensorflow  # noqa: F401
         import logging
 
         import absl.logging
