@@ -66,3 +66,14 @@ def test_a_failed_background_evaluation_is_raised(data):
     model.fit(preprocess(data.x_train[:300]), data.y_train[:300], epochs=1, verbose=0, callbacks=[evaluation])
     with pytest.raises(ValueError):
         evaluation.results()
+
+
+def test_mixed_bfloat16_trains_with_float32_outputs(data):
+    """The optional precision computes in bfloat16 but keeps float32 weights and a float32 softmax."""
+    result = train_run(RunConfig("tiny_vgg", 0, epochs=2, train_subset=2000, precision="mixed_bfloat16"), data)
+    losses = result.history["loss"].tolist()
+    assert np.isfinite(losses).all() and losses[1] < losses[0]
+    conv = result.model.get_layer("block1_conv1")
+    assert conv.compute_dtype == "bfloat16" and conv.kernel.dtype == "float32"
+    assert result.model.output.dtype == "float32"
+    compile_model(RunConfig("tiny_vgg", 0))  # back to the float32 policy for the other tests
