@@ -65,6 +65,15 @@ class RunRecord:
         """The per-epoch history of a done run."""
         return pd.read_csv(self.path / HISTORY_FILE)
 
+    def median_epoch_seconds(self) -> float:
+        """The median wall-clock seconds of an epoch after the first (which also traces the graphs).
+
+        A median, unlike metrics.json's mean, is not moved by one epoch that waited while the
+        machine did something else.
+        """
+        seconds = self.history()["seconds"]
+        return float(seconds.iloc[1:].median() if len(seconds) > 1 else seconds.iloc[0])
+
 
 def _read_json(path: Path) -> dict[str, Any]:
     value = json.loads(path.read_text())

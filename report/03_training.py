@@ -46,8 +46,9 @@ val_test_gap = np.mean([np.abs(h["val_accuracy"] - h["test_accuracy"]).mean() fo
 # and TensorFlow's deterministic kernels are switched on, so a run can be repeated exactly. After every
 # epoch the validation set and the test set are evaluated on a copy of that epoch's weights (the test set
 # for the curves of @sec-q8 only, never to choose anything).
-# On this machine an epoch of the tiny VGG took `{python} present.num(base["seconds_per_epoch"].mean(), 1)` s
-# on average (training, validation and test passes, `{python} thread_text`).
+# On this machine a typical epoch of the tiny VGG (the median of each run, averaged over runs) took
+# `{python} present.num(base["seconds_per_epoch"].mean(), 1)` s (training, validation and test passes,
+# `{python} thread_text`).
 
 # %% [markdown]
 # ## Q7. Test-set evaluation {#sec-q7}

@@ -45,7 +45,7 @@ exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
 
 # %%
 #| label: tbl-runs
-#| tbl-cap: "Every run in this report: variant, seed, test accuracy, seconds per epoch and wall-clock duration."
+#| tbl-cap: "Every run in this report: variant, seed, test accuracy, median seconds per epoch and wall-clock duration."
 runs = pd.DataFrame({"variant": r.table["variant"].map(LABELS), "seed": r.table["seed"].astype(str),
                      "test accuracy": r.table["test_accuracy"].map(present.pct),
                      "s / epoch": r.table["seconds_per_epoch"].map(lambda s: present.num(s, 1)),
