@@ -82,6 +82,10 @@ class BackgroundEvaluation(keras.callbacks.Callback):
         self._pending: list[Future[dict[str, float]]] = []
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        # At most one evaluation in flight: the previous epoch's finishes before this one's starts,
+        # so an epoch's measured time includes one evaluation, and snapshots never pile up.
+        if self._pending:
+            self._pending[-1].result()
         self._pending.append(self._executor.submit(self._evaluate, self.model.get_weights()))
 
     def _evaluate(self, weights: list[np.ndarray]) -> dict[str, float]:
@@ -180,7 +184,8 @@ def train_run(
     evaluation = BackgroundEvaluation(
         compile_model(config), {"val": (x_train[n_fit:], y_train[n_fit:]), "test": (x_test, y_test)}
     )
-    callbacks: list[Any] = [EpochTimer(), evaluation]
+    # The timer comes last, so that an epoch's seconds include waiting for the previous evaluation.
+    callbacks: list[Any] = [evaluation, EpochTimer()]
     if progress_file is not None:
         callbacks.append(ProgressFile(progress_file, config.epochs))
     fitted = model.fit(
