@@ -7,7 +7,7 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 snapshot=${SWEEP_CHECKOUT:-$here/../sweep}
 [ -d "$snapshot" ] || git -C "$here" worktree add --detach "$snapshot" HEAD
-git -C "$snapshot" checkout -q --detach "${1:-HEAD}"
+git -C "$snapshot" checkout -q --detach "$(git -C "$here" rev-parse "${1:-HEAD}")"
 export PYTHONPATH="$snapshot" CNNLAB_DATA=${CNNLAB_DATA:-$here/../shared/data/cifar-10-batches-py}
 sweep="$here/.venv/bin/python -m cnnlab.cli sweep --cache $here/cache"
 nohup bash -c "$sweep --variants all --seeds 0-4 &&
