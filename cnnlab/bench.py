@@ -155,11 +155,18 @@ def sweep_throughput(configs: list[RunConfig], data_dir: str, workers: int, thre
     Baseline: plain fits one after another, TensorFlow's default threads. cnnlab: ``workers``
     processes of ``threads`` threads each, side by side, as the sweep runs them.
     """
-    baseline = [_collect(_spawn(c, -1, data_dir)) for c in configs]
-    ours = []
-    for config in configs:
-        processes = [_spawn(config, threads, data_dir) for _ in range(workers)]
-        ours.append(float(np.mean([_collect(p) for p in processes])))
+    from tqdm.auto import tqdm
+
+    with tqdm(total=2 * len(configs), desc="sweep", unit="measurement", file=sys.stderr) as progress:
+        baseline = []
+        for config in configs:
+            baseline.append(_collect(_spawn(config, -1, data_dir)))
+            progress.update()
+        ours = []
+        for config in configs:
+            processes = [_spawn(config, threads, data_dir) for _ in range(workers)]
+            ours.append(float(np.mean([_collect(p) for p in processes])))
+            progress.update()
     base_rate = 3600 * len(configs) / sum(baseline)
     ours_rate = workers * 3600 * len(configs) / sum(ours)
     return {
