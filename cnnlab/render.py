@@ -102,7 +102,7 @@ def execute(path: Path, timeout: int = 1200) -> Any:
             notebook, km=manager, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
         )
         try:
-            client.execute()
+            client.execute(cleanup_kc=True)  # nbclient would leave a kernel it did not start running
         except CellExecutionError as exc:
             message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
             raise RenderError(f"{path.name} failed: {message[-1] if message else exc}") from exc

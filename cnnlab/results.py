@@ -12,7 +12,7 @@ import pandas as pd
 
 from cnnlab.cache import RunCache, RunRecord
 from cnnlab.config import RunConfig
-from cnnlab.errors import MissingRunsError
+from cnnlab.errors import ConfigError, MissingRunsError
 from cnnlab.models import VARIANTS
 
 SPEC_ENV = "CNNLAB_REPORT"
@@ -43,9 +43,14 @@ class ReportSpec:
         text = os.environ.get(SPEC_ENV)
         if not text:
             return cls()
-        values = json.loads(text)
-        values["variants"], values["seeds"] = tuple(values["variants"]), tuple(values["seeds"])
-        return cls(**values)
+        try:
+            values = {**asdict(cls()), **json.loads(text)}
+            values["variants"], values["seeds"] = tuple(values["variants"]), tuple(values["seeds"])
+            return cls(**values)
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(
+                f"${SPEC_ENV} must be a JSON object with keys among {', '.join(asdict(cls()))}: {exc}"
+            ) from exc
 
 
 @dataclass

@@ -153,3 +153,15 @@ def test_unknown_cache_is_unaffected(tmp_path, tiny_data_dir):
 
 def test_rendering_leaves_no_files_in_the_project(rendered):
     assert not list(ROOT.glob("kernel-*")), "kernel sockets were written into the project"
+
+
+def test_report_spec_from_env_fills_defaults_and_rejects_unknown_keys(monkeypatch):
+    from cnnlab.errors import ConfigError
+    from cnnlab.results import ReportSpec
+
+    monkeypatch.setenv("CNNLAB_REPORT", '{"allow_incomplete": true, "seeds": [0, 1]}')
+    spec = ReportSpec.from_env()
+    assert spec.allow_incomplete and spec.seeds == (0, 1) and spec.epochs == 100
+    monkeypatch.setenv("CNNLAB_REPORT", '{"sedes": [0]}')
+    with pytest.raises(ConfigError, match="sedes"):
+        ReportSpec.from_env()
