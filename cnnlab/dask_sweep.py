@@ -25,7 +25,7 @@ from cnnlab.cache import RunCache, run_name
 from cnnlab.config import RunConfig
 from cnnlab.errors import CnnlabError
 from cnnlab.notebook import PROGRESS_FILE
-from cnnlab.sweep import SweepReport
+from cnnlab.sweep import SweepReport, bar_interval
 
 PROGRESS_TOPIC = "cnnlab-epochs"
 
@@ -172,6 +172,7 @@ def run_dask(
             file=sys.stderr,
             desc=f"dask sweep 0/{len(configs)} runs ({workers} workers)",
             dynamic_ncols=True,
+            mininterval=bar_interval(),
         )
         counted: dict[str, int] = {}  # epochs already shown per run, from the workers' events
         limits = {run_name(c, fingerprint): c.epochs for c in configs}

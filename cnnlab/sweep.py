@@ -32,6 +32,11 @@ from cnnlab.notebook import PROGRESS_FILE
 DEFAULT_THREADS_PER_WORKER = 1
 
 
+def bar_interval() -> float:
+    """Seconds between progress-bar redraws: live on a terminal, once a minute into a log file."""
+    return 0.1 if sys.stderr.isatty() else 60.0
+
+
 def default_workers() -> int:
     """One worker per available core."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
@@ -100,6 +105,7 @@ def run_local(
         dynamic_ncols=True,
         desc=_describe(configs, 0),
         file=sys.stderr,
+        mininterval=bar_interval(),
     )
 
     def stop(signum: int, frame: object) -> None:
