@@ -174,7 +174,7 @@ class Report:
                     "variant": LABELS[v],
                     "n": str(len(t)),
                     "parameters": present.count(t["parameters"].iloc[0]),
-                    "test accuracy": self.pm(v).split(" (")[0],
+                    "test accuracy, full set": self.pm(v).split(" (")[0],
                     f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],
                     "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
                     "best val. epoch": present.num(t["best_val_epoch"].mean(), 0),

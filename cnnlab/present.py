@@ -57,9 +57,17 @@ def p_value(p: float) -> str:
 
 
 def markdown_table(frame: pd.DataFrame, align: Sequence[str] | None = None) -> str:
-    """A pipe table (pandoc and Quarto read it) from a frame of already formatted strings."""
+    """A pipe table (pandoc and Quarto read it) from a frame of already formatted strings.
+
+    The separator's dashes follow each column's longest entry: when a wide table wraps, pandoc
+    shares the page width between columns in proportion to them.
+    """
     align = align or ["l"] + ["r"] * (len(frame.columns) - 1)
-    marks = {"l": ":--", "r": "--:", "c": ":-:"}
-    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    widths = [max([3, len(str(name)), *(len(str(v)) for v in frame[name])]) for name in frame.columns]
+    marks = [
+        {"l": ":" + "-" * (w - 1), "r": "-" * (w - 1) + ":", "c": ":" + "-" * max(w - 2, 1) + ":"}[a]
+        for a, w in zip(align, widths, strict=True)
+    ]
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "|".join(marks) + "|"]
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join(lines)

@@ -27,3 +27,5 @@ def test_mean_std_and_interval():
 def test_markdown_table():
     table = present.markdown_table(pd.DataFrame({"a": ["x"], "b": ["1"]}))
     assert table == "| a | b |\n|:--|--:|\n| x | 1 |"
+    wide = present.markdown_table(pd.DataFrame({"variant": ["tiny VGG + BatchNorm"], "n": ["10"]}))
+    assert wide.splitlines()[1] == "|:" + "-" * 19 + "|--:|"  # dashes follow the longest entry
