@@ -209,7 +209,7 @@ def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> 
         str(markdown_path),
         "typst",
         outputfile=str(typ),
-        extra_args=[*common, f"--metadata-file={page}"],
+        extra_args=[*common, f"--metadata-file={page}", f"--include-in-header={HERE / 'report-tables.typ'}"],
         cworkdir=str(out_dir),
     )
     pdf = out_dir / f"{stem}.pdf"
