@@ -65,13 +65,13 @@ class RunRecord:
         """The per-epoch history of a done run."""
         return pd.read_csv(self.path / HISTORY_FILE)
 
-    def median_epoch_seconds(self) -> float:
+    def median_epoch_seconds(self, history: pd.DataFrame | None = None) -> float:
         """The median wall-clock seconds of an epoch after the first (which also traces the graphs).
 
         A median, unlike metrics.json's mean, is not moved by one epoch that waited while the
-        machine did something else.
+        machine did something else. Pass ``history`` when it is already read.
         """
-        seconds = self.history()["seconds"]
+        seconds = (self.history() if history is None else history)["seconds"]
         return float(seconds.iloc[1:].median() if len(seconds) > 1 else seconds.iloc[0])
 
 

@@ -5,6 +5,7 @@ import json
 import shutil
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
 from cnnlab.cache import METRICS_FILE, RunCache, read_run, run_key, run_name
@@ -129,3 +130,13 @@ def test_unwritable_cache_names_the_fix(tmp_path):
     blocker.write_text("")
     with pytest.raises(CacheError, match="--cache DIR or set CNNLAB_CACHE"):
         RunCache(blocker / "cache").ensure_writable()
+
+
+def test_median_epoch_seconds_ignores_the_first_and_a_stalled_epoch(tmp_path, trained):
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    cache.commit(_staged(cache, trained), config, data.fingerprint())
+    record = cache.lookup(config, data.fingerprint())
+    history = pd.DataFrame({"seconds": [30.0, 5.0, 6.0, 580.0, 5.5]})  # tracing, then one epoch that waited
+    assert record.median_epoch_seconds(history) == 5.75
+    assert record.median_epoch_seconds() == record.history()["seconds"].iloc[0]  # one epoch: that epoch
