@@ -23,7 +23,7 @@ from cnnlab.quiet import import_keras, import_tensorflow
 # passes run; a large batch amortises per-step overhead on the CPU.
 EVAL_BATCH_SIZE = 1024
 # Batches per call of the compiled training step (Keras's default is 1): the same operations in the
-# same order, with less Python between batches; measured 4-8 % faster per epoch for tiny_resnet
+# same order, with less Python between batches; measured 4-7 % faster per epoch for tiny_resnet
 # (cnnlab bench notes in the README), and the losses stay bit-identical (tests/test_train.py).
 STEPS_PER_EXECUTION = 16
 keras = import_keras()
@@ -55,7 +55,7 @@ def seed_everything(seed: int) -> None:
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Adds the wall-clock seconds of each epoch (training plus validation) to the logs."""
+    """Adds the wall-clock seconds of each epoch to the logs (placed last: it includes the callbacks before it)."""
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._start = time.perf_counter()
