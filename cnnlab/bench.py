@@ -3,7 +3,7 @@
 Per variant, one process alternates (a) the baseline, a fresh ``model.fit(x, y, epochs=E,
 batch_size=128, validation_split=0.3)`` and (b) ``cnnlab.train.train_run`` as the sweep runs it
 (validation and the test-set pass the report's curves need, evaluated at a large batch in a thread
-beside the training, see ``train.BackgroundEvaluation``); both use the same
+beside the training, see ``callbacks.BackgroundEvaluation``); both use the same
 threads, so the ratio isolates the code path. Thread pools cannot change inside a process, so the
 machine-level comparison runs processes: the baseline one after another with TensorFlow's default
 threads, against the sweep's workers side by side with their threads each.
@@ -53,7 +53,8 @@ def baseline_fit(config: RunConfig, data: Cifar10) -> tuple[list[float], list[fl
     """A student's plain float32 fit of ``config``; returns the seconds and the training loss of each epoch."""
     import dataclasses
 
-    from cnnlab.train import EpochTimer, compile_model, seed_everything, training_arrays
+    from cnnlab.callbacks import EpochTimer
+    from cnnlab.train import compile_model, seed_everything, training_arrays
 
     config = dataclasses.replace(config, precision="float32")
     seed_everything(config.seed)

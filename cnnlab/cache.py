@@ -3,7 +3,9 @@
 A folder is named ``<variant>-seed<NN>-e<epochs>[-n<subset>]-<key>`` so that a person finds a run
 by variant and seed, and the key (a hash of the configuration, the protocol version and the
 data fingerprint) tells apart runs that compute different things. Runs are assembled in
-``<root>/.staging/`` and renamed into place with ``os.replace``: a folder is whole or absent.
+``<root>/.staging/`` and renamed into place with ``os.replace``: a folder is whole or absent. A run in
+progress keeps its latest epoch in ``<root>/.checkpoints/`` (``cnnlab.checkpoint``), so that an
+interrupted run resumes there; the checkpoint is deleted once the run is cached.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from cnnlab.errors import CacheError
 
 CACHE_ENV = "CNNLAB_CACHE"
 STAGING = ".staging"
+CHECKPOINTS = ".checkpoints"
 CONFIG_FILE, METRICS_FILE, HISTORY_FILE = "config.json", "metrics.json", "history.csv"
 WEIGHTS_FILE, PREDICTIONS_FILE, METADATA_FILE = "model.weights.h5", "test_predictions.npy", "metadata.json"
 NOTEBOOK_FILE = "run.ipynb"
@@ -126,6 +129,29 @@ class RunCache:
         """Where the run for ``config`` on data ``data_fingerprint`` lives (whether or not it exists)."""
         return self.root / run_name(config, data_fingerprint)
 
+    def checkpoint_path(self, config: RunConfig, data_fingerprint: str) -> Path:
+        """Where an unfinished run keeps its latest epoch, to resume from after an interruption."""
+        return self.root / CHECKPOINTS / f"{run_name(config, data_fingerprint)}.weights.h5"
+
+    def checkpointed_epochs(self, config: RunConfig, data_fingerprint: str) -> int:
+        """Epochs an unfinished run has saved (0 without a usable checkpoint): where it will resume."""
+        from cnnlab.checkpoint import read_state
+
+        path = self.checkpoint_path(config, data_fingerprint)
+        state = read_state(path) if path.exists() else None
+        return state.epochs_done if state else 0
+
+    def unfinished(self) -> list[tuple[str, int | None]]:
+        """Every checkpoint of an interrupted run: (run folder name, epochs saved; None if unreadable)."""
+        from cnnlab.checkpoint import read_state
+
+        found = []
+        for path in sorted((self.root / CHECKPOINTS).glob("*.weights.h5")):
+            if not path.name.startswith("."):  # a checkpoint being written
+                state = read_state(path)
+                found.append((path.name.removesuffix(".weights.h5"), state.epochs_done if state else None))
+        return found
+
     def lookup(self, config: RunConfig, data_fingerprint: str) -> RunRecord | None:
         """The run's record if its folder exists (done or corrupt), else None."""
         path = self.path_for(config, data_fingerprint)
@@ -160,12 +186,14 @@ class RunCache:
         if target.exists():
             if read_run(target).state == "done" and not replace:
                 shutil.rmtree(staging)
+                self.checkpoint_path(config, data_fingerprint).unlink(missing_ok=True)
                 return target
             trash = Path(tempfile.mkdtemp(prefix="corrupt.", dir=self.root / STAGING))
             os.replace(target, trash / target.name)
             shutil.rmtree(trash, ignore_errors=True)
         staging.chmod(0o755)  # mkdtemp makes it private; a run folder is for everyone to read
         os.replace(staging, target)
+        self.checkpoint_path(config, data_fingerprint).unlink(missing_ok=True)  # the run is finished
         return target
 
     def clean_staging(self) -> int:

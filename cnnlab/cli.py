@@ -240,7 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run every missing (variant, seed); resumable",
         description="Run every (variant, seed) not yet cached, each through report/run.ipynb in "
         "its own process. Interrupt it at any time: finished runs stay, nothing "
-        "partial is left, and the same command finishes the rest.",
+        "partial is left in the cache, and the same command finishes the rest; a run that was in "
+        "progress resumes after its last finished epoch (saved in CACHE/.checkpoints) and gives "
+        "the numbers of an uninterrupted run.",
     )
     _add_workers(p)
     p.add_argument("--seeds", default="0-9", help="seeds such as 0-9, 0-4,7 or 3 (default 0-9)")

@@ -74,7 +74,13 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
     data = load_cifar10(places.data_dir or None)
     cache = RunCache(places.cache_dir or None)
     staging = Path(places.staging_dir) if places.staging_dir else cache.new_staging("notebook")
-    result = train_run(config, data, progress_file=staging / PROGRESS_FILE, threads=places.threads or None)
+    result = train_run(
+        config,
+        data,
+        progress_file=staging / PROGRESS_FILE,
+        threads=places.threads or None,
+        checkpoint_path=cache.checkpoint_path(config, data.fingerprint()),
+    )
     write_run_files(
         staging,
         result,

@@ -76,6 +76,8 @@ def write_run_files(
     """Write everything but the executed notebook into ``folder`` (a staging folder)."""
     fingerprint = data.fingerprint()
     finished = datetime.now(UTC)
+    # A resumed run's earlier parts count with the seconds of the epochs they trained.
+    earlier = float(result.history["seconds"].iloc[: result.resumed_at[-1]].sum()) if result.resumed_at else 0.0
     _dump(
         folder / CONFIG_FILE,
         {
@@ -93,7 +95,7 @@ def write_run_files(
     metadata = {
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": finished.isoformat(timespec="seconds"),
-        "duration_s": round((finished - started).total_seconds(), 1),
+        "duration_s": round((finished - started).total_seconds() + earlier, 1),
         "versions": library_versions(),
         "git_commit": git_commit(),
         "host": socket.gethostname(),
@@ -101,6 +103,7 @@ def write_run_files(
         "argv0": Path(sys.argv[0]).name,
         "data_source": data.source,
         "data_fingerprint": fingerprint,
+        "resumed_at_epochs": result.resumed_at,
         **(extra or {}),
     }
     _dump(folder / METADATA_FILE, metadata)

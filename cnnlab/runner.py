@@ -65,6 +65,8 @@ def execute_run(
     import papermill
 
     staging = staging or cache.new_staging(config.variant)
+    if force:  # redo the run from its first epoch
+        cache.checkpoint_path(config, fingerprint).unlink(missing_ok=True)
     parameters = notebook_parameters(config, data_dir, str(cache.root), staging, threads)
     output = staging / NOTEBOOK_FILE
     try:

@@ -95,8 +95,14 @@ def _pm(mean: float, std: float | None, scale: float = 100.0) -> str:
 def format_status(cache: RunCache) -> str:
     """The human-readable status table."""
     rows = run_rows(cache.scan())
+    unfinished = [
+        f"{name}: " + (f"saved after epoch {epochs}" if epochs is not None else "unreadable, the run will start again")
+        for name, epochs in cache.unfinished()
+    ]
+    if unfinished:
+        unfinished = ["", "interrupted runs (the next sweep resumes them from their checkpoint):", *unfinished]
     if not rows:
-        return f"no runs in {cache.root}"
+        return "\n".join([f"no runs in {cache.root}", *unfinished])
     lines = [
         f"runs in {cache.root}:",
         f"{'variant':18} {'seed':>4} {'epochs':>6} {'subset':>7} {'state':8} {'test acc %':>10} {'s/epoch':>8}",
@@ -126,4 +132,4 @@ def format_status(cache: RunCache) -> str:
     comparisons = precision_comparisons(summary)
     if comparisons:
         lines += ["", "precision against float32 (test accuracy; Welch, Levene as in the report):", *comparisons]
-    return "\n".join(lines)
+    return "\n".join(lines + unfinished)

@@ -139,7 +139,10 @@ def run_local(
                 # stderr goes to a file, not a pipe: a chatty child can never block on a full pipe.
                 log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed when the child ends
                 process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
-                children.append(_Child(config, process, staging, log))
+                # A run resuming from its checkpoint has those epochs behind it already.
+                resumed = 0 if force else cache.checkpointed_epochs(config, fingerprint)
+                bar.update(resumed)
+                children.append(_Child(config, process, staging, log, epochs_seen=resumed))
             time.sleep(poll_s)
             for child in list(children):
                 seen = _read_progress(child.staging)

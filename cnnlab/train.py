@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cnnlab.callbacks import EVAL_BATCH_SIZE, BackgroundEvaluation, EpochTimer, ProgressFile, RunCheckpoint
 from cnnlab.config import RunConfig
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, preprocess
 from cnnlab.models import build_model
 from cnnlab.quiet import import_keras, import_tensorflow
 
-# Evaluation batches do not change what is learned, only how fast the validation and test
-# passes run; a large batch amortises per-step overhead on the CPU.
-EVAL_BATCH_SIZE = 1024
 # Batches per call of the compiled training step (Keras's default is 1): the same operations in the
 # same order, with less Python between batches; measured 4-7 % faster per epoch for tiny_resnet
 # (cnnlab bench notes in the README), and the losses stay bit-identical (tests/test_train.py).
@@ -38,6 +32,7 @@ class RunResult:
     metrics: dict[str, Any]
     predictions: np.ndarray
     model: Any = field(repr=False)
+    resumed_at: list[int] = field(default_factory=list)  # epochs after which an interrupted run was resumed
 
 
 def configure_threads(threads: int | None) -> None:
@@ -54,68 +49,9 @@ def seed_everything(seed: int) -> None:
     import_tensorflow().config.experimental.enable_op_determinism()
 
 
-class EpochTimer(keras.callbacks.Callback):
-    """Adds the wall-clock seconds of each epoch to the logs (placed last: it includes the callbacks before it)."""
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        if logs is not None:
-            logs["seconds"] = time.perf_counter() - self._start
-
-
-class BackgroundEvaluation(keras.callbacks.Callback):
-    """Evaluates held-out sets on a copy of each epoch's weights, in a thread beside the training.
-
-    At each epoch's end the weights are copied into ``twin`` (a second compiled model of the same
-    variant) and the sets are evaluated there while the next epoch trains: the same computation as
-    Keras's own per-epoch validation at the same batch size, but on a core that the small
-    convolutions of the training step leave mostly idle. The test set is evaluated for the Q8
-    curves only, never to choose anything. Results arrive in epoch order through ``results()``.
-    """
-
-    def __init__(self, twin: Any, sets: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
-        super().__init__()
-        self.twin, self.sets = twin, sets
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cnnlab-evaluation")
-        self._pending: list[Future[dict[str, float]]] = []
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        # At most one evaluation in flight: the previous epoch's finishes before this one's starts,
-        # so an epoch's measured time includes one evaluation, and snapshots never pile up.
-        if self._pending:
-            self._pending[-1].result()
-        self._pending.append(self._executor.submit(self._evaluate, self.model.get_weights()))
-
-    def _evaluate(self, weights: list[np.ndarray]) -> dict[str, float]:
-        self.twin.set_weights(weights)
-        scores = {}
-        for prefix, (x, y) in self.sets.items():
-            result = self.twin.evaluate(x, y, batch_size=EVAL_BATCH_SIZE, verbose=0, return_dict=True)
-            scores[f"{prefix}_loss"], scores[f"{prefix}_accuracy"] = float(result["loss"]), float(result["accuracy"])
-        return scores
-
-    def results(self) -> list[dict[str, float]]:
-        """Every finished epoch's scores, waiting for the last; re-raises a failed evaluation."""
-        try:
-            return [future.result() for future in self._pending]
-        finally:
-            self._executor.shutdown(wait=True)
-
-
-class ProgressFile(keras.callbacks.Callback):
-    """Writes {"epoch": done, "epochs": total} to a JSON file after each epoch, for progress bars."""
-
-    def __init__(self, path: str | os.PathLike[str], epochs: int) -> None:
-        super().__init__()
-        self.path, self.epochs = Path(path), epochs
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        state = {"epoch": epoch + 1, "epochs": self.epochs}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, self.path)
+def _epoch_rows(history: dict[str, list[float]]) -> list[dict[str, float]]:
+    """Keras's History (one list per metric) as one dict per epoch."""
+    return [dict(zip(history, values, strict=True)) for values in zip(*history.values(), strict=True)]
 
 
 def compile_model(config: RunConfig, steps_per_execution: int = 1) -> Any:
@@ -168,12 +104,15 @@ def train_run(
     progress_file: str | os.PathLike[str] | None = None,
     threads: int | None = None,
     steps_per_execution: int = STEPS_PER_EXECUTION,
+    checkpoint_path: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Train one (variant, seed) with the protocol of Q6 and evaluate it on the test set (Q7).
 
     The validation set is what ``fit(validation_split=...)`` holds out: the last fraction of the
-    training arrays, taken before shuffling; the rest is shuffled every epoch. It is evaluated
-    with the test set by ``BackgroundEvaluation`` rather than inside ``fit``.
+    training arrays, taken before shuffling; the rest is passed to ``fit(shuffle=True)``, which under
+    a fixed seed visits it in the same shuffled order at every epoch. It is evaluated with the test
+    set by ``BackgroundEvaluation`` rather than inside ``fit``. With ``checkpoint_path`` the run saves
+    its state after every epoch and, restarted, continues from there (``cnnlab.checkpoint``).
     """
     configure_threads(threads)
     seed_everything(config.seed)
@@ -184,20 +123,35 @@ def train_run(
     evaluation = BackgroundEvaluation(
         compile_model(config), {"val": (x_train[n_fit:], y_train[n_fit:]), "test": (x_test, y_test)}
     )
-    # The timer comes last, so that an epoch's seconds include waiting for the previous evaluation.
+    # The timer comes after the evaluation, so that an epoch's seconds include waiting for the previous
+    # evaluation; the checkpoint after both, so that it saves complete logs.
     callbacks: list[Any] = [evaluation, EpochTimer()]
+    saved, done, earlier_logs = None, 0, []
+    if checkpoint_path is not None:
+        checkpoint = RunCheckpoint(checkpoint_path, evaluation.finished)
+        saved = checkpoint.restore(model)
+        callbacks.append(checkpoint)
+    if saved is not None:
+        done, earlier_logs = saved.epochs_done, list(saved.train_logs)  # the checkpoint appends to its own list
+        evaluation.restore(saved.evaluations)
+        if len(saved.evaluations) < done:  # the last saved epoch was still being evaluated
+            evaluation.submit(model.get_weights())
     if progress_file is not None:
-        callbacks.append(ProgressFile(progress_file, config.epochs))
+        progress = ProgressFile(progress_file, config.epochs)
+        progress.write(done)
+        callbacks.append(progress)
     fitted = model.fit(
         x_train[:n_fit],
         y_train[:n_fit],
         batch_size=config.batch_size,
         epochs=config.epochs,
+        initial_epoch=done,
         shuffle=True,
         verbose=0,
         callbacks=callbacks,
     )
-    history = pd.DataFrame(fitted.history).join(pd.DataFrame(evaluation.results()))
+    train_logs = pd.DataFrame(earlier_logs + _epoch_rows(fitted.history))
+    history = train_logs.join(pd.DataFrame(evaluation.results()))
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
     test, predictions = evaluate(model, x_test, y_test)
     exact, _ = evaluate(model, x_test[:EXACT_TEST_IMAGES], y_test[:EXACT_TEST_IMAGES])
@@ -222,4 +176,4 @@ def train_run(
         "final_val_accuracy": float(history["val_accuracy"].iloc[-1]),
         "diverged": bool(not np.isfinite(history["loss"]).all()),
     }
-    return RunResult(config, history, metrics, predictions, model)
+    return RunResult(config, history, metrics, predictions, model, saved.resumed_at if saved else [])

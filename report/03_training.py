@@ -11,6 +11,7 @@ from IPython.display import Markdown
 
 from cnnlab import present, viz
 from cnnlab.chapter import open_report
+from cnnlab.checkpoint import keras_epoch_orders
 
 r = open_report()
 p = r.protocol
@@ -32,6 +33,16 @@ else:
     overfit_text = (f"The validation loss ends within 5 % of its minimum in {len(histories) - rising} of "
                     f"{len(histories)} runs: little overfitting within these epochs.")
 val_test_gap = np.mean([np.abs(h["val_accuracy"] - h["test_accuracy"]).mean() for h in histories])
+# How the installed Keras shuffles under a fixed seed, observed rather than assumed.
+orders = keras_epoch_orders(seed=first.config.seed)
+if all(order == orders[0] for order in orders):
+    order_text = ("`fit(shuffle=True)` shuffles the training part with a permutation drawn from the seed; under a "
+                  "fixed seed, Keras's TensorFlow backend draws the same permutation at every epoch (observed with "
+                  "this report's Keras by recording the batches of a small seeded fit), so a run visits its images in "
+                  "one shuffled order, epoch after epoch, and the seed fixes both the initial weights and that order")
+else:
+    order_text = ("`fit(shuffle=True)` reshuffles the training part at every epoch; the seed fixes both the initial "
+                  "weights and the sequence of batch orders")
 
 # %% [markdown]
 # ## Q6. Training protocol {#sec-q6}
@@ -41,9 +52,9 @@ val_test_gap = np.mean([np.abs(h["val_accuracy"] - h["test_accuracy"]).mean() fo
 # `{python} present.pct(p.validation_split, 0)` of the training arrays before shuffling:
 # `{python} present.count(first.metrics["n_train"])` images are used for training and
 # `{python} present.count(first.metrics["n_validation"])` for validation, i.e.
-# `{python} math.ceil(first.metrics["n_train"] / p.batch_size)` gradient steps per epoch. The training
-# part is reshuffled every epoch; the seed of a run fixes both the initial weights and the batch order,
-# and TensorFlow's deterministic kernels are switched on, so a run can be repeated exactly. After every
+# `{python} math.ceil(first.metrics["n_train"] / p.batch_size)` gradient steps per epoch.
+# `{python} order_text`. TensorFlow's deterministic kernels are switched on, so a run can be repeated
+# exactly. After every
 # epoch the validation set and the test set are evaluated on a copy of that epoch's weights (the test set
 # for the curves of @sec-q8 only, never to choose anything).
 # On this machine a typical epoch of the tiny VGG (the median of each run, averaged over runs) took

@@ -18,6 +18,10 @@ hours = sum(rec.metadata["duration_s"] for rec in records) / 3600
 started = min(rec.metadata["started_at"] for rec in records)
 finished = max(rec.metadata["finished_at"] for rec in records)
 exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
+resumed = sum(bool(rec.metadata.get("resumed_at_epochs")) for rec in records)
+resumed_text = (f"{resumed} of them were interrupted and resumed from the checkpoint of their last finished epoch, "
+                "which gives the numbers of an uninterrupted run (Adam's state is saved with the weights, and the "
+                "batch order is the same at every epoch)." if resumed else "None was interrupted.")
 
 # %% [markdown]
 # ## The test data {#sec-data-note}
@@ -40,6 +44,7 @@ exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
 # `{python} started` and `{python} finished`, with TensorFlow `{python} versions["tensorflow"]`,
 # Keras `{python} versions["keras"]`, NumPy `{python} versions["numpy"]` and Python
 # `{python} versions["python"]`, from cnnlab commit(s) `{python} ", ".join(c[:12] for c in commits)`.
+# `{python} resumed_text`
 # Each run's folder in `cache/` holds its configuration, per-epoch history, metrics, trained weights,
 # test predictions, the executed run notebook and this metadata (@tbl-runs).
 

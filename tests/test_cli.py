@@ -37,7 +37,7 @@ def test_run_then_status_json(env):
     assert "1 already cached, 0 to do" in again.stderr
 
 
-def test_killed_sweep_leaves_nothing_partial_and_resumes(env):
+def test_killed_sweep_leaves_nothing_partial_and_resumes_the_run_in_progress(env):
     cache = Path(env["CNNLAB_CACHE"])
     args = [
         sys.executable,
@@ -57,16 +57,24 @@ def test_killed_sweep_leaves_nothing_partial_and_resumes(env):
         args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.time() + 240
-    while not list(cache.glob(".staging/*/progress.json")) and time.time() < deadline:
+
+    def checkpoints() -> list[Path]:
+        return [p for p in cache.glob(".checkpoints/*.weights.h5") if not p.name.startswith(".")]
+
+    while not checkpoints() and time.time() < deadline:
         time.sleep(0.2)
-    assert list(cache.glob(".staging/*/progress.json")), "the run never started"
+    assert checkpoints(), "the run never finished an epoch"
     os.killpg(sweep.pid, signal.SIGKILL)  # the hardest kill: sweep, runner, papermill and kernel at once
     sweep.wait()
     assert _runs(cache) == []
+    status = cli("status", env=env).stdout
+    assert "interrupted runs (the next sweep resumes them" in status and "saved after epoch" in status
     resumed = cli("sweep", "--variants", "tiny_vgg", "--seeds", "0", "--epochs", "40", "--train-subset", "200", env=env)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "0 already cached, 1 to do" in resumed.stderr
-    assert len(_runs(cache)) == 1 and not list((cache / ".staging").iterdir())
+    (run,) = _runs(cache)
+    assert not list((cache / ".staging").iterdir()) and not list((cache / ".checkpoints").iterdir())
+    assert json.loads((run / "metadata.json").read_text())["resumed_at_epochs"][0] >= 1  # not from scratch
 
 
 def test_corrupt_run_is_reported_and_redone(env):

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
+from cnnlab.callbacks import BackgroundEvaluation
 from cnnlab.config import RunConfig
 from cnnlab.data import load_local, preprocess
-from cnnlab.train import STEPS_PER_EXECUTION, BackgroundEvaluation, compile_model, seed_everything, train_run
+from cnnlab.train import STEPS_PER_EXECUTION, compile_model, seed_everything, train_run
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,107 @@
+"""An interrupted run resumes from its last epoch and computes what the uninterrupted run computes."""
+
+import numpy as np
+import pytest
+
+from cnnlab.callbacks import RunCheckpoint
+from cnnlab.checkpoint import keras_epoch_orders, read_state
+from cnnlab.config import RunConfig
+from cnnlab.data import load_local
+from cnnlab.train import train_run
+
+CONFIG = RunConfig("tiny_vgg_bn", 3, epochs=3, train_subset=1000)
+COLUMNS = ["loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
+
+
+@pytest.fixture(scope="module")
+def data(tiny_data_dir):
+    return load_local(tiny_data_dir)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(data):
+    return train_run(CONFIG, data)
+
+
+def _interrupt_after(monkeypatch, epochs: int) -> None:
+    """Make the run stop, as a killed process would, right after saving its checkpoint of ``epochs``."""
+    save = RunCheckpoint.on_epoch_end
+
+    def save_then_stop(self, epoch, logs=None):
+        save(self, epoch, logs)
+        if epoch + 1 == epochs:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(RunCheckpoint, "on_epoch_end", save_then_stop)
+
+
+def test_keras_repeats_the_batch_order_of_a_seeded_fit():
+    """What resuming relies on: under a fixed seed every epoch visits the images in one shuffled order."""
+    orders = keras_epoch_orders(seed=0)
+    assert all(sorted(order) == list(range(12)) for order in orders)
+    assert orders[0] != list(range(12))
+    assert orders[0] == orders[1] == orders[2]
+    assert keras_epoch_orders(seed=1)[0] != orders[0]
+
+
+def test_resumed_run_equals_the_uninterrupted_run(tmp_path, monkeypatch, data, uninterrupted):
+    path = tmp_path / "run.weights.h5"
+    with monkeypatch.context() as patch:
+        _interrupt_after(patch, 2)
+        with pytest.raises(KeyboardInterrupt):
+            train_run(CONFIG, data, checkpoint_path=path)
+    saved = read_state(path)
+    assert saved is not None and saved.epochs_done == 2
+    resumed = train_run(CONFIG, data, checkpoint_path=path)
+    assert resumed.resumed_at == [2]
+    assert resumed.history["epoch"].tolist() == [1, 2, 3]
+    assert resumed.history[COLUMNS].equals(uninterrupted.history[COLUMNS])
+    assert resumed.metrics["test_loss"] == uninterrupted.metrics["test_loss"]
+    np.testing.assert_array_equal(resumed.predictions, uninterrupted.predictions)
+
+
+def test_a_run_interrupted_after_its_last_epoch_only_evaluates(tmp_path, monkeypatch, data, uninterrupted):
+    path = tmp_path / "run.weights.h5"
+    with monkeypatch.context() as patch:
+        _interrupt_after(patch, 3)
+        with pytest.raises(KeyboardInterrupt):
+            train_run(CONFIG, data, checkpoint_path=path)
+    resumed = train_run(CONFIG, data, checkpoint_path=path)
+    assert resumed.resumed_at == [3]
+    assert resumed.history[COLUMNS].equals(uninterrupted.history[COLUMNS])
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty"])
+def test_an_unusable_checkpoint_is_ignored_with_a_warning(tmp_path, data, uninterrupted, damage):
+    path = tmp_path / "run.weights.h5"
+    path.write_bytes(b"not an HDF5 file" if damage == "garbage" else b"")
+    with pytest.warns(UserWarning, match="unusable checkpoint"):
+        result = train_run(CONFIG, data, checkpoint_path=path)
+    assert result.resumed_at == []
+    assert result.history[COLUMNS].equals(uninterrupted.history[COLUMNS])
+
+
+def test_the_cache_lists_resumable_runs_and_drops_their_checkpoint_when_cached(tmp_path, monkeypatch, data):
+    from datetime import UTC, datetime
+
+    from cnnlab.cache import RunCache
+    from cnnlab.record import write_run_files
+    from cnnlab.status import format_status
+
+    config = RunConfig("tiny_vgg", 0, epochs=2, train_subset=300)
+    cache = RunCache(tmp_path / "cache")
+    path = cache.checkpoint_path(config, data.fingerprint())
+    with monkeypatch.context() as patch:
+        _interrupt_after(patch, 1)
+        with pytest.raises(KeyboardInterrupt):
+            train_run(config, data, checkpoint_path=path)
+    assert cache.checkpointed_epochs(config, data.fingerprint()) == 1
+    assert cache.unfinished() == [(cache.path_for(config, data.fingerprint()).name, 1)]
+    assert "saved after epoch 1" in format_status(cache)
+
+    result = train_run(config, data, checkpoint_path=path)
+    staging = cache.new_staging(config.variant)
+    write_run_files(staging, result, data, datetime.now(UTC))
+    cache.commit(staging, config, data.fingerprint())
+    assert not path.exists() and cache.unfinished() == []
+    assert cache.lookup(config, data.fingerprint()).metadata["resumed_at_epochs"] == [1]
