@@ -36,12 +36,14 @@ val_test_gap = np.mean([np.abs(h["val_accuracy"] - h["test_accuracy"]).mean() fo
 # How the installed Keras shuffles under a fixed seed, observed rather than assumed.
 orders = keras_epoch_orders(seed=first.config.seed)
 if all(order == orders[0] for order in orders):
-    order_text = ("`fit(shuffle=True)` shuffles the training part with a permutation drawn from the seed; under a "
-                  "fixed seed, Keras's TensorFlow backend draws the same permutation at every epoch (observed with "
-                  "this report's Keras by recording the batches of a small seeded fit), so a run visits its images in "
-                  "one shuffled order, epoch after epoch, and the seed fixes both the initial weights and that order")
+    order_text = ("Keras's `fit(shuffle=True)` shuffles the training part with a permutation drawn from the seed. "
+                  "Under a fixed seed its TensorFlow backend draws the same permutation at every epoch (observed with "
+                  "this report's Keras by recording the batches of a small seeded fit): a run visits its images in one "
+                  "shuffled order, epoch after epoch, rather than in a new order each epoch as textbook mini-batch SGD "
+                  "does. The runs keep this behaviour because it is what the assignment's seeded `model.fit` does; the "
+                  "seed fixes both the initial weights and that order")
 else:
-    order_text = ("`fit(shuffle=True)` reshuffles the training part at every epoch; the seed fixes both the initial "
+    order_text = ("Keras's `fit(shuffle=True)` reshuffles the training part at every epoch; the seed fixes both the initial "
                   "weights and the sequence of batch orders")
 
 # %% [markdown]

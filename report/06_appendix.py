@@ -21,7 +21,7 @@ exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
 resumed = sum(bool(rec.metadata.get("resumed_at_epochs")) for rec in records)
 resumed_text = (f"{resumed} of them were interrupted and resumed from the checkpoint of their last finished epoch, "
                 "which gives the numbers of an uninterrupted run (Adam's state is saved with the weights, and the "
-                "batch order is the same at every epoch)." if resumed else "None was interrupted.")
+                "batch order is the same at every epoch)." if resumed else "No run was interrupted.")
 
 # %% [markdown]
 # ## The test data {#sec-data-note}
