@@ -98,8 +98,11 @@ def run_local(
     report = SweepReport()
     queue = list(configs)
     children: list[_Child] = []
+    # Runs resuming from a checkpoint have those epochs behind them already.
+    resumed = [0 if force else cache.checkpointed_epochs(c, fingerprint) for c in configs]
     bar = tqdm(
         total=sum(c.epochs for c in configs),
+        initial=sum(resumed),
         unit="epoch",
         disable=not progress,
         dynamic_ncols=True,
@@ -115,7 +118,7 @@ def run_local(
     try:
         while queue or children:
             while queue and len(children) < workers:
-                config = queue.pop(0)
+                config, done = queue.pop(0), resumed.pop(0)
                 staging = cache.new_staging(config.variant)
                 command = [
                     sys.executable,
@@ -139,10 +142,7 @@ def run_local(
                 # stderr goes to a file, not a pipe: a chatty child can never block on a full pipe.
                 log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed when the child ends
                 process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
-                # A run resuming from its checkpoint has those epochs behind it already.
-                resumed = 0 if force else cache.checkpointed_epochs(config, fingerprint)
-                bar.update(resumed)
-                children.append(_Child(config, process, staging, log, epochs_seen=resumed))
+                children.append(_Child(config, process, staging, log, epochs_seen=done))
             time.sleep(poll_s)
             for child in list(children):
                 seen = _read_progress(child.staging)
