@@ -197,13 +197,19 @@ class RunCache:
         return target
 
     def clean_staging(self) -> int:
-        """Remove staging folders left by processes that no longer run; returns how many were removed."""
-        staging = self.root / STAGING
+        """Remove what processes that no longer run left half-written (staging folders, checkpoint files).
+
+        Returns how many were removed. Checkpoints themselves stay: the next run resumes from them.
+        """
+        leftovers = [*(self.root / STAGING).glob("*.pid*.*"), *(self.root / CHECKPOINTS).glob(".*.pid*.weights.h5")]
         removed = 0
-        for path in staging.glob("*.pid*.*") if staging.is_dir() else ():
+        for path in leftovers:
             match = re.search(r"\.pid(\d+)\.", path.name)
             if match and not _pid_alive(int(match.group(1))):
-                shutil.rmtree(path, ignore_errors=True)
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
                 removed += 1
         return removed
 

@@ -56,7 +56,8 @@ def write_state(path: str | os.PathLike[str], model: Any, state: SavedState) -> 
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.weights.h5")  # Keras wants the .weights.h5 suffix
+    # Keras wants the .weights.h5 suffix; the process id lets RunCache.clean_staging remove a leftover.
+    tmp = path.with_name(f".{path.name.removesuffix('.weights.h5')}.pid{os.getpid()}.weights.h5")
     model.save_weights(tmp)
     with h5py.File(tmp, "a") as file:
         file.attrs[STATE_ATTRIBUTE] = json.dumps(asdict(state))

@@ -120,8 +120,15 @@ def test_staging_of_dead_processes_is_cleaned(tmp_path):
     mine = cache.new_staging("tiny_vgg")
     dead = cache.root / ".staging" / "tiny_vgg.pid999999999.abc"
     dead.mkdir()
-    assert cache.clean_staging() == 1
+    checkpoints = cache.root / ".checkpoints"
+    checkpoints.mkdir()
+    kept = checkpoints / "tiny_vgg-seed00-e100-abc.weights.h5"  # a checkpoint to resume from
+    half_written = checkpoints / ".tiny_vgg-seed00-e100-abc.pid999999999.weights.h5"
+    kept.write_bytes(b"x")
+    half_written.write_bytes(b"x")
+    assert cache.clean_staging() == 2
     assert mine.exists() and not dead.exists()
+    assert kept.exists() and not half_written.exists()
     shutil.rmtree(mine)
 
 
