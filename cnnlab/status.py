@@ -100,7 +100,8 @@ def format_status(cache: RunCache) -> str:
         for name, epochs in cache.unfinished()
     ]
     if unfinished:
-        unfinished = ["", "interrupted runs (the next sweep resumes them from their checkpoint):", *unfinished]
+        heading = "unfinished runs (running now, or interrupted: the next sweep resumes them from their checkpoint):"
+        unfinished = ["", heading, *unfinished]
     if not rows:
         return "\n".join([f"no runs in {cache.root}", *unfinished])
     lines = [

@@ -68,7 +68,7 @@ def test_killed_sweep_leaves_nothing_partial_and_resumes_the_run_in_progress(env
     sweep.wait()
     assert _runs(cache) == []
     status = cli("status", env=env).stdout
-    assert "interrupted runs (the next sweep resumes them" in status and "saved after epoch" in status
+    assert "unfinished runs (running now, or interrupted" in status and "saved after epoch" in status
     resumed = cli("sweep", "--variants", "tiny_vgg", "--seeds", "0", "--epochs", "40", "--train-subset", "200", env=env)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "0 already cached, 1 to do" in resumed.stderr
