@@ -9,22 +9,28 @@ import pandas as pd
 
 from cnnlab.stats import Comparison, Summary
 
+MINUS = "\u2212"  # the typographic minus sign, as in "−0.67" (a hyphen is shorter and breaks lines)
+
+
+def _signed(text: str) -> str:
+    return text.replace("-", MINUS)
+
 
 def pct(value: float, digits: int = 2) -> str:
     """A fraction as a percentage: 0.6543 -> "65.43 %"."""
-    return "n/a" if value is None or math.isnan(value) else f"{value * 100:.{digits}f} %"
+    return "n/a" if value is None or math.isnan(value) else _signed(f"{value * 100:.{digits}f} %")
 
 
 def num(value: float, digits: int = 3) -> str:
     """A plain number with a fixed number of decimals (thousands separated)."""
     if value is None or math.isnan(value):
         return "n/a"
-    return f"{value:,.{digits}f}"
+    return _signed(f"{value:,.{digits}f}")
 
 
 def pp(difference: float, digits: int = 2) -> str:
-    """A signed difference of two fractions in percentage points: 0.0123 -> "+1.23"."""
-    return "n/a" if math.isnan(difference) else f"{difference * 100:+.{digits}f}"
+    """A signed difference of two fractions in percentage points: 0.0123 -> "+1.23", -0.005 -> "−0.50"."""
+    return "n/a" if math.isnan(difference) else _signed(f"{difference * 100:+.{digits}f}")
 
 
 def sig(value: float, digits: int = 3) -> str:
@@ -46,7 +52,7 @@ def pm(summary: Summary, digits: int = 2) -> str:
 
 def ci(summary: Summary | Comparison, digits: int = 2) -> str:
     """A 95 % interval in percentage points: "[64.9, 66.0]"."""
-    return f"[{summary.ci_low * 100:.{digits}f}, {summary.ci_high * 100:.{digits}f}]"
+    return _signed(f"[{summary.ci_low * 100:.{digits}f}, {summary.ci_high * 100:.{digits}f}]")
 
 
 def p_value(p: float) -> str:

@@ -11,7 +11,7 @@ from cnnlab.stats import summarize
 def test_number_formats():
     assert present.pct(0.65432) == "65.43 %" and present.pct(math.nan) == "n/a"
     assert present.count(50000) == "50,000" and present.num(2.34567) == "2.346"
-    assert present.pp(0.0123) == "+1.23" and present.pp(-0.005) == "-0.50"
+    assert present.pp(0.0123) == "+1.23" and present.pp(-0.005) == "\u22120.50"
     assert present.sig(0.0010000000474974513) == "0.001" and present.sig(1e-07) == "1e-07"
     assert present.p_value(0.0004) == "p < 0.001" and present.p_value(0.0321) == "p = 0.032"
     assert present.p_value(math.nan).startswith("p undefined")
@@ -20,7 +20,7 @@ def test_number_formats():
 def test_mean_std_and_interval():
     s = summarize([0.60, 0.62, 0.64])
     assert present.pm(s) == "62.00 ± 2.00 % (n = 3)"
-    assert present.ci(s) == f"[{s.ci_low * 100:.2f}, {s.ci_high * 100:.2f}]"
+    assert present.ci(s) == f"[{s.ci_low * 100:.2f}, {s.ci_high * 100:.2f}]".replace("-", present.MINUS)
     assert present.pm(summarize([0.5])) == "50.00 % (n = 1, no spread)"
 
 

@@ -43,7 +43,7 @@ def test_precision_comparison_uses_welch_and_levene():
     (line,) = precision_comparisons(group_summary(rows))
     c = compare(BF16, F32)
     assert line.startswith("tiny_vgg mixed_bfloat16 (n=3) vs float32 (n=4)")
-    assert f"{c.difference * 100:+.2f} pp" in line
+    assert f"{c.difference * 100:+.2f} pp".replace("-", "\u2212") in line
     assert f"p = {c.welch_p:.3f}" in line and "1.50x" in line
 
 
