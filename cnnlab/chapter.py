@@ -5,6 +5,7 @@ A chapter opens it once (``r = open_report()``) and keeps its cells to a few lin
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -117,12 +118,42 @@ class Report:
                 f"Hedges' g = {present.num(c.hedges_g, 2)}): with these seeds we cannot claim an improvement."
             )
         ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}, Levene's test {present.p_value(c.levene_p)}"
-        if c.spread_differs:
+        if math.isnan(c.levene_p):
+            spread_part = (
+                "Its spread over seeds cannot be tested with these runs (Levene's test needs at least three "
+                "seeds of each variant and test accuracies that are not all equal)."
+            )
+        elif c.spread_differs:
             spread = "smaller" if c.std_ratio < 1 else "larger"
             spread_part = f"Its spread over seeds is significantly {spread} ({ratio})."
         else:
             spread_part = f"Its spread over seeds is not significantly different ({ratio})."
         return f"{mean_part} {spread_part}"
+
+    def fit_text(self, variant: str) -> str:
+        """How closely the variant fits its training images against the tiny VGG, and what the gap says."""
+        if not self.results.n(variant) or not self.results.n(BASELINE):
+            return ""
+        loss, base_loss = (self.values(v, "final_train_loss").mean() for v in (variant, BASELINE))
+        gap, base_gap = (self.values(v, "final_gap").mean() for v in (variant, BASELINE))
+        facts = (
+            f"After the last epoch its training loss is {present.num(loss)} against {present.num(base_loss)} for "
+            f"the {LABELS[BASELINE]}, and its training accuracy exceeds its validation accuracy by "
+            f"{present.num(gap * 100, 1)} percentage points against {present.num(base_gap * 100, 1)} (means over seeds)"
+        )
+        if loss < base_loss and gap > base_gap:
+            reading = (
+                "It fits the training images more closely, but the wider gap shows that the extra fit does not "
+                "carry over to new images: it overfits more (the protocol has no dropout, weight decay or data "
+                "augmentation to hold this back)"
+            )
+        elif loss < base_loss:
+            reading = "It fits the training images more closely without a wider gap"
+        elif gap > base_gap:
+            reading = "It fits the training images less closely and still overfits more"
+        else:
+            reading = "It fits the training images less closely and overfits less"
+        return f"{facts}. {reading}."
 
     def record(self, variant: str, index: int = 0) -> RunRecord:
         """A variant's cached run (the first seed by default)."""

@@ -102,6 +102,7 @@ class Results:
                         "best_val_epoch": int(history["epoch"].iloc[int(np.argmax(history["val_accuracy"]))]),
                         "best_val_accuracy": float(history["val_accuracy"].max()),
                         "final_gap": float(history["accuracy"].iloc[-1] - history["val_accuracy"].iloc[-1]),
+                        "final_train_loss": float(history["loss"].iloc[-1]),
                         "duration_s": record.metadata.get("duration_s"),
                     }
                 )

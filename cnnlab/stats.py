@@ -89,7 +89,8 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
         warnings.simplefilter("ignore", RuntimeWarning)
         welch = stats.ttest_ind(a, b, equal_var=False)
         interval = welch.confidence_interval(confidence_level=1 - ALPHA)
-        levene = stats.levene(a, b, center="median")
+        # With two values, both deviations from the median are equal: no within-group spread to test.
+        levene_p = stats.levene(a, b, center="median").pvalue if min(len(a), len(b)) >= 3 else math.nan
     return Comparison(
         difference=float(a.mean() - b.mean()),
         ci_low=float(interval.low),
@@ -97,7 +98,7 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
         welch_t=float(welch.statistic),
         welch_p=float(welch.pvalue),
         hedges_g=hedges_g(a, b),
-        levene_p=float(levene.pvalue),
+        levene_p=float(levene_p),
         std_ratio=float(a.std(ddof=1) / b.std(ddof=1)) if b.std(ddof=1) else math.nan,
     )
 

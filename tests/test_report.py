@@ -1,6 +1,7 @@
 """The report end to end through the no-Quarto path, from a tiny fixture cache; and _quarto.yml."""
 
 import re
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,8 @@ def rendered(fixture_cache, tiny_data_dir, conv1, tmp_path_factory):
         html, pdf = render(out, SPEC, cache=str(fixture_cache.root), data=str(tiny_data_dir), progress=False)
     finally:
         mp.undo()
-    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    # Each page's text ends with its page number, which would split a sentence running across pages.
+    text = " ".join(re.sub(r"\s*\d+\s*$", "", page.extract_text()) for page in PdfReader(pdf).pages)
     return html.read_text(), re.sub(r"\s+", " ", text)
 
 
@@ -90,6 +92,17 @@ def test_numbers_equal_those_recomputed_from_the_cache(rendered, fixture_cache, 
     first = results.runs["tiny_vgg"][0].metrics
     assert present.pct(first["test_accuracy"]) in pdf and present.num(first["test_loss"]) in pdf
     assert present.pct(first["test_accuracy"]) in _text(html)
+
+
+def test_analysis_sentences_are_those_computed_from_the_cache(rendered, fixture_cache, tiny_data_dir):
+    """Q13-Q15's verdict and fit reading in the pages are the sentences the cache's numbers give."""
+    html, pdf = rendered
+    data = load_local(tiny_data_dir)
+    report = Report(data, collect(fixture_cache, data.fingerprint(), SPEC))
+    for variant in ("tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"):
+        for sentence in (report.verdict(variant), report.fit_text(variant)):
+            assert sentence and sentence in pdf.replace("’", "'")
+            assert sentence in unescape(_text(html)).replace("’", "'")
 
 
 def test_no_log_noise_or_code_in_pages(rendered):

@@ -45,6 +45,14 @@ def test_clear_and_null_differences():
         compare([0.6], base)
 
 
+def test_spread_is_not_tested_with_two_seeds():
+    """Two values deviate equally from their median, so Levene's test would report a spurious p = 0."""
+    c = compare([0.60, 0.64], [0.61, 0.62])
+    assert np.isnan(c.levene_p) and not c.spread_differs
+    with np.errstate(divide="ignore"):  # what scipy would say: no within-group spread, W infinite
+        assert stats.levene([0.60, 0.64], [0.61, 0.62], center="median").pvalue < 0.05
+
+
 def test_hedges_g_known_value():
     a, b = np.array([2.0, 4.0, 6.0]), np.array([1.0, 3.0, 5.0])
     # pooled std = 2, d = 0.5, correction 1 - 3/(4*6-9) = 0.8
