@@ -58,7 +58,7 @@ def ci(summary: Summary | Comparison, digits: int = 2) -> str:
 def p_value(p: float) -> str:
     """A p-value as a reader expects it: "p = 0.032" or "p < 0.001" ("p undefined" for NaN)."""
     if math.isnan(p):
-        return "p undefined (no spread)"
+        return "p undefined (too few seeds, or no spread)"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
