@@ -23,8 +23,8 @@ def uninterrupted(data):
     return train_run(CONFIG, data)
 
 
-def _interrupt_after(monkeypatch, epochs: int) -> None:
-    """Make the run stop, as a killed process would, right after saving its checkpoint of ``epochs``."""
+def _interrupted(monkeypatch, config, data, path, epochs: int) -> None:
+    """Train ``config`` and stop, as a killed process would, right after saving the checkpoint of ``epochs``."""
     save = RunCheckpoint.on_epoch_end
 
     def save_then_stop(self, epoch, logs=None):
@@ -32,7 +32,10 @@ def _interrupt_after(monkeypatch, epochs: int) -> None:
         if epoch + 1 == epochs:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(RunCheckpoint, "on_epoch_end", save_then_stop)
+    with monkeypatch.context() as patch:
+        patch.setattr(RunCheckpoint, "on_epoch_end", save_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            train_run(config, data, checkpoint_path=path)
 
 
 def test_keras_repeats_the_batch_order_of_a_seeded_fit():
@@ -46,10 +49,7 @@ def test_keras_repeats_the_batch_order_of_a_seeded_fit():
 
 def test_resumed_run_equals_the_uninterrupted_run(tmp_path, monkeypatch, data, uninterrupted):
     path = tmp_path / "run.weights.h5"
-    with monkeypatch.context() as patch:
-        _interrupt_after(patch, 2)
-        with pytest.raises(KeyboardInterrupt):
-            train_run(CONFIG, data, checkpoint_path=path)
+    _interrupted(monkeypatch, CONFIG, data, path, 2)
     saved = read_state(path)
     assert saved is not None and saved.epochs_done == 2
     resumed = train_run(CONFIG, data, checkpoint_path=path)
@@ -62,10 +62,7 @@ def test_resumed_run_equals_the_uninterrupted_run(tmp_path, monkeypatch, data, u
 
 def test_a_run_interrupted_after_its_last_epoch_only_evaluates(tmp_path, monkeypatch, data, uninterrupted):
     path = tmp_path / "run.weights.h5"
-    with monkeypatch.context() as patch:
-        _interrupt_after(patch, 3)
-        with pytest.raises(KeyboardInterrupt):
-            train_run(CONFIG, data, checkpoint_path=path)
+    _interrupted(monkeypatch, CONFIG, data, path, 3)
     resumed = train_run(CONFIG, data, checkpoint_path=path)
     assert resumed.resumed_at == [3]
     assert resumed.history[COLUMNS].equals(uninterrupted.history[COLUMNS])
@@ -91,10 +88,7 @@ def test_the_cache_lists_resumable_runs_and_drops_their_checkpoint_when_cached(t
     config = RunConfig("tiny_vgg", 0, epochs=2, train_subset=300)
     cache = RunCache(tmp_path / "cache")
     path = cache.checkpoint_path(config, data.fingerprint())
-    with monkeypatch.context() as patch:
-        _interrupt_after(patch, 1)
-        with pytest.raises(KeyboardInterrupt):
-            train_run(config, data, checkpoint_path=path)
+    _interrupted(monkeypatch, config, data, path, 1)
     assert cache.checkpointed_epochs(config, data.fingerprint()) == 1
     assert cache.unfinished() == [(cache.path_for(config, data.fingerprint()).name, 1)]
     assert "saved after epoch 1" in format_status(cache)
