@@ -123,6 +123,7 @@ class RunCheckpoint(keras.callbacks.Callback):
         self.path = Path(path)
         self.finished_evaluations = finished_evaluations
         self.state = SavedState()
+        self.discarded = False  # an unusable checkpoint was found: the model may hold part of it
 
     def restore(self, model: Any) -> SavedState | None:
         """Load the checkpoint into ``model`` (compiled); None, with a warning when it is unusable."""
@@ -134,8 +135,14 @@ class RunCheckpoint(keras.callbacks.Callback):
                 raise ValueError("its saved history is missing or inconsistent")
             if not model.optimizer.built:
                 model.optimizer.build(model.trainable_variables)
-            model.load_weights(self.path)
-        except (OSError, ValueError) as exc:
+            # Keras only warns when parts of a file do not fit the model: a partial load is a failure here.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                model.load_weights(self.path)
+            if caught:
+                raise ValueError(f"it does not fit the model: {caught[0].message}")
+        except Exception as exc:  # whatever the file holds, an unusable checkpoint only means starting again
+            self.discarded = True
             warnings.warn(f"ignoring the unusable checkpoint {self.path} ({exc}); the run starts again", stacklevel=2)
             return None
         state.resumed_at.append(state.epochs_done)

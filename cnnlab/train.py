@@ -130,6 +130,9 @@ def train_run(
     if checkpoint_path is not None:
         checkpoint = RunCheckpoint(checkpoint_path, evaluation.finished)
         saved = checkpoint.restore(model)
+        if checkpoint.discarded:  # a failed load may have left part of the checkpoint in the model
+            seed_everything(config.seed)
+            model = compile_model(config, steps_per_execution)
         callbacks.append(checkpoint)
     if saved is not None:
         done, earlier_logs = saved.epochs_done, list(saved.train_logs)  # the checkpoint appends to its own list

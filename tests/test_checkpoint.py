@@ -68,10 +68,13 @@ def test_a_run_interrupted_after_its_last_epoch_only_evaluates(tmp_path, monkeyp
     assert resumed.history[COLUMNS].equals(uninterrupted.history[COLUMNS])
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty"])
-def test_an_unusable_checkpoint_is_ignored_with_a_warning(tmp_path, data, uninterrupted, damage):
+@pytest.mark.parametrize("damage", ["garbage", "empty", "another_model"])
+def test_an_unusable_checkpoint_is_ignored_with_a_warning(tmp_path, monkeypatch, data, uninterrupted, damage):
     path = tmp_path / "run.weights.h5"
-    path.write_bytes(b"not an HDF5 file" if damage == "garbage" else b"")
+    if damage == "another_model":  # a whole checkpoint that does not fit: the run starts from its seed
+        _interrupted(monkeypatch, RunConfig("tiny_resnet", 0, epochs=2, train_subset=300), data, path, 1)
+    else:
+        path.write_bytes(b"not an HDF5 file" if damage == "garbage" else b"")
     with pytest.warns(UserWarning, match="unusable checkpoint"):
         result = train_run(CONFIG, data, checkpoint_path=path)
     assert result.resumed_at == []
