@@ -208,8 +208,8 @@ class Report:
                     "test accuracy, full set": self.pm(v).split(" (")[0],
                     f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],
                     "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
-                    "best val. epoch": present.num(t["best_val_epoch"].mean(), 0),
-                    "train − val. gap": present.pct(t["final_gap"].mean(), 1),
+                    "best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0),
+                    "train − val. gap (pp)": present.num(t["final_gap"].mean() * 100, 1),
                 }
             )
         return Markdown(present.markdown_table(pd.DataFrame(rows)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -41,6 +42,19 @@ def sig(value: float, digits: int = 3) -> str:
 def count(value: int) -> str:
     """An integer with thousands separators: 50000 -> "50,000"."""
     return f"{int(value):,}"
+
+
+def count_of(value: int, singular: str, plural: str) -> str:
+    """A count with the noun phrase that agrees with it: (1, "run was", "runs were") -> "1 run was"."""
+    return f"{count(value)} {singular if value == 1 else plural}"
+
+
+def moment(timestamp: str) -> str:
+    """An ISO 8601 time stamp to the minute, in UTC: "2026-11-25T15:07:36+00:00" -> "2026-11-25 15:07 UTC"."""
+    when = datetime.fromisoformat(timestamp)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.tzinfo is not None else "")
 
 
 def pm(summary: Summary, digits: int = 2) -> str:

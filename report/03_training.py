@@ -83,7 +83,7 @@ else:
 # the same curves over all `{python} acc.n` seeds. The validation loss is lowest at epoch
 # `{python} present.num(val_loss_min.mean(), 0)` on average (range `{python} val_loss_min.min()`–`{python} val_loss_min.max()`).
 # `{python} overfit_text` At epoch `{python} p.epochs` the training accuracy exceeds the validation
-# accuracy by `{python} present.pct(base["final_gap"].mean(), 1)` on average. The validation and test
+# accuracy by `{python} present.num(base["final_gap"].mean() * 100, 1)` percentage points on average. The validation and test
 # accuracy curves differ by `{python} present.num(val_test_gap * 100, 2)` percentage points per epoch on
 # average: the held-out validation images stand in for the test set as well as that.
 
@@ -111,12 +111,12 @@ viz.curve_bands(histories, "tiny VGG");
 
 # %%
 #| label: tbl-seeds
-#| tbl-cap: "Tiny VGG, one row per seed: test accuracy (full test set and exact first 1,000 images), test loss, best validation epoch."
+#| tbl-cap: "Tiny VGG, one row per seed: test accuracy (full test set and exact first 1,000 images), test loss, epoch of best validation accuracy."
 rows = pd.DataFrame({"seed": base["seed"].astype(str),
                      "test accuracy": base["test_accuracy"].map(present.pct),
                      "exact 1,000": base["test_exact_accuracy"].map(present.pct),
                      "test loss": base["test_loss"].map(present.num),
-                     "best val. epoch": base["best_val_epoch"].astype(str)})
+                     "best val. acc. epoch": base["best_val_epoch"].astype(str)})
 rows.loc[len(rows)] = [f"**mean ± std (n = {acc.n})**", f"**{present.pm(acc).split(' (')[0]}**",
                        present.pm(r.summary("tiny_vgg", "test_exact_accuracy")).split(" (")[0],
                        present.num(base["test_loss"].mean()), present.num(base["best_val_epoch"].mean(), 0)]

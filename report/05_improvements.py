@@ -114,7 +114,7 @@ viz.curve_bands(r.results.histories("tiny_resnet"), LABELS["tiny_resnet"]);
 
 # %%
 #| label: tbl-summary
-#| tbl-cap: "All variants over seeds: test accuracy (mean ± std) on the full test set and on the exact first 1,000 images, median seconds per epoch, epoch of best validation accuracy, and train − validation accuracy gap at the last epoch (means over seeds)."
+#| tbl-cap: "All variants over seeds: test accuracy (mean ± std) on the full test set and on the exact first 1,000 images, median seconds per epoch, epoch of best validation accuracy, and train − validation accuracy gap at the last epoch in percentage points (means over seeds)."
 r.summary_markdown()
 
 # %%

@@ -15,11 +15,11 @@ records = [rec for runs in r.results.runs.values() for rec in runs]
 versions = records[0].metadata["versions"]
 commits = sorted({str(rec.metadata.get("git_commit")) for rec in records})
 hours = sum(rec.metadata["duration_s"] for rec in records) / 3600
-started = min(rec.metadata["started_at"] for rec in records)
-finished = max(rec.metadata["finished_at"] for rec in records)
+started = present.moment(min(rec.metadata["started_at"] for rec in records))
+finished = present.moment(max(rec.metadata["finished_at"] for rec in records))
 exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
 resumed = sum(bool(rec.metadata.get("resumed_at_epochs")) for rec in records)
-resumed_text = (f"{resumed} of them were interrupted and resumed from the checkpoint of their last finished epoch, "
+resumed_text = (f"{present.count_of(resumed, 'run was', 'runs were')} interrupted and resumed from the checkpoint of the last finished epoch, "
                 "which gives the numbers of an uninterrupted run (Adam's state is saved with the weights, and the "
                 "batch order is the same at every epoch)." if resumed else "No run was interrupted.")
 

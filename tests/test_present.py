@@ -17,6 +17,14 @@ def test_number_formats():
     assert present.p_value(math.nan).startswith("p undefined")
 
 
+def test_counts_agree_and_times_read_in_utc():
+    assert present.count_of(1, "run was", "runs were") == "1 run was"
+    assert present.count_of(1200, "run was", "runs were") == "1,200 runs were"
+    assert present.moment("2026-11-25T15:07:36+00:00") == "2026-11-25 15:07 UTC"
+    assert present.moment("2026-11-25T16:07:36+01:00") == "2026-11-25 15:07 UTC"
+    assert present.moment("2026-11-25T15:07:36") == "2026-11-25 15:07"
+
+
 def test_mean_std_and_interval():
     s = summarize([0.60, 0.62, 0.64])
     assert present.pm(s) == "62.00 ± 2.00 % (n = 3)"
