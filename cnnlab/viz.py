@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -138,31 +140,46 @@ def _no_runs(fig: Figure, title: str) -> Figure:
     return fig
 
 
-def variant_curves(histories: dict[str, list[pd.DataFrame]], column: str = "val_accuracy") -> Figure:
-    """One history column, mean ± std over seeds, for several variants on one axis."""
+def _name(variant: str, labels: Mapping[str, str] | None) -> str:
+    return (labels or {}).get(variant, variant)
+
+
+COLUMN_LABELS = {"val_accuracy": "validation accuracy", "val_loss": "validation loss", "loss": "training loss"}
+
+
+def variant_curves(
+    histories: dict[str, list[pd.DataFrame]], column: str = "val_accuracy", labels: Mapping[str, str] | None = None
+) -> Figure:
+    """One history column, mean ± std over seeds, for several variants on one axis (labels: display names)."""
     fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
     for i, (variant, runs) in enumerate(histories.items()):
         epochs, mean, std = curve_band(runs, column)
-        ax.plot(epochs, mean, color=f"C{i}", label=f"{variant} (n = {len(runs)})")
+        ax.plot(epochs, mean, color=f"C{i}", label=f"{_name(variant, labels)} (n = {len(runs)})")
         ax.fill_between(epochs, mean - std, mean + std, color=f"C{i}", alpha=0.2, linewidth=0)
     ax.set_xlabel("epoch")
-    ax.set_ylabel(column.replace("_", " "))
+    ax.set_ylabel(COLUMN_LABELS.get(column, column.replace("_", " ")))
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
 
 
-def seed_scatter(table: pd.DataFrame, column: str = "test_accuracy", label: str = "test accuracy") -> Figure:
+def seed_scatter(
+    table: pd.DataFrame,
+    column: str = "test_accuracy",
+    label: str = "test accuracy",
+    labels: Mapping[str, str] | None = None,
+) -> Figure:
     """Each seed's value per variant (dots), with mean ± std (bars): spread over initialisations."""
     variants = list(dict.fromkeys(table["variant"]))
-    fig, ax = plt.subplots(figsize=(1.6 * len(variants) + 2.5, 3.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(1.3 * len(variants) + 2.0, 3.2), layout="constrained")
     for i, variant in enumerate(variants):
         values = table.loc[table["variant"] == variant, column].to_numpy(dtype=float) * 100
         jitter = np.linspace(-0.12, 0.12, len(values))
         ax.scatter(i + jitter, values, color=f"C{i}", s=18, alpha=0.8, zorder=3)
         std = values.std(ddof=1) if len(values) > 1 else 0.0
         ax.errorbar(i + 0.3, values.mean(), yerr=std, fmt="o", color="black", capsize=4, zorder=4)
-    ax.set_xticks(range(len(variants)), [f"{v}\n(n = {(table['variant'] == v).sum()})" for v in variants])
+    ticks = [f"{_name(v, labels)}\n(n = {(table['variant'] == v).sum()})" for v in variants]
+    ax.set_xticks(range(len(variants)), ticks)
     ax.set_ylabel(f"{label} (%)")
     ax.grid(alpha=0.3, axis="y")
     return fig
@@ -252,8 +269,8 @@ def confusion(matrix: np.ndarray, title: str = "") -> Figure:
     return fig
 
 
-def per_class_accuracy(per_class: dict[str, np.ndarray]) -> Figure:
-    """Per-class test accuracy, mean ± std over seeds, for each variant (grouped bars)."""
+def per_class_accuracy(per_class: dict[str, np.ndarray], labels: Mapping[str, str] | None = None) -> Figure:
+    """Per-class test accuracy, mean ± std over seeds, for each variant (grouped bars; labels: display names)."""
     fig, ax = plt.subplots(figsize=(10, 3.4), layout="constrained")
     width = 0.8 / len(per_class)
     for i, (variant, matrix) in enumerate(per_class.items()):
@@ -264,7 +281,7 @@ def per_class_accuracy(per_class: dict[str, np.ndarray]) -> Figure:
             width,
             yerr=std * 100,
             capsize=2,
-            label=f"{variant} (n = {len(matrix)})",
+            label=f"{_name(variant, labels)} (n = {len(matrix)})",
             color=f"C{i}",
         )
     ax.set_xticks(range(10), CLASS_NAMES, rotation=20)

@@ -10,7 +10,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from cnnlab import present, viz
-from cnnlab.chapter import open_report
+from cnnlab.chapter import LABELS, open_report
 from cnnlab.checkpoint import keras_epoch_orders
 
 r = open_report()
@@ -126,4 +126,4 @@ Markdown(present.markdown_table(rows))
 #| label: fig-seeds
 #| fig-cap: "Tiny VGG: test accuracy of each seed (dots) and mean ± standard deviation (black)."
 #| out-width: 45%
-viz.seed_scatter(base);
+viz.seed_scatter(base, labels=LABELS);

@@ -125,13 +125,12 @@ r.comparison_markdown()
 # %%
 #| label: fig-all-seeds
 #| fig-cap: "Test accuracy of every seed (dots) and mean ± std (black) for each variant."
-#| out-width: 75%
-viz.seed_scatter(r.table);
+viz.seed_scatter(r.table, labels=LABELS);
 
 # %%
 #| label: fig-all-val
 #| fig-cap: "Validation accuracy per epoch, mean ± std over seeds, for each variant."
-viz.variant_curves({v: r.results.histories(v) for v in r.variants});
+viz.variant_curves({v: r.results.histories(v) for v in r.variants}, labels=LABELS);
 
 # %%
 #| include: false
@@ -158,7 +157,7 @@ confused = (CLASS_NAMES[i], CLASS_NAMES[j], float(rates[i, j]))
 # %%
 #| label: fig-per-class
 #| fig-cap: "Per-class test accuracy, mean ± std over seeds, for each variant."
-viz.per_class_accuracy(per_class);
+viz.per_class_accuracy(per_class, labels=LABELS);
 
 # %%
 #| label: fig-confusion
