@@ -26,7 +26,7 @@ resumed_text = (f"{present.count_of(resumed, 'run was', 'runs were')} interrupte
 # %% [markdown]
 # ## The test data {#sec-data-note}
 #
-# The runs used the images from `{python} r.data.source` (data fingerprint `{python} r.facts["fingerprint"]`).
+# The runs used the images from `{python} r.data.source.split("/")[-1]` (data fingerprint `{python} r.facts["fingerprint"]`).
 # When CIFAR-10 cannot be downloaded, cnnlab reads a local copy in the official format. The copy used
 # here has the exact training set, but only the first `{python} present.count(EXACT_TEST_IMAGES)` test
 # images are the original pixels: the other `{python} present.count(r.facts["n_test"] - EXACT_TEST_IMAGES)`
