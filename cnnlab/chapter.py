@@ -203,7 +203,7 @@ class Report:
             rows.append(
                 {
                     "variant": LABELS[v],
-                    "n": str(len(t)),
+                    "seeds (n)": str(len(t)),
                     "parameters": present.count(t["parameters"].iloc[0]),
                     "test accuracy, full set": self.pm(v).split(" (")[0],
                     f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],

@@ -74,9 +74,13 @@ _LAYER_COLORS = {
 
 
 def architecture(rows: list[dict], title: str = "") -> Figure:
-    """A left-to-right diagram of a model's layers; box height follows the spatial size (Q4, Q13-Q15)."""
-    fig, ax = plt.subplots(figsize=(10, 3.4), layout="constrained")
+    """A left-to-right diagram of a model's layers; box height follows the spatial size (Q4, Q13-Q15).
+
+    Drawn at about the PDF's text width, so that the labels keep their size on the page.
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
     n = len(rows)
+    fontsize = 7.5 if n <= 12 else 6.5
     positions = {}
     for i, row in enumerate(rows):
         shape = row["output_shape"]
@@ -87,7 +91,9 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
             )
         )
         dims = "×".join(map(str, shape))
-        ax.text(i, 0, f"{row['layer']}\n{dims}", rotation=90, ha="center", va="center", fontsize=7, color="white")
+        ax.text(
+            i, 0, f"{row['layer']}\n{dims}", rotation=90, ha="center", va="center", fontsize=fontsize, color="white"
+        )
         positions[row["layer"]] = (i, height)
         if i:
             ax.annotate("", xy=(i - 0.38, 0), xytext=(i - 0.62, 0), arrowprops={"arrowstyle": "->", "lw": 0.8})
@@ -105,7 +111,13 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
     ]
     labels = [t for t in _LAYER_COLORS if any(r["type"] == t for r in rows)]
     ax.legend(
-        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(labels), fontsize=8, frameon=False
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.02),
+        ncol=min(len(labels), 5),
+        fontsize=8,
+        frameon=False,
     )
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(-1.6, 1.9)
