@@ -63,27 +63,37 @@ def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "std_test_exact_accuracy": exact.std if exact.n > 1 else None,
                 "mean_seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in members])),  # of medians
                 "test_accuracies": [m["test_accuracy"] for m in members],
+                "by_seed": {m["seed"]: (m["test_accuracy"], m["seconds_per_epoch"]) for m in members},
             }
         )
     return summary
 
 
 def precision_comparisons(summary: list[dict[str, Any]]) -> list[str]:
-    """Each group run at another precision against the same settings in float32, with the report's statistics."""
+    """Each group run at another precision against the same settings and seeds in float32 (the report's statistics).
+
+    Only the seeds run at both precisions are compared, so that more float32 seeds do not mix a seed
+    effect into the precision effect.
+    """
     by_key = {(s["variant"], s["epochs"], s["train_subset"], s["precision"]): s for s in summary}
     lines = []
     for (variant, epochs, subset, precision), group in by_key.items():
         reference = by_key.get((variant, epochs, subset, DEFAULT_PRECISION))
-        if precision == DEFAULT_PRECISION or reference is None or min(group["n"], reference["n"]) < 2:
+        if precision == DEFAULT_PRECISION or reference is None:
             continue
-        c = compare(group["test_accuracies"], reference["test_accuracies"])
+        seeds = sorted(set(group["by_seed"]) & set(reference["by_seed"]))
+        if len(seeds) < 2:
+            continue
+        (acc, sec), (ref_acc, ref_sec) = (
+            zip(*(g["by_seed"][seed] for seed in seeds), strict=True) for g in (group, reference)
+        )
+        c = compare(list(acc), list(ref_acc))
         lines.append(
-            f"{variant} {precision} (n={group['n']}) vs {DEFAULT_PRECISION} (n={reference['n']}), "
-            f"{epochs} epochs: {present.pp(c.difference)} pp, 95 % interval {present.ci(c)}, "
+            f"{variant} {precision} vs {DEFAULT_PRECISION}, {epochs} epochs, the same {len(seeds)} seeds "
+            f"({', '.join(map(str, seeds))}): {present.pp(c.difference)} pp, 95 % interval {present.ci(c)}, "
             f"Welch {present.p_value(c.welch_p)}, Hedges' g {present.num(c.hedges_g, 2)}, "
             f"std ratio {present.num(c.std_ratio, 2)}, Levene {present.p_value(c.levene_p)}; "
-            f"{present.num(reference['mean_seconds_per_epoch'] / group['mean_seconds_per_epoch'], 2)}x "
-            "the float32 epochs' speed"
+            f"{present.num(float(np.mean(ref_sec)) / float(np.mean(sec)), 2)}x the float32 epochs' speed"
         )
     return lines
 

@@ -41,8 +41,8 @@ def test_precision_comparison_uses_welch_and_levene():
     rows += [_row("tiny_vgg", s, a, "mixed_bfloat16", 4.0) for s, a in enumerate(BF16)]
     rows += [_row("tiny_resnet", 0, 0.6, "mixed_bfloat16")]  # no float32 reference: not compared
     (line,) = precision_comparisons(group_summary(rows))
-    c = compare(BF16, F32)
-    assert line.startswith("tiny_vgg mixed_bfloat16 (n=3) vs float32 (n=4)")
+    c = compare(BF16, F32[:3])  # float32 seed 3 has no bfloat16 twin: left out
+    assert line.startswith("tiny_vgg mixed_bfloat16 vs float32, 100 epochs, the same 3 seeds (0, 1, 2)")
     assert f"{c.difference * 100:+.2f} pp".replace("-", "\u2212") in line
     assert f"p = {c.welch_p:.3f}" in line and "1.50x" in line
 
@@ -50,3 +50,6 @@ def test_precision_comparison_uses_welch_and_levene():
 def test_single_runs_are_not_compared():
     rows = [_row("tiny_vgg", 0, 0.6), _row("tiny_vgg", 0, 0.6, "mixed_bfloat16")]
     assert precision_comparisons(group_summary(rows)) == []
+    disjoint = [_row("tiny_vgg", s, 0.6 + s / 100) for s in (0, 1)]
+    disjoint += [_row("tiny_vgg", s, 0.6 + s / 100, "mixed_bfloat16") for s in (2, 3)]
+    assert precision_comparisons(group_summary(disjoint)) == []
