@@ -62,7 +62,6 @@ def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "mean_test_exact_accuracy": exact.mean,
                 "std_test_exact_accuracy": exact.std if exact.n > 1 else None,
                 "mean_seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in members])),  # of medians
-                "test_accuracies": [m["test_accuracy"] for m in members],
                 "by_seed": {m["seed"]: (m["test_accuracy"], m["seconds_per_epoch"]) for m in members},
             }
         )
