@@ -139,7 +139,7 @@ class Report:
         facts = (
             f"After the last epoch its training loss is {present.num(loss)} against {present.num(base_loss)} for "
             f"the {LABELS[BASELINE]}, and its training accuracy exceeds its validation accuracy by "
-            f"{present.num(gap * 100, 1)} percentage points against {present.num(base_gap * 100, 1)} (means over seeds)"
+            f"{present.points(gap, 1)} percentage points against {present.points(base_gap, 1)} (means over seeds)"
         )
         if loss < base_loss and gap > base_gap:
             reading = (
@@ -209,7 +209,7 @@ class Report:
                     f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],
                     "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
                     "best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0),
-                    "train − val. gap (pp)": present.num(t["final_gap"].mean() * 100, 1),
+                    "train − val. gap (pp)": present.points(t["final_gap"].mean(), 1),
                 }
             )
         return Markdown(present.markdown_table(pd.DataFrame(rows)))

@@ -34,6 +34,11 @@ def pp(difference: float, digits: int = 2) -> str:
     return "n/a" if math.isnan(difference) else _signed(f"{difference * 100:+.{digits}f}")
 
 
+def points(difference: float, digits: int = 1) -> str:
+    """An unsigned difference of two fractions in percentage points: 0.0876 -> "8.8"."""
+    return num(difference * 100, digits)
+
+
 def sig(value: float, digits: int = 3) -> str:
     """A setting with a few significant digits, in the shortest form: 0.0010000000475 -> "0.001"."""
     return f"{value:.{digits}g}"

@@ -83,8 +83,8 @@ else:
 # the same curves over all `{python} acc.n` seeds. The validation loss is lowest at epoch
 # `{python} present.num(val_loss_min.mean(), 0)` on average (range `{python} val_loss_min.min()`–`{python} val_loss_min.max()`).
 # `{python} overfit_text` At epoch `{python} p.epochs` the training accuracy exceeds the validation
-# accuracy by `{python} present.num(base["final_gap"].mean() * 100, 1)` percentage points on average. The validation and test
-# accuracy curves differ by `{python} present.num(val_test_gap * 100, 2)` percentage points per epoch on
+# accuracy by `{python} present.points(base["final_gap"].mean(), 1)` percentage points on average. The validation and test
+# accuracy curves differ by `{python} present.points(val_test_gap, 2)` percentage points per epoch on
 # average: the held-out validation images stand in for the test set as well as that.
 
 # %%
@@ -105,7 +105,7 @@ viz.curve_bands(histories, "tiny VGG");
 # of the mean (Student's t) is `{python} present.ci(acc)` % and the seeds range from
 # `{python} present.pct(acc.minimum)` to `{python} present.pct(acc.maximum)`. The standard deviation
 # is `{python} present.pct(cv, 1)` of the mean and the best and worst seeds are
-# `{python} present.num((acc.maximum - acc.minimum) * 100, 2)` percentage points apart
+# `{python} present.points(acc.maximum - acc.minimum, 2)` percentage points apart
 # (@fig-seeds): a single run can be off by about that much, so a claim about one architecture against
 # another needs several seeds and a test, as in @sec-improvements, not a single run.
 
