@@ -39,9 +39,18 @@ def points(difference: float, digits: int = 1) -> str:
     return num(difference * 100, digits)
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def sig(value: float, digits: int = 3) -> str:
-    """A setting with a few significant digits, in the shortest form: 0.0010000000475 -> "0.001"."""
-    return f"{value:.{digits}g}"
+    """A setting with a few significant digits, in the shortest form: 0.0010000000475 -> "0.001",
+    1e-07 -> "10⁻⁷", 2.5e-08 -> "2.5 × 10⁻⁸"."""
+    text = f"{value:.{digits}g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
 def count(value: int) -> str:

@@ -186,7 +186,9 @@ def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> 
     import typst
 
     filters = ["--lua-filter", str(HERE / "crossref.lua")]
-    common = ["--standalone", "--toc", "--toc-depth=2", "--number-sections", *filters]
+    # --columns: pipe tables wider than this get fixed relative widths from their dash counts, which
+    # squeeze short headers ("parameters") into overlapping cells; below it they are sized to content
+    common = ["--standalone", "--toc", "--toc-depth=2", "--number-sections", "--columns=1000", *filters]
     html = out_dir / f"{stem}.html"
     pypandoc.convert_file(
         str(markdown_path),

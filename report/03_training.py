@@ -100,8 +100,8 @@ viz.curve_bands(histories, "tiny VGG");
 # %% [markdown]
 # ## Q9. Robustness to the random initialisation {#sec-q9}
 #
-# The whole protocol was repeated with `{python} acc.n` seeds (@tbl-seeds). The test accuracy is
-# **`{python} r.pm("tiny_vgg")`** (mean ± sample standard deviation); the 95 % confidence interval
+# The whole protocol was repeated with `{python} acc.n` seeds (@tbl-seeds). As mean ± sample standard
+# deviation over the seeds, the test accuracy is **`{python} r.pm("tiny_vgg")`**; the 95 % confidence interval
 # of the mean (Student's t) is `{python} present.ci(acc)` % and the seeds range from
 # `{python} present.pct(acc.minimum)` to `{python} present.pct(acc.maximum)`. The standard deviation
 # is `{python} present.pct(cv, 1)` of the mean and the best and worst seeds are
