@@ -50,6 +50,8 @@ else:
 # Its test accuracy is **`{python} r.pm("tiny_vgg_bn")`** against `{python} r.pm("tiny_vgg")`
 # for the tiny VGG. `{python} r.verdict("tiny_vgg_bn")` `{python} r.fit_text("tiny_vgg_bn")`
 # @fig-bn-curves shows its curves.
+#
+# `{python} r.batchnorm_text("tiny_vgg_bn")`
 
 # %%
 #| label: fig-bn-arch
@@ -94,6 +96,8 @@ viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), LABELS["tiny_vgg_3block
 # where gradients otherwise fade through many layers; with two blocks there is little to fix, so a
 # small gain or none is what to expect, and the test above says which one these runs show.
 # `{python} r.fit_text("tiny_resnet")` @fig-res-curves shows its curves.
+#
+# Its stem has a BatchNormalization layer. `{python} r.batchnorm_text("tiny_resnet")`
 
 # %%
 #| label: fig-res-arch

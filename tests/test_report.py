@@ -95,13 +95,16 @@ def test_numbers_equal_those_recomputed_from_the_cache(rendered, fixture_cache, 
 
 
 def test_analysis_sentences_are_those_computed_from_the_cache(rendered, fixture_cache, tiny_data_dir):
-    """Q13-Q15's verdict and fit reading in the pages are the sentences the cache's numbers give."""
+    """Q13-Q15's verdict, fit reading and BatchNorm diagnostic in the pages are the sentences the cache's
+    numbers give."""
     html, pdf = rendered
     data = load_local(tiny_data_dir)
     report = Report(data, collect(fixture_cache, data.fingerprint(), SPEC))
+    batchnorm = {v: report.batchnorm_text(v) for v in ("tiny_vgg_bn", "tiny_resnet")}
+    assert all("Recomputing them from" in text for text in batchnorm.values())
     for variant in ("tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"):
-        for sentence in (report.verdict(variant), report.fit_text(variant)):
-            assert sentence and sentence in pdf.replace("’", "'")
+        for sentence in (report.verdict(variant), report.fit_text(variant), batchnorm.get(variant, "")):
+            assert sentence in pdf.replace("’", "'") and (sentence or variant == "tiny_vgg_3blocks")
             assert sentence in unescape(_text(html)).replace("’", "'")
 
 
