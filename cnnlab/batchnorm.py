@@ -19,12 +19,6 @@ from cnnlab.quiet import import_keras
 RECALIBRATION_IMAGES = 5000
 
 
-def has_batchnorm(model: Any) -> bool:
-    """Whether the model has a BatchNormalization layer."""
-    keras = import_keras()
-    return any(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
-
-
 def recalibrate(model: Any, images: np.ndarray, batch_size: int = 500) -> None:
     """Set every BatchNormalization layer's moving mean and variance to the mean and variance of its
     input over ``images`` (preprocessed), layer after layer in model order; other weights are unchanged."""

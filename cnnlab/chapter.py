@@ -6,7 +6,7 @@ A chapter opens it once (``r = open_report()``) and keeps its cells to a few lin
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -38,6 +38,7 @@ class Report:
 
     data: Cifar10
     results: Results
+    _recalibrated: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def spec(self) -> ReportSpec:
@@ -72,11 +73,11 @@ class Report:
         """Mean, std, interval and range of a metric over a variant's seeds."""
         return summarize(self.values(variant, column))
 
-    def pm(self, variant: str, column: str = "test_accuracy") -> str:
-        """ "mean ± std % (n = …)" of a metric ("no runs yet" when there are none)."""
+    def pm(self, variant: str, column: str = "test_accuracy", with_n: bool = True) -> str:
+        """ "mean ± std % (n = …)" of a metric ("not available yet" when there are no runs)."""
         if not self.results.n(variant):
-            return "not available yet (n = 0)"
-        return present.pm(self.summary(variant, column))
+            return "not available yet" + (" (n = 0)" if with_n else "")
+        return present.pm(self.summary(variant, column), with_n=with_n)
 
     def comparable(self, variant: str) -> bool:
         """Both the variant and the tiny VGG have at least two seeds."""
@@ -155,10 +156,6 @@ class Report:
             reading = "It fits the training images less closely and overfits less"
         return f"{facts}. {reading}."
 
-    @cached_property
-    def _recalibrated(self) -> dict[str, np.ndarray]:
-        return {}
-
     def recalibrated(self, variant: str) -> np.ndarray:
         """Test accuracy of each of a variant's runs with BatchNorm's statistics recomputed (seed order)."""
         from cnnlab.batchnorm import recalibrated_accuracy
@@ -182,7 +179,7 @@ class Report:
             "At test time BatchNormalization normalises with running averages of the training batches' "
             f"statistics. Recomputing them from {present.count(RECALIBRATION_IMAGES)} training images with each "
             "seed's final weights, without changing any trained weight, gives a test accuracy of "
-            f"{present.pm(after)} against {present.pm(before).split(' (')[0]} as trained; the seed that moves "
+            f"{present.pm(after)} against {present.pm(before, with_n=False)} as trained; the seed that moves "
             f"most, {seed}, goes from {present.pct(stored[moved])} to {present.pct(fixed[moved])}."
         )
         if after.std < before.std:
@@ -255,8 +252,8 @@ class Report:
                     "variant": LABELS[v],
                     "seeds (n)": str(len(t)),
                     "parameters": present.count(t["parameters"].iloc[0]),
-                    "test accuracy, full set": self.pm(v).split(" (")[0],
-                    f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy").split(" (")[0],
+                    "test accuracy, full set": self.pm(v, with_n=False),
+                    f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy", with_n=False),
                     "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
                     "best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0),
                     "train − val. gap (pp)": present.points(t["final_gap"].mean(), 1),

@@ -71,11 +71,12 @@ def moment(timestamp: str) -> str:
     return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.tzinfo is not None else "")
 
 
-def pm(summary: Summary, digits: int = 2) -> str:
-    """Mean ± std in percent, with n: "65.43 ± 0.52 % (n = 10)"."""
+def pm(summary: Summary, digits: int = 2, with_n: bool = True) -> str:
+    """Mean ± std in percent, with n: "65.43 ± 0.52 % (n = 10)" ("65.43 ± 0.52 %" without n)."""
     if summary.n < 2:
-        return f"{summary.mean * 100:.{digits}f} % (n = 1, no spread)"
-    return f"{summary.mean * 100:.{digits}f} ± {summary.std * 100:.{digits}f} % (n = {summary.n})"
+        return f"{summary.mean * 100:.{digits}f} %" + (" (n = 1, no spread)" if with_n else "")
+    text = f"{summary.mean * 100:.{digits}f} ± {summary.std * 100:.{digits}f} %"
+    return f"{text} (n = {summary.n})" if with_n else text
 
 
 def ci(summary: Summary | Comparison, digits: int = 2) -> str:

@@ -124,8 +124,8 @@ rows = pd.DataFrame({"seed": base["seed"].astype(str),
                      "exact 1,000": base["test_exact_accuracy"].map(present.pct),
                      "test loss": base["test_loss"].map(present.num),
                      "best val. acc. epoch": base["best_val_epoch"].astype(str)})
-rows.loc[len(rows)] = [f"**mean ± std (n = {acc.n})**", f"**{present.pm(acc).split(' (')[0]}**",
-                       present.pm(r.summary("tiny_vgg", "test_exact_accuracy")).split(" (")[0],
+rows.loc[len(rows)] = [f"**mean ± std (n = {acc.n})**", f"**{present.pm(acc, with_n=False)}**",
+                       r.pm("tiny_vgg", "test_exact_accuracy", with_n=False),
                        present.num(base["test_loss"].mean()), present.num(base["best_val_epoch"].mean(), 0)]
 Markdown(present.markdown_table(rows))
 

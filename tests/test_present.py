@@ -29,7 +29,7 @@ def test_counts_agree_and_times_read_in_utc():
 
 def test_mean_std_and_interval():
     s = summarize([0.60, 0.62, 0.64])
-    assert present.pm(s) == "62.00 ± 2.00 % (n = 3)"
+    assert present.pm(s) == "62.00 ± 2.00 % (n = 3)" and present.pm(s, with_n=False) == "62.00 ± 2.00 %"
     assert present.ci(s) == f"[{s.ci_low * 100:.2f}, {s.ci_high * 100:.2f}]".replace("-", present.MINUS)
     assert present.pm(summarize([0.5])) == "50.00 % (n = 1, no spread)"
 
