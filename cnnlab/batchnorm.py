@@ -35,8 +35,9 @@ def recalibrated_accuracy(record: RunRecord, data: Cifar10, n_images: int = RECA
     """Test accuracy of a cached run after :func:`recalibrate` on its first ``n_images`` training images
     (they belong to the part it was trained on, the first 70 %)."""
     from cnnlab.features import load_trained
+    from cnnlab.train import evaluate
 
     model = load_trained(record)
     recalibrate(model, preprocess(data.x_train[:n_images]))
-    predicted = model.predict(preprocess(data.x_test), batch_size=1000, verbose=0).argmax(axis=1)
-    return float(np.mean(predicted == np.asarray(data.y_test).ravel()))
+    metrics, _ = evaluate(model, preprocess(data.x_test), data.y_test)
+    return metrics["accuracy"]
