@@ -215,10 +215,24 @@ class RunCache:
 
 
 def _pid_alive(pid: int) -> bool:
+    """True while process ``pid`` runs; a killed process nobody has reaped yet (a zombie) counts as dead."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """True when Linux's /proc says ``pid`` has exited but not been reaped (where no /proc exists: False).
+
+    A sweep killed with its process group leaves its notebook kernel's pid behind as a zombie when the
+    container's init does not reap orphans; ``os.kill(pid, 0)`` still succeeds for it.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] in (["Z"], ["X"])

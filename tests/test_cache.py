@@ -3,7 +3,10 @@
 import dataclasses
 import json
 import shutil
+import subprocess
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -130,6 +133,27 @@ def test_staging_of_dead_processes_is_cleaned(tmp_path):
     assert mine.exists() and not dead.exists()
     assert kept.exists() and not half_written.exists()
     shutil.rmtree(mine)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_leftovers_of_an_unreaped_process_are_cleaned(tmp_path):
+    """A killed writer that nobody has reaped yet (a zombie) still answers kill(pid, 0): it counts as dead."""
+    cache = RunCache(tmp_path / "cache")
+    zombie = subprocess.Popen(["true"])  # exits at once; not waited for, so it stays a zombie
+    try:
+        stat = Path(f"/proc/{zombie.pid}/stat")
+        deadline = time.time() + 10
+        while stat.read_text().rsplit(")", 1)[-1].split()[0] != "Z" and time.time() < deadline:
+            time.sleep(0.05)
+        assert stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z"
+        checkpoints = cache.root / ".checkpoints"
+        checkpoints.mkdir(parents=True)
+        half_written = checkpoints / f".tiny_vgg-seed00-e100-abc.pid{zombie.pid}.weights.h5"
+        half_written.write_bytes(b"x")
+        assert cache.clean_staging() == 1
+        assert not half_written.exists()
+    finally:
+        zombie.wait()
 
 
 def test_unwritable_cache_names_the_fix(tmp_path):
