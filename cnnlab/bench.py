@@ -54,7 +54,8 @@ def baseline_fit(config: RunConfig, data: Cifar10) -> tuple[list[float], list[fl
     import dataclasses
 
     from cnnlab.callbacks import EpochTimer
-    from cnnlab.train import compile_model, seed_everything, training_arrays
+    from cnnlab.determinism import seed_everything
+    from cnnlab.train import compile_model, training_arrays
 
     config = dataclasses.replace(config, precision="float32")
     seed_everything(config.seed)
@@ -123,6 +124,7 @@ def compare_variant(
 
 def _worker(config_json: str, threads: int, data_dir: str) -> None:
     """Subprocess entry: train one config and print its steady seconds per epoch as JSON."""
+    from cnnlab.determinism import configure_threads
     from cnnlab.train import train_run
 
     config = RunConfig.from_dict(json.loads(config_json))
@@ -130,7 +132,8 @@ def _worker(config_json: str, threads: int, data_dir: str) -> None:
     if threads < 0:  # the baseline: a plain fit with TensorFlow's default threads
         seconds, _ = baseline_fit(config, data)
     else:
-        seconds = train_run(config, data, threads=threads or None).history["seconds"].tolist()
+        configure_threads(threads)
+        seconds = train_run(config, data).history["seconds"].tolist()
     print(json.dumps({"s_per_epoch": _steady(seconds)}))
 
 

@@ -42,15 +42,26 @@ def default_root() -> Path:
 
 def run_key(config: RunConfig, data_fingerprint: str) -> str:
     """Hash of the canonical JSON of the semantic fields, the protocol version and the data fingerprint."""
-    payload = {"protocol": PROTOCOL_VERSION, "data": data_fingerprint, "config": config.to_dict()}
+    payload = {"protocol": PROTOCOL_VERSION, "data": data_fingerprint, "config": config.key_fields()}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
 def run_name(config: RunConfig, data_fingerprint: str) -> str:
-    """The folder name of a run: readable by variant and seed, unique by key."""
-    subset = f"-n{config.train_subset}" if config.train_subset else ""
-    return f"{config.variant}-seed{config.seed:02d}-e{config.epochs}{subset}-{run_key(config, data_fingerprint)}"
+    """The folder name of a run: readable by variant and seed (and what else sets it apart), unique by key."""
+    parts = [config.variant, f"seed{config.seed:02d}"]
+    if config.init_seed != config.seed:
+        parts.append(f"init{config.init_seed:02d}")
+    if config.order_seed != config.seed:
+        parts.append(f"order{config.order_seed:02d}")
+    if config.shuffle != "keras":
+        parts.append("reshuffled")
+    parts.append(f"e{config.epochs}")
+    if config.train_subset:
+        parts.append(f"n{config.train_subset}")
+    if config.threads != 1:
+        parts.append(f"t{config.threads}")
+    return "-".join([*parts, run_key(config, data_fingerprint)])
 
 
 @dataclass
@@ -111,7 +122,8 @@ class RunCache:
     """The cache folder: find, read, scan and atomically add run folders."""
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        self.root = Path(root) if root is not None else default_root()
+        # Absolute, because the run notebook and Dask workers work in other folders.
+        self.root = (Path(root) if root is not None else default_root()).absolute()
 
     def ensure_writable(self) -> None:
         """Create the root if needed; raise ``CacheError`` naming the fix when it cannot be written."""

@@ -5,8 +5,9 @@ and step count) and the history so far into one HDF5 file, replaced atomically: 
 whole or absent. A restarted run with the same configuration loads it and continues with the next
 epoch. That gives the same numbers as an uninterrupted run because nothing else carries over between
 epochs: the models have no dropout or other random layers, and with a fixed seed Keras's TensorFlow
-backend visits the training images in the same order at every epoch (``keras_epoch_orders`` shows
-it; tests/test_checkpoint.py compares a resumed run with an uninterrupted one).
+backend visits the training images in the same order at every epoch, and ``shuffle="every_epoch"`` draws
+each epoch's order from the seed and the epoch alone (``cnnlab.determinism``); tests/test_checkpoint.py
+compares a resumed run with an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 STATE_ATTRIBUTE = "cnnlab_checkpoint"
 
@@ -62,29 +61,3 @@ def write_state(path: str | os.PathLike[str], model: Any, state: SavedState) -> 
     with h5py.File(tmp, "a") as file:
         file.attrs[STATE_ATTRIBUTE] = json.dumps(asdict(state))
     os.replace(tmp, path)
-
-
-def keras_epoch_orders(seed: int, samples: int = 12, epochs: int = 3, batch_size: int = 4) -> list[list[int]]:
-    """The order in which ``fit(shuffle=True)`` visits ``samples`` examples in each of ``epochs``, after seeding.
-
-    Found by fitting a two-unit model eagerly on the sample indices and recording every batch: it
-    shows how the installed Keras shuffles under a fixed seed (the report states the result).
-    """
-    from cnnlab.quiet import import_keras
-    from cnnlab.train import seed_everything
-
-    keras = import_keras()
-    seen: list[int] = []
-
-    class Recorder(keras.layers.Layer):
-        def call(self, inputs: Any, training: bool | None = None) -> Any:
-            if training:
-                seen.extend(int(v) for v in np.asarray(inputs)[:, 0])
-            return inputs
-
-    seed_everything(seed)
-    x = np.arange(samples, dtype="float32")[:, None]
-    model = keras.Sequential([keras.Input((1,)), Recorder(), keras.layers.Dense(2, activation="softmax")])
-    model.compile("adam", "sparse_categorical_crossentropy", run_eagerly=True)
-    model.fit(x, np.zeros(samples, dtype="int32"), batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
-    return [seen[e * samples : (e + 1) * samples] for e in range(epochs)]

@@ -25,9 +25,17 @@ def _add_places(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _default(name: str) -> object:
+    from cnnlab.config import RunConfig
+
+    return RunConfig.__dataclass_fields__[name].default
+
+
 def _add_protocol(parser: argparse.ArgumentParser) -> None:
+    from cnnlab.config import PRECISIONS, SHUFFLES
+
     group = parser.add_argument_group("protocol (defaults: the assignment's)")
-    group.add_argument("--epochs", type=int, default=100, help="epochs per run (default 100)")
+    group.add_argument("--epochs", type=int, default=_default("epochs"), help="epochs per run (default %(default)s)")
     group.add_argument(
         "--train-subset",
         type=int,
@@ -35,17 +43,43 @@ def _add_protocol(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="train on the first K training images only, for quick runs (default: all 50,000)",
     )
-    group.add_argument("--width", type=int, default=10, help="filters per convolution (default 10)")
+    group.add_argument(
+        "--width", type=int, default=_default("width"), help="filters per convolution (default %(default)s)"
+    )
     group.add_argument(
         "--precision",
-        default="float32",
-        choices=("float32", "mixed_bfloat16"),
-        help="Keras dtype policy (default float32)",
+        default=_default("precision"),
+        choices=PRECISIONS,
+        help="Keras dtype policy (default %(default)s)",
+    )
+    group = parser.add_argument_group("what the seed fixes (defaults: the seed fixes both)")
+    group.add_argument(
+        "--init-seed", type=int, default=None, metavar="N", help="seed of the initial weights (default: the seed)"
+    )
+    group.add_argument(
+        "--order-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed of the training images' order (default: the seed)",
+    )
+    group.add_argument(
+        "--shuffle",
+        default=_default("shuffle"),
+        choices=SHUFFLES,
+        help="keras: Keras's fit(shuffle=True), which under a seed repeats one order every epoch (the protocol); "
+        "every_epoch: a new order each epoch, from the order seed and the epoch (default %(default)s)",
+    )
+    group.add_argument(
+        "--threads",
+        type=int,
+        default=_default("threads"),
+        help="TensorFlow threads per run; results depend on it, so it is part of the cache key (default %(default)s)",
     )
 
 
 def _add_workers(parser: argparse.ArgumentParser) -> None:
-    from cnnlab.sweep import DEFAULT_THREADS_PER_WORKER, default_workers
+    from cnnlab.sweep import default_workers
 
     parser.add_argument("--variants", default="all", help=f"comma-separated list or 'all': {VARIANT_HELP}")
     parser.add_argument(
@@ -53,12 +87,6 @@ def _add_workers(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=default_workers(),
         help=f"runs at a time (default {default_workers()}: one per core)",
-    )
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=DEFAULT_THREADS_PER_WORKER,
-        help=f"TensorFlow threads per run (default {DEFAULT_THREADS_PER_WORKER})",
     )
 
 
@@ -72,7 +100,8 @@ def _variants(text: str) -> list[str]:
 
 
 def _protocol(args: argparse.Namespace) -> dict[str, object]:
-    return {"epochs": args.epochs, "train_subset": args.train_subset, "width": args.width, "precision": args.precision}
+    names = ("epochs", "train_subset", "width", "precision", "init_seed", "order_seed", "shuffle", "threads")
+    return {name: getattr(args, name) for name in names}
 
 
 def _load(args: argparse.Namespace):
@@ -103,14 +132,13 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sweep(args: argparse.Namespace, variants: list[str], seeds: list[int], force: bool = False) -> int:
-    from cnnlab.sweep import missing_runs, plan_runs, run_local
+def _sweep(args: argparse.Namespace, planned: list, force: bool = False) -> int:
+    from cnnlab.sweep import missing_runs, run_local
 
     data, cache = _load(args)
     cache.ensure_writable()
     cache.clean_staging()
     fingerprint = data.fingerprint()
-    planned = plan_runs(variants, seeds, **_protocol(args))
     todo = planned if force else missing_runs(planned, cache, fingerprint)
     print(
         f"{len(planned)} runs planned, {len(planned) - len(todo)} already cached, {len(todo)} to do "
@@ -124,9 +152,9 @@ def _sweep(args: argparse.Namespace, variants: list[str], seeds: list[int], forc
     if scheduler:
         from cnnlab.dask_sweep import run_dask
 
-        report = run_dask(todo, cache, source, fingerprint, scheduler, threads=args.threads)
+        report = run_dask(todo, cache, source, fingerprint, scheduler)
     else:
-        report = run_local(todo, cache, source, fingerprint, workers=args.workers, threads=args.threads, force=force)
+        report = run_local(todo, cache, source, fingerprint, workers=args.workers, force=force)
     print(f"{len(report.done)} runs finished, {len(report.failed)} failed", file=sys.stderr)
     for config, message in report.failed:
         print(f"  {config.variant} seed {config.seed}: {message}", file=sys.stderr)
@@ -135,19 +163,25 @@ def _sweep(args: argparse.Namespace, variants: list[str], seeds: list[int], forc
 
 def cmd_run(args: argparse.Namespace) -> int:
     from cnnlab.models import check_variant
+    from cnnlab.sweep import plan_runs
 
     check_variant(args.variant)
     args.workers = 1
-    return _sweep(args, [args.variant], [args.seed], force=args.force)
+    return _sweep(args, plan_runs([args.variant], [args.seed], **_protocol(args)), force=args.force)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from cnnlab.config import parse_seeds
+    from cnnlab.studies import study_configs
+    from cnnlab.sweep import plan_runs
 
-    variants = _variants(args.variants)
     if args.workers < 1:
         raise CnnlabError(f"--workers must be >= 1, got {args.workers}")
-    return _sweep(args, variants, parse_seeds(args.seeds))
+    seeds = parse_seeds(args.seeds)
+    if args.study:
+        protocol = {k: getattr(args, k) for k in ("epochs", "train_subset", "width", "precision", "threads")}
+        return _sweep(args, study_configs(args.study, seeds, **protocol))
+    return _sweep(args, plan_runs(_variants(args.variants), seeds, **_protocol(args)))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -230,7 +264,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("variant", help=VARIANT_HELP)
     p.add_argument("--seed", type=int, required=True, help="random seed (>= 0)")
     p.add_argument("--force", action="store_true", help="redo the run even if it is cached")
-    p.add_argument("--threads", type=int, default=0, help="TensorFlow threads (default 0: all cores)")
     _add_protocol(p)
     _add_places(p)
     p.set_defaults(func=cmd_run)
@@ -246,6 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_workers(p)
     p.add_argument("--seeds", default="0-9", help="seeds such as 0-9, 0-4,7 or 3 (default 0-9)")
+    p.add_argument(
+        "--study",
+        choices=("seeds",),
+        default=None,
+        help="instead of --variants: the report's seed study (initialisation alone, order alone, a new order "
+        "every epoch for tiny_vgg and tiny_vgg_bn), for --seeds",
+    )
     p.add_argument(
         "--scheduler",
         default=os.environ.get("CNNLAB_SCHEDULER") or None,
@@ -279,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=4, help="epochs per timing; the first is left out (default 4)")
     p.add_argument("--train-subset", type=int, default=None, metavar="K", help="first K training images only")
     p.add_argument("--repeats", type=int, default=1, help="alternations per variant (default 1)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=_default("threads"),
+        help="TensorFlow threads per sweep worker (default %(default)s)",
+    )
     p.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"))
     p.add_argument("--no-sweep", action="store_true", help="skip the machine-level sweep measurement")
     p.add_argument(

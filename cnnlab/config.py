@@ -13,6 +13,11 @@ from cnnlab.errors import ConfigError
 PROTOCOL_VERSION = 1
 
 PRECISIONS = ("float32", "mixed_bfloat16")
+SHUFFLES = ("keras", "every_epoch")
+# Fields added after the first protocol runs, with the value those runs had: a field at that value is
+# left out of the cache key (cache.run_key), so the committed runs keep their keys. init_seed and
+# order_seed equal to seed are left out the same way.
+LATER_FIELDS = {"shuffle": "keras", "threads": 1}
 
 
 @dataclass(frozen=True)
@@ -20,7 +25,7 @@ class RunConfig:
     """One training run of the practical's protocol (Q6): the cache key is a hash of these fields."""
 
     variant: str  # model builder name in cnnlab.models.VARIANTS
-    seed: int  # random seed for initialisation and batch order; >= 0
+    seed: int  # the run's seed; >= 0; init_seed and order_seed default to it
     epochs: int = 100  # passes over the training part; the assignment asks for 100
     batch_size: int = 128  # images per gradient step; the assignment asks for 128
     validation_split: float = 0.3  # last fraction of the training arrays held out (Keras semantics)
@@ -28,18 +33,28 @@ class RunConfig:
     width: int = 10  # filters per convolution; 10 as in CNN Explainer's tiny VGG
     train_subset: int | None = None  # use only the first K training images (quick runs); None = all
     precision: str = "float32"  # Keras dtype policy: "float32" or "mixed_bfloat16"
+    init_seed: int | None = None  # seeds the initial weights; None (the default) means seed
+    order_seed: int | None = None  # seeds the order of the training images; None (the default) means seed
+    # "keras": fit(shuffle=True), which under a seed repeats one permutation every epoch (the protocol);
+    # "every_epoch": a new permutation of the training part per epoch, from order_seed and the epoch.
+    shuffle: str = "keras"
+    threads: int = 1  # TensorFlow threads per pool: float sums, hence results, depend on it
 
     def __post_init__(self) -> None:
         from cnnlab.models import check_variant
 
         check_variant(self.variant)
-        for name in ("seed", "epochs", "batch_size", "width"):
+        for name in ("init_seed", "order_seed"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, self.seed)
+        for name in ("seed", "epochs", "batch_size", "width", "init_seed", "order_seed", "threads"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ConfigError(f"{name} must be an integer, got {value!r}")
-        if self.seed < 0:
-            raise ConfigError(f"seed must be >= 0, got {self.seed}")
-        for name in ("epochs", "batch_size", "width"):
+        for name in ("seed", "init_seed", "order_seed"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
+        for name in ("epochs", "batch_size", "width", "threads"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not isinstance(self.validation_split, (int, float)) or not 0 < self.validation_split < 1:
@@ -52,6 +67,8 @@ class RunConfig:
             raise ConfigError(f"train_subset must be None or an integer >= 10, got {self.train_subset!r}")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        if self.shuffle not in SHUFFLES:
+            raise ConfigError(f"shuffle must be one of {', '.join(SHUFFLES)}, got {self.shuffle!r}")
         object.__setattr__(self, "validation_split", float(self.validation_split))
         object.__setattr__(self, "learning_rate", float(self.learning_rate))
 
@@ -59,9 +76,20 @@ class RunConfig:
         """The fields as plain JSON-able values."""
         return asdict(self)
 
+    def key_fields(self) -> dict[str, Any]:
+        """The fields the cache key hashes: all, except later fields at the value the first runs had."""
+        values = self.to_dict()
+        for name in ("init_seed", "order_seed"):
+            if values[name] == self.seed:
+                del values[name]
+        for name, first in LATER_FIELDS.items():
+            if values[name] == first:
+                del values[name]
+        return values
+
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunConfig:
-        """Build from a mapping; unknown or missing keys are errors, not warnings."""
+        """Build from a mapping; unknown keys are errors, not warnings (missing ones take their defaults)."""
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - names)
         if unknown:

@@ -79,7 +79,7 @@ def _report_epochs(worker: Any, staging: Path, name: str, done: threading.Event)
             seen = epoch
 
 
-def run_task(config_values: dict[str, Any], data_dir: str, fingerprint: str, threads: int) -> bytes:
+def run_task(config_values: dict[str, Any], data_dir: str, fingerprint: str) -> bytes:
     """Runs on a worker: one run into a temporary cache there, returned as a gzipped tar of its folder."""
     from distributed import get_worker
 
@@ -95,7 +95,7 @@ def run_task(config_values: dict[str, Any], data_dir: str, fingerprint: str, thr
         )
         reporter.start()
         try:
-            folder = execute_run(config, cache, data_dir, fingerprint, staging=staging, threads=threads)
+            folder = execute_run(config, cache, data_dir, fingerprint, staging=staging)
         finally:
             done.set()
         buffer = io.BytesIO()
@@ -145,7 +145,6 @@ def run_dask(
     data_dir: str,
     fingerprint: str,
     scheduler: str,
-    threads: int = 1,
     progress: bool = True,
 ) -> SweepReport:
     """Execute ``configs`` as Dask tasks and commit each returned run into ``cache``."""
@@ -161,9 +160,7 @@ def run_dask(
         workers = check_workers(client, task_data, fingerprint)
         for config in configs:
             key = f"cnnlab-{run_name(config, fingerprint)}"
-            future = client.submit(
-                run_task, config.to_dict(), task_data, fingerprint, threads, key=key, pure=False, retries=1
-            )
+            future = client.submit(run_task, config.to_dict(), task_data, fingerprint, key=key, pure=False, retries=1)
             futures[future] = config
         bar = tqdm(
             total=sum(c.epochs for c in configs),

@@ -19,19 +19,18 @@ from cnnlab.config import RunConfig, config_fields
 from cnnlab.errors import ConfigError
 
 # Parameters that say where things are or how fast to go: not part of what a run computes.
-PLACE_PARAMETERS = ("data_dir", "cache_dir", "staging_dir", "threads")
+PLACE_PARAMETERS = ("data_dir", "cache_dir", "staging_dir")
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 PROGRESS_FILE = "progress.json"
 
 
 @dataclass(frozen=True)
 class Places:
-    """Where the notebook reads data and writes the run; ``threads`` caps TensorFlow's thread pools."""
+    """Where the notebook reads data and writes the run (empty: the defaults)."""
 
     data_dir: str = ""
     cache_dir: str = ""
     staging_dir: str = ""
-    threads: int = 0
 
 
 def parameters_from_namespace(namespace: dict[str, Any]) -> tuple[RunConfig, Places]:
@@ -53,11 +52,7 @@ def parameters_from_namespace(namespace: dict[str, Any]) -> tuple[RunConfig, Pla
     if missing:
         raise ConfigError(f"the parameters cell lacks: {', '.join(missing)}")
     config = RunConfig.from_dict({k: namespace[k] for k in config_fields()})
-    threads = namespace["threads"]
-    if not isinstance(threads, int) or threads < 0:
-        raise ConfigError(f"threads must be an integer >= 0 (0 = TensorFlow's default), got {threads!r}")
-    places = Places(*(str(namespace[k] or "") for k in PLACE_PARAMETERS[:3]), threads=threads)
-    return config, places
+    return config, Places(*(str(namespace[k] or "") for k in PLACE_PARAMETERS))
 
 
 def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
@@ -67,9 +62,11 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
     the notebook has finished).
     """
     from cnnlab.data import load_cifar10
+    from cnnlab.determinism import configure_threads
     from cnnlab.record import write_run_files
     from cnnlab.train import train_run
 
+    configure_threads(config.threads)  # before TensorFlow's first operation in this kernel
     started = datetime.now(UTC)
     data = load_cifar10(places.data_dir or None)
     cache = RunCache(places.cache_dir or None)
@@ -78,7 +75,6 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
         config,
         data,
         progress_file=staging / PROGRESS_FILE,
-        threads=places.threads or None,
         checkpoint_path=cache.checkpoint_path(config, data.fingerprint()),
     )
     write_run_files(
@@ -87,7 +83,7 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
         data,
         started,
         extra={
-            "threads": places.threads or None,
+            "threads": config.threads,
             "notebook_executed_by": "cnnlab" if places.staging_dir else "papermill",
         },
     )

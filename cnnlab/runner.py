@@ -23,14 +23,13 @@ class RunFailedError(CnnlabError):
     """The run notebook raised; the message carries the notebook's error."""
 
 
-def notebook_parameters(config: RunConfig, data_dir: str, cache_dir: str, staging: Path, threads: int) -> dict:
-    """The papermill parameters for one run."""
+def notebook_parameters(config: RunConfig, data_dir: str, cache_dir: str, staging: Path) -> dict:
+    """The papermill parameters for one run; paths absolute, since the notebook runs in report/."""
     return {
         **config.to_dict(),
-        "data_dir": data_dir,
-        "cache_dir": cache_dir,
-        "staging_dir": str(staging),
-        "threads": threads,
+        "data_dir": str(Path(data_dir).absolute()) if data_dir else "",
+        "cache_dir": str(Path(cache_dir).absolute()),
+        "staging_dir": str(staging.absolute()),
     }
 
 
@@ -54,7 +53,6 @@ def execute_run(
     data_dir: str,
     fingerprint: str,
     staging: Path | None = None,
-    threads: int = 0,
     force: bool = False,
 ) -> Path:
     """Run the notebook for ``config`` into ``staging`` and commit it; returns the run folder.
@@ -67,7 +65,7 @@ def execute_run(
     staging = staging or cache.new_staging(config.variant)
     if force:  # redo the run from its first epoch
         cache.checkpoint_path(config, fingerprint).unlink(missing_ok=True)
-    parameters = notebook_parameters(config, data_dir, str(cache.root), staging, threads)
+    parameters = notebook_parameters(config, data_dir, str(cache.root), staging)
     output = staging / NOTEBOOK_FILE
     try:
         papermill.execute_notebook(
@@ -95,14 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default="")
     parser.add_argument("--fingerprint", required=True)
     parser.add_argument("--staging", required=True)
-    parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
     try:
         config = RunConfig.from_dict(json.loads(args.config))
-        execute_run(
-            config, RunCache(args.cache), args.data, args.fingerprint, Path(args.staging), args.threads, args.force
-        )
+        execute_run(config, RunCache(args.cache), args.data, args.fingerprint, Path(args.staging), args.force)
     except CnnlabError as exc:
         print(f"cnnlab: {exc}", file=sys.stderr)
         return 2

@@ -26,11 +26,6 @@ from cnnlab.cache import RunCache
 from cnnlab.config import RunConfig
 from cnnlab.notebook import PROGRESS_FILE
 
-# Measured on a 2-core machine (see README, "Speed"): two single-thread runs side by side do
-# more epochs per hour than one run using both cores, because a tiny model cannot keep two
-# threads busy; so one worker per core, each with one thread.
-DEFAULT_THREADS_PER_WORKER = 1
-
 
 def bar_interval() -> float:
     """Seconds between progress-bar redraws: live on a terminal, once a minute into a log file."""
@@ -89,7 +84,6 @@ def run_local(
     data_dir: str,
     fingerprint: str,
     workers: int,
-    threads: int = DEFAULT_THREADS_PER_WORKER,
     poll_s: float = 1.0,
     progress: bool = True,
     force: bool = False,
@@ -134,8 +128,6 @@ def run_local(
                     fingerprint,
                     "--staging",
                     str(staging),
-                    "--threads",
-                    str(threads),
                 ]
                 if force:
                     command.append("--force")

@@ -11,6 +11,10 @@ import numpy as np
 import pytest
 
 from cnnlab.data import Cifar10, write_batches
+from cnnlab.determinism import configure_threads
+
+# Runs in this process compute what a cached run with the default threads=1 computes, on any machine.
+configure_threads(1)
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = ROOT.parent / "shared" / "data" / "cifar-10-batches-py"

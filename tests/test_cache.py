@@ -34,6 +34,10 @@ def test_key_is_stable_and_changes_with_every_semantic_field():
         "width": 8,
         "train_subset": 1000,
         "precision": "mixed_bfloat16",
+        "init_seed": 5,
+        "order_seed": 6,
+        "shuffle": "every_epoch",
+        "threads": 2,
     }
     assert set(changes) == {f.name for f in dataclasses.fields(RunConfig)}
     keys = {run_key(dataclasses.replace(base, **{k: v}), FP) for k, v in changes.items()}
@@ -42,20 +46,35 @@ def test_key_is_stable_and_changes_with_every_semantic_field():
 
 
 def test_key_ignores_paths_and_verbosity():
-    # Paths, threads and verbosity are not RunConfig fields, so they cannot reach the key;
+    # Paths and verbosity are not RunConfig fields, so they cannot reach the key;
     # the notebook's place parameters map to the same config whatever their values.
     from cnnlab.notebook import parameters_from_namespace
 
-    values = {
-        **RunConfig("tiny_vgg", 3).to_dict(),
-        "data_dir": "/a",
-        "cache_dir": "/b",
-        "staging_dir": "",
-        "threads": 1,
-    }
+    values = {**RunConfig("tiny_vgg", 3).to_dict(), "data_dir": "/a", "cache_dir": "/b", "staging_dir": ""}
     config_a, _ = parameters_from_namespace(values)
-    config_b, _ = parameters_from_namespace({**values, "data_dir": "/elsewhere", "cache_dir": "", "threads": 2})
+    config_b, _ = parameters_from_namespace({**values, "data_dir": "/elsewhere", "cache_dir": ""})
     assert run_key(config_a, FP) == run_key(config_b, FP)
+
+
+def test_fields_added_later_keep_the_first_runs_keys():
+    """A config.json written before init_seed, order_seed, shuffle and threads existed names the same run."""
+    first_runs_fields = {"variant": "tiny_vgg", "seed": 3, "epochs": 100, "batch_size": 128}
+    old = RunConfig.from_dict(first_runs_fields)
+    explicit = RunConfig("tiny_vgg", 3, init_seed=3, order_seed=3, shuffle="keras", threads=1)
+    assert old == explicit and (old.init_seed, old.order_seed) == (3, 3)
+    assert run_key(old, FP) == run_key(explicit, FP)
+    # The key of the committed tiny_vgg seed-0 run, computed before those fields existed.
+    fingerprint = json.loads((Path(__file__).parents[1] / "cache" / COMMITTED / "config.json").read_text())
+    assert run_name(RunConfig("tiny_vgg", 0), fingerprint["data_fingerprint"]) == COMMITTED
+
+
+COMMITTED = "tiny_vgg-seed00-e100-0a6a301c801e"
+
+
+def test_folder_name_tells_what_the_seeds_and_shuffle_are():
+    assert run_name(RunConfig("tiny_vgg", 3, order_seed=0), FP).startswith("tiny_vgg-seed03-order00-e100-")
+    assert run_name(RunConfig("tiny_vgg", 3, init_seed=0), FP).startswith("tiny_vgg-seed03-init00-e100-")
+    assert run_name(RunConfig("tiny_vgg", 3, shuffle="every_epoch"), FP).startswith("tiny_vgg-seed03-reshuffled-e100-")
 
 
 def test_folder_name_tells_variant_and_seed():

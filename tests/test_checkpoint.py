@@ -1,10 +1,12 @@
 """An interrupted run resumes from its last epoch and computes what the uninterrupted run computes."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from cnnlab.callbacks import RunCheckpoint
-from cnnlab.checkpoint import keras_epoch_orders, read_state
+from cnnlab.checkpoint import read_state
 from cnnlab.config import RunConfig
 from cnnlab.data import load_local
 from cnnlab.train import train_run
@@ -38,15 +40,6 @@ def _interrupted(monkeypatch, config, data, path, epochs: int) -> None:
             train_run(config, data, checkpoint_path=path)
 
 
-def test_keras_repeats_the_batch_order_of_a_seeded_fit():
-    """What resuming relies on: under a fixed seed every epoch visits the images in one shuffled order."""
-    orders = keras_epoch_orders(seed=0)
-    assert all(sorted(order) == list(range(12)) for order in orders)
-    assert orders[0] != list(range(12))
-    assert orders[0] == orders[1] == orders[2]
-    assert keras_epoch_orders(seed=1)[0] != orders[0]
-
-
 def test_resumed_run_equals_the_uninterrupted_run(tmp_path, monkeypatch, data, uninterrupted):
     path = tmp_path / "run.weights.h5"
     _interrupted(monkeypatch, CONFIG, data, path, 2)
@@ -57,6 +50,18 @@ def test_resumed_run_equals_the_uninterrupted_run(tmp_path, monkeypatch, data, u
     assert resumed.history["epoch"].tolist() == [1, 2, 3]
     assert resumed.history[COLUMNS].equals(uninterrupted.history[COLUMNS])
     assert resumed.metrics["test_loss"] == uninterrupted.metrics["test_loss"]
+    np.testing.assert_array_equal(resumed.predictions, uninterrupted.predictions)
+
+
+def test_a_reshuffled_run_resumes_to_the_uninterrupted_numbers(tmp_path, monkeypatch, data):
+    """With a new order every epoch, the resumed epochs draw the orders the uninterrupted run drew."""
+    config = replace(CONFIG, shuffle="every_epoch")
+    uninterrupted = train_run(config, data)
+    path = tmp_path / "run.weights.h5"
+    _interrupted(monkeypatch, config, data, path, 1)
+    resumed = train_run(config, data, checkpoint_path=path)
+    assert resumed.resumed_at == [1]
+    assert resumed.history[COLUMNS].equals(uninterrupted.history[COLUMNS])
     np.testing.assert_array_equal(resumed.predictions, uninterrupted.predictions)
 
 

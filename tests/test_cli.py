@@ -122,3 +122,42 @@ def test_help_explains_each_subcommand():
 def test_data_prints_the_q1_facts(env):
     out = cli("data", env=env).stdout
     assert "training images: 2,000; test images: 300" in out and "airplane" in out
+
+
+def _in(folder: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
+    """``cnnlab ARGS`` run from ``folder``, as a user in another folder would."""
+    return subprocess.run(
+        [sys.executable, "-m", "cnnlab.cli", *args], capture_output=True, text=True, env=env, timeout=300, cwd=folder
+    )
+
+
+@pytest.mark.parametrize("how", ["flag", "variable"])
+def test_run_and_sweep_into_a_relative_cache_from_another_folder(env, tmp_path, how):
+    """The notebook works in report/: a relative cache must reach it as an absolute path (issue #15.1)."""
+    env = {k: v for k, v in env.items() if k != "CNNLAB_CACHE"}
+    place = ["--cache", "rel"] if how == "flag" else []
+    if how == "variable":
+        env["CNNLAB_CACHE"] = "rel"
+    quick = ("--epochs", "1", "--train-subset", "200")
+    done = _in(tmp_path, "run", "tiny_vgg", "--seed", "0", *quick, *place, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    swept = _in(tmp_path, "sweep", "--variants", "tiny_vgg", "--seeds", "1", *quick, *place, env=env)
+    assert swept.returncode == 0, swept.stderr[-2000:]
+    assert [p.name.split("-e1-")[0] for p in _runs(tmp_path / "rel")] == ["tiny_vgg-seed00", "tiny_vgg-seed01"]
+
+
+def test_run_and_sweep_compute_the_same_bytes(env, tmp_path):
+    """One configuration, one key, one result: `run` and `sweep` use the same threads (issue #15.3)."""
+    args = ("tiny_vgg", "--seed", "0", "--epochs", "2", "--train-subset", "300")
+    assert cli("run", *args, "--cache", str(tmp_path / "a"), env=env).returncode == 0
+    sweep = ("sweep", "--variants", "tiny_vgg", "--seeds", "0", *args[3:], "--cache", str(tmp_path / "b"))
+    assert cli(*sweep, env=env).returncode == 0
+    (a,), (b,) = _runs(tmp_path / "a"), _runs(tmp_path / "b")
+    assert a.name == b.name
+    assert (a / "test_predictions.npy").read_bytes() == (b / "test_predictions.npy").read_bytes()
+    # history.csv byte for byte, but for its last column: the wall-clock seconds of each epoch.
+    histories = [
+        [line.rsplit(b",", 1)[0] for line in (run / "history.csv").read_bytes().splitlines()] for run in (a, b)
+    ]
+    assert histories[0] == histories[1]
+    assert json.loads((a / "metadata.json").read_text())["threads"] == 1

@@ -50,7 +50,7 @@ def test_local_cluster_runs_equal_local_runs(env, tmp_path):
 def test_a_killed_worker_still_gives_one_complete_run(cluster, tiny_data_dir, tmp_path):
     fingerprint = load_local(tiny_data_dir).fingerprint()
     config = RunConfig("tiny_vgg", 7, epochs=25, train_subset=600)
-    future = cluster.submit(run_task, config.to_dict(), str(tiny_data_dir), fingerprint, 1, pure=False)
+    future = cluster.submit(run_task, config.to_dict(), str(tiny_data_dir), fingerprint, pure=False)
     deadline = time.time() + 120
     worker = None
     while worker is None and time.time() < deadline:

@@ -6,7 +6,8 @@ import pytest
 from cnnlab.callbacks import BackgroundEvaluation
 from cnnlab.config import RunConfig
 from cnnlab.data import load_local, preprocess
-from cnnlab.train import STEPS_PER_EXECUTION, compile_model, seed_everything, train_run
+from cnnlab.determinism import seed_everything
+from cnnlab.train import STEPS_PER_EXECUTION, compile_model, train_run
 
 
 @pytest.fixture(scope="module")
