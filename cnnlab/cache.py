@@ -23,15 +23,17 @@ from typing import Any
 import pandas as pd
 
 from cnnlab.config import PROTOCOL_VERSION, RunConfig
-from cnnlab.errors import CacheError
+from cnnlab.errors import CacheError, CorruptRunError
 
 CACHE_ENV = "CNNLAB_CACHE"
 STAGING = ".staging"
 CHECKPOINTS = ".checkpoints"
 CONFIG_FILE, METRICS_FILE, HISTORY_FILE = "config.json", "metrics.json", "history.csv"
 WEIGHTS_FILE, PREDICTIONS_FILE, METADATA_FILE = "model.weights.h5", "test_predictions.npy", "metadata.json"
-NOTEBOOK_FILE = "run.ipynb"
+NOTEBOOK_FILE, MANIFEST_FILE = "run.ipynb", "manifest.json"
 REQUIRED_FILES = (CONFIG_FILE, METRICS_FILE, HISTORY_FILE, WEIGHTS_FILE, PREDICTIONS_FILE, METADATA_FILE)
+# A run folder's name: variant, seed, what sets it apart, epochs, subset, threads, key. Other folders are not runs.
+RUN_NAME = re.compile(r"[a-z0-9_]+-seed\d+(-init\d+)?(-order\d+)?(-reshuffled)?-e\d+(-n\d+)?(-t\d+)?-[0-9a-f]{12}")
 HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy", "seconds")
 
 
@@ -75,6 +77,20 @@ class RunRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
     problem: str = ""
 
+    def verified(self, name: str) -> Path:
+        """The path of one of the run's files after checking it against the manifest's SHA-256.
+
+        Raises ``CorruptRunError`` naming the run when the file differs from what was committed.
+        """
+        path = self.path / name
+        expected = _read_json(self.path / MANIFEST_FILE).get(name, {}).get("sha256")
+        if expected is None or _sha256(path) != expected:
+            raise CorruptRunError(
+                f"{self.path.name}: {name} differs from the run's manifest (damaged); "
+                "`cnnlab status` lists it and `cnnlab sweep` with its settings redoes it"
+            )
+        return path
+
     def history(self) -> pd.DataFrame:
         """The per-epoch history of a done run."""
         return pd.read_csv(self.path / HISTORY_FILE)
@@ -96,11 +112,68 @@ def _read_json(path: Path) -> dict[str, Any]:
     return value
 
 
-def read_run(path: Path, check_name: bool = True) -> RunRecord:
-    """Read and check one run folder; any missing or unreadable file makes it "corrupt", never a result."""
+def _sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def write_manifest(folder: Path) -> None:
+    """Record the size and SHA-256 of every file of a run folder in its manifest (written last, atomically)."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name[0] != "." and p.name != MANIFEST_FILE)
+    manifest = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files}
+    tmp = folder / f".{MANIFEST_FILE}.pid{os.getpid()}"
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, folder / MANIFEST_FILE)
+
+
+def _manifest_problem(path: Path, hashes: bool) -> str:
+    """What differs from the manifest ("" when nothing): sizes always, contents when ``hashes``."""
+    try:
+        manifest = _read_json(path / MANIFEST_FILE)
+    except (OSError, ValueError) as exc:
+        return f"unreadable manifest ({type(exc).__name__})"
+    for name in REQUIRED_FILES:
+        if name not in manifest:
+            return f"manifest lacks {name}"
+    for name, entry in manifest.items():
+        file = path / name
+        if not file.is_file():
+            return f"missing {name}"
+        if file.stat().st_size != entry.get("bytes"):
+            return f"{name} has {file.stat().st_size:,} bytes, the manifest {entry.get('bytes'):,}"
+        if hashes and _sha256(file) != entry.get("sha256"):
+            return f"{name} differs from its SHA-256 in the manifest"
+    return ""
+
+
+def _seal_legacy(path: Path) -> str:
+    """Give a run folder made before manifests existed its manifest, if its files load; returns a problem."""
+    try:
+        import h5py
+        import numpy as np
+
+        with h5py.File(path / WEIGHTS_FILE, "r") as weights:
+            weights.visit(lambda name: None)
+        np.load(path / PREDICTIONS_FILE)
+        write_manifest(path)
+    except PermissionError:
+        return ""  # a read-only cache: checked, but cannot be sealed
+    except Exception as exc:  # whatever a damaged file raises
+        return f"unreadable {type(exc).__name__}: {exc}"
+    return ""
+
+
+def read_run(path: Path, check_name: bool = True, hashes: bool = False) -> RunRecord:
+    """Read and check one run folder; any missing, unreadable or damaged file makes it "corrupt", never a result.
+
+    Files are checked against the run's manifest: their sizes always, their SHA-256 when ``hashes``.
+    """
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
     if missing:
         return RunRecord(path, "corrupt", problem=f"missing {', '.join(missing)}")
+    damage = _manifest_problem(path, hashes) if (path / MANIFEST_FILE).exists() else _seal_legacy(path)
+    if damage:
+        return RunRecord(path, "corrupt", problem=damage)
     try:
         stored = _read_json(path / CONFIG_FILE)
         config = RunConfig.from_dict(stored["config"])
@@ -164,21 +237,21 @@ class RunCache:
                 found.append((path.name.removesuffix(".weights.h5"), state.epochs_done if state else None))
         return found
 
-    def lookup(self, config: RunConfig, data_fingerprint: str) -> RunRecord | None:
+    def lookup(self, config: RunConfig, data_fingerprint: str, hashes: bool = False) -> RunRecord | None:
         """The run's record if its folder exists (done or corrupt), else None."""
         path = self.path_for(config, data_fingerprint)
-        return read_run(path) if path.is_dir() else None
+        return read_run(path, hashes=hashes) if path.is_dir() else None
 
     def is_done(self, config: RunConfig, data_fingerprint: str) -> bool:
-        """True when a complete, readable run for ``config`` is cached."""
-        record = self.lookup(config, data_fingerprint)
+        """True when a complete run for ``config`` is cached, every file as its manifest says (hashes checked)."""
+        record = self.lookup(config, data_fingerprint, hashes=True)
         return record is not None and record.state == "done"
 
     def scan(self) -> list[RunRecord]:
-        """Every run folder under the root (staging excluded), sorted by name."""
+        """Every run folder under the root (named like a run; staging excluded), sorted by name."""
         if not self.root.is_dir():
             return []
-        return [read_run(p) for p in sorted(self.root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+        return [read_run(p) for p in sorted(self.root.iterdir()) if p.is_dir() and RUN_NAME.fullmatch(p.name)]
 
     def new_staging(self, name: str) -> Path:
         """A fresh private folder under ``.staging`` to assemble a run in, tagged with this process id."""
@@ -192,11 +265,12 @@ class RunCache:
         the same run first) unless ``replace``.
         """
         target = self.path_for(config, data_fingerprint)
-        record = read_run(staging, check_name=False)
+        write_manifest(staging)
+        record = read_run(staging, check_name=False, hashes=True)
         if record.state != "done":
             raise CacheError(f"refusing to cache an incomplete run from {staging}: {record.problem}")
         if target.exists():
-            if read_run(target).state == "done" and not replace:
+            if read_run(target, hashes=True).state == "done" and not replace:
                 shutil.rmtree(staging)
                 self.checkpoint_path(config, data_fingerprint).unlink(missing_ok=True)
                 return target

@@ -21,5 +21,9 @@ class CacheError(CnnlabError):
     """The run cache cannot be written or holds something unexpected."""
 
 
+class CorruptRunError(CacheError):
+    """A run's file differs from what its manifest recorded when the run was committed."""
+
+
 class MissingRunsError(CnnlabError):
     """The report needs runs that are not in the cache."""

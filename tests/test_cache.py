@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cnnlab.cache import METRICS_FILE, RunCache, read_run, run_key, run_name
+from cnnlab.cache import MANIFEST_FILE, METRICS_FILE, RunCache, read_run, run_key, run_name
 from cnnlab.config import RunConfig
 from cnnlab.data import load_local
-from cnnlab.errors import CacheError
+from cnnlab.errors import CacheError, CorruptRunError
 from cnnlab.record import write_run_files
 from cnnlab.train import train_run
 
@@ -186,3 +186,56 @@ def test_median_epoch_seconds_ignores_the_first_and_a_stalled_epoch(tmp_path, tr
     history = pd.DataFrame({"seconds": [30.0, 5.0, 6.0, 580.0, 5.5]})  # tracing, then one epoch that waited
     assert record.median_epoch_seconds(history) == 5.75
     assert record.median_epoch_seconds() == record.history()["seconds"].iloc[0]  # one epoch: that epoch
+
+
+RUN_FILES = ("config.json", "metrics.json", "history.csv", "model.weights.h5", "test_predictions.npy", "metadata.json")
+
+
+@pytest.mark.parametrize("name", [*RUN_FILES, "run.ipynb"])
+def test_a_damaged_file_makes_the_run_corrupt_and_redone(tmp_path, trained, name):
+    """Truncated: `status` sees it by size. Same size, other bytes: the hash check of sweep and readers sees it."""
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    staging = _staged(cache, trained)
+    (staging / "run.ipynb").write_text('{"cells": []}')  # what cnnlab run adds beside the run's own files
+    target = cache.commit(staging, config, data.fingerprint())
+    file = target / name
+    original = file.read_bytes()
+
+    file.write_bytes(original[: len(original) // 2])
+    assert read_run(target).state == "corrupt" and name in read_run(target).problem
+    assert not cache.is_done(config, data.fingerprint())
+
+    flipped = bytearray(original)
+    flipped[len(flipped) // 2] ^= 0xFF
+    file.write_bytes(bytes(flipped))
+    assert not cache.is_done(config, data.fingerprint())
+    if name in ("model.weights.h5", "test_predictions.npy"):
+        with pytest.raises(CorruptRunError, match=target.name):
+            read_run(target).verified(name)
+
+    file.write_bytes(original)
+    assert cache.is_done(config, data.fingerprint())
+    cache.commit(_staged(cache, trained), config, data.fingerprint())  # a corrupt folder would be replaced
+    assert cache.is_done(config, data.fingerprint())
+
+
+def test_a_folder_from_before_manifests_is_sealed_when_its_files_load(tmp_path, trained):
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    target = cache.commit(_staged(cache, trained), config, data.fingerprint())
+    (target / MANIFEST_FILE).unlink()
+    assert read_run(target).state == "done" and (target / MANIFEST_FILE).is_file()
+    (target / MANIFEST_FILE).unlink()
+    weights = target / "model.weights.h5"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    assert read_run(target).state == "corrupt" and not (target / MANIFEST_FILE).exists()
+
+
+def test_only_folders_named_like_runs_are_runs(tmp_path, trained):
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    cache.commit(_staged(cache, trained), config, data.fingerprint())
+    (cache.root / "notes").mkdir()
+    (cache.root / "tiny_vgg-seed00-e1-n300-not-a-key").mkdir()
+    assert [r.path.name for r in cache.scan()] == [cache.path_for(config, data.fingerprint()).name]
