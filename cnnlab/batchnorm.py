@@ -8,12 +8,15 @@ accuracy that moves much shows how far the stored averages were off.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from cnnlab.cache import RunRecord
 from cnnlab.data import Cifar10, preprocess
+from cnnlab.evaluation import evaluate
+from cnnlab.features import load_trained
 from cnnlab.quiet import import_keras
 
 RECALIBRATION_IMAGES = 5000
@@ -34,10 +37,12 @@ def recalibrate(model: Any, images: np.ndarray, batch_size: int = 500) -> None:
 def recalibrated_accuracy(record: RunRecord, data: Cifar10, n_images: int = RECALIBRATION_IMAGES) -> float:
     """Test accuracy of a cached run after :func:`recalibrate` on its first ``n_images`` training images
     (they belong to the part it was trained on, the first 70 %)."""
-    from cnnlab.features import load_trained
-    from cnnlab.train import evaluate
-
     model = load_trained(record)
     recalibrate(model, preprocess(data.x_train[:n_images]))
     metrics, _ = evaluate(model, preprocess(data.x_test), data.y_test)
     return metrics["accuracy"]
+
+
+def recalibrated_accuracies(records: Sequence[RunRecord], data: Cifar10) -> np.ndarray:
+    """:func:`recalibrated_accuracy` of each run, in the given order."""
+    return np.array([recalibrated_accuracy(record, data) for record in records])

@@ -24,13 +24,14 @@ import pandas as pd
 
 from cnnlab.config import PROTOCOL_VERSION, RunConfig
 from cnnlab.errors import CacheError, CorruptRunError
+from cnnlab.manifest import MANIFEST_FILE, file_matches, manifest_problem, seal_legacy, write_manifest
 
 CACHE_ENV = "CNNLAB_CACHE"
 STAGING = ".staging"
 CHECKPOINTS = ".checkpoints"
 CONFIG_FILE, METRICS_FILE, HISTORY_FILE = "config.json", "metrics.json", "history.csv"
 WEIGHTS_FILE, PREDICTIONS_FILE, METADATA_FILE = "model.weights.h5", "test_predictions.npy", "metadata.json"
-NOTEBOOK_FILE, MANIFEST_FILE = "run.ipynb", "manifest.json"
+NOTEBOOK_FILE = "run.ipynb"
 REQUIRED_FILES = (CONFIG_FILE, METRICS_FILE, HISTORY_FILE, WEIGHTS_FILE, PREDICTIONS_FILE, METADATA_FILE)
 # A run folder's name: variant, seed, what sets it apart, epochs, subset, threads, key. Other folders are not runs.
 RUN_NAME = re.compile(r"[a-z0-9_]+-seed\d+(-init\d+)?(-order\d+)?(-reshuffled)?-e\d+(-n\d+)?(-t\d+)?-[0-9a-f]{12}")
@@ -83,8 +84,7 @@ class RunRecord:
         Raises ``CorruptRunError`` naming the run when the file differs from what was committed.
         """
         path = self.path / name
-        expected = _read_json(self.path / MANIFEST_FILE).get(name, {}).get("sha256")
-        if expected is None or _sha256(path) != expected:
+        if not file_matches(self.path, name):
             raise CorruptRunError(
                 f"{self.path.name}: {name} differs from the run's manifest (damaged); "
                 "`cnnlab status` lists it and `cnnlab sweep` with its settings redoes it"
@@ -112,57 +112,6 @@ def _read_json(path: Path) -> dict[str, Any]:
     return value
 
 
-def _sha256(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
-def write_manifest(folder: Path) -> None:
-    """Record the size and SHA-256 of every file of a run folder in its manifest (written last, atomically)."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name[0] != "." and p.name != MANIFEST_FILE)
-    manifest = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files}
-    tmp = folder / f".{MANIFEST_FILE}.pid{os.getpid()}"
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, folder / MANIFEST_FILE)
-
-
-def _manifest_problem(path: Path, hashes: bool) -> str:
-    """What differs from the manifest ("" when nothing): sizes always, contents when ``hashes``."""
-    try:
-        manifest = _read_json(path / MANIFEST_FILE)
-    except (OSError, ValueError) as exc:
-        return f"unreadable manifest ({type(exc).__name__})"
-    for name in REQUIRED_FILES:
-        if name not in manifest:
-            return f"manifest lacks {name}"
-    for name, entry in manifest.items():
-        file = path / name
-        if not file.is_file():
-            return f"missing {name}"
-        if file.stat().st_size != entry.get("bytes"):
-            return f"{name} has {file.stat().st_size:,} bytes, the manifest {entry.get('bytes'):,}"
-        if hashes and _sha256(file) != entry.get("sha256"):
-            return f"{name} differs from its SHA-256 in the manifest"
-    return ""
-
-
-def _seal_legacy(path: Path) -> str:
-    """Give a run folder made before manifests existed its manifest, if its files load; returns a problem."""
-    try:
-        import h5py
-        import numpy as np
-
-        with h5py.File(path / WEIGHTS_FILE, "r") as weights:
-            weights.visit(lambda name: None)
-        np.load(path / PREDICTIONS_FILE)
-        write_manifest(path)
-    except PermissionError:
-        return ""  # a read-only cache: checked, but cannot be sealed
-    except Exception as exc:  # whatever a damaged file raises
-        return f"unreadable {type(exc).__name__}: {exc}"
-    return ""
-
-
 def read_run(path: Path, check_name: bool = True, hashes: bool = False) -> RunRecord:
     """Read and check one run folder; any missing, unreadable or damaged file makes it "corrupt", never a result.
 
@@ -171,7 +120,7 @@ def read_run(path: Path, check_name: bool = True, hashes: bool = False) -> RunRe
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
     if missing:
         return RunRecord(path, "corrupt", problem=f"missing {', '.join(missing)}")
-    damage = _manifest_problem(path, hashes) if (path / MANIFEST_FILE).exists() else _seal_legacy(path)
+    damage = manifest_problem(path, hashes, REQUIRED_FILES) if (path / MANIFEST_FILE).exists() else seal_legacy(path)
     if damage:
         return RunRecord(path, "corrupt", problem=damage)
     try:
@@ -217,25 +166,6 @@ class RunCache:
     def checkpoint_path(self, config: RunConfig, data_fingerprint: str) -> Path:
         """Where an unfinished run keeps its latest epoch, to resume from after an interruption."""
         return self.root / CHECKPOINTS / f"{run_name(config, data_fingerprint)}.weights.h5"
-
-    def checkpointed_epochs(self, config: RunConfig, data_fingerprint: str) -> int:
-        """Epochs an unfinished run has saved (0 without a usable checkpoint): where it will resume."""
-        from cnnlab.checkpoint import read_state
-
-        path = self.checkpoint_path(config, data_fingerprint)
-        state = read_state(path) if path.exists() else None
-        return state.epochs_done if state else 0
-
-    def unfinished(self) -> list[tuple[str, int | None]]:
-        """Every checkpoint of an interrupted run: (run folder name, epochs saved; None if unreadable)."""
-        from cnnlab.checkpoint import read_state
-
-        found = []
-        for path in sorted((self.root / CHECKPOINTS).glob("*.weights.h5")):
-            if not path.name.startswith("."):  # a checkpoint being written
-                state = read_state(path)
-                found.append((path.name.removesuffix(".weights.h5"), state.epochs_done if state else None))
-        return found
 
     def lookup(self, config: RunConfig, data_fingerprint: str, hashes: bool = False) -> RunRecord | None:
         """The run's record if its folder exists (done or corrupt), else None."""

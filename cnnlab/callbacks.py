@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import warnings
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from cnnlab.checkpoint import SavedState, read_state, write_state
+from cnnlab.progress import write_progress
 from cnnlab.quiet import import_keras
 
 keras = import_keras()
@@ -105,10 +105,7 @@ class ProgressFile(keras.callbacks.Callback):
 
     def write(self, done: int) -> None:
         """Record that ``done`` epochs are finished."""
-        state = {"epoch": done, "epochs": self.epochs}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, self.path)
+        write_progress(self.path, done, self.epochs)
 
 
 class RunCheckpoint(keras.callbacks.Callback):

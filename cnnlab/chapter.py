@@ -1,11 +1,13 @@
 """What a report chapter calls: the data, the cached runs of the report's spec, and formatted numbers.
 
-A chapter opens it once (``r = open_report()``) and keeps its cells to a few lines each.
+A chapter opens it once (``r = open_report()``) and keeps its cells to a few lines each. ``Report`` is a
+facade: it gathers the statistics of the cached runs and hands them to ``sentences`` (the prose of
+analysis), ``tables`` (markdown tables), ``curves`` and ``confusion`` (Q8's and the errors' readings) and
+``batchnorm`` (the recomputed statistics).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -15,21 +17,16 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from cnnlab import present
+from cnnlab import present, sentences, tables
 from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
 from cnnlab.config import RunConfig
-from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, data_facts, load_cifar10
+from cnnlab.confusion import per_class_accuracy, summed_confusion
+from cnnlab.curves import CurveReading, read_curves
+from cnnlab.data import Cifar10, data_facts, load_cifar10
 from cnnlab.errors import MissingRunsError
-from cnnlab.models import DESCRIPTIONS, build_model, layer_table
+from cnnlab.models import build_model, labels, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
 from cnnlab.stats import Comparison, Summary, compare, summarize
-
-LABELS = {
-    "tiny_vgg": "tiny VGG",
-    "tiny_vgg_bn": "tiny VGG + BatchNorm",
-    "tiny_vgg_3blocks": "tiny VGG, 3 blocks",
-    "tiny_resnet": "tiny ResNet",
-}
 
 
 @dataclass
@@ -96,73 +93,38 @@ class Report:
         """The variant against the tiny VGG over seeds."""
         return compare(self.values(variant, column), self.values(BASELINE, column))
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Display name of every registered variant ("tiny VGG + BatchNorm")."""
+        return labels()
+
+    def label(self, variant: str) -> str:
+        """A variant's display name."""
+        return self.labels.get(variant, variant)
+
     def verdict(self, variant: str) -> str:
-        """The sentence that answers "is it better, and is it more robust?", computed from the tests."""
-        name, base = LABELS[variant], LABELS[BASELINE]
+        """The sentences that answer "is it better, and is it more robust?", computed from the tests."""
+        name, base = self.label(variant), self.label(BASELINE)
         if not self.comparable(variant):
-            return (
-                f"With {self.results.n(variant)} run(s) of the {name} and {self.results.n(BASELINE)} of the "
-                f"{base}, the two cannot be compared yet: a comparison needs at least two seeds of each."
-            )
-        c = self.comparison(variant)
-        diff = f"{present.pp(c.difference)} percentage points, 95 % interval {present.ci(c)}"
-        if c.significant:
-            direction = "higher" if c.difference > 0 else "lower"
-            mean_part = (
-                f"The {name} reaches a {direction} mean test accuracy than the {base} ({diff}; Welch's "
-                f"t-test {present.p_value(c.welch_p)}, Hedges' g = {present.num(c.hedges_g, 2)})."
-            )
-        else:
-            mean_part = (
-                f"The difference in mean test accuracy between the {name} and the {base} is not "
-                f"statistically significant ({diff}; Welch's t-test {present.p_value(c.welch_p)}, "
-                f"Hedges' g = {present.num(c.hedges_g, 2)}): with these seeds we cannot claim an improvement."
-            )
-        ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}, Levene's test {present.p_value(c.levene_p)}"
-        if math.isnan(c.levene_p):
-            spread_part = (
-                "Its spread over seeds cannot be tested with these runs (Levene's test needs at least three "
-                "seeds of each variant and test accuracies that are not all equal)."
-            )
-        elif c.spread_differs:
-            spread = "smaller" if c.std_ratio < 1 else "larger"
-            spread_part = f"Its spread over seeds is significantly {spread} ({ratio})."
-        else:
-            spread_part = f"Its spread over seeds is not significantly different ({ratio})."
-        return f"{mean_part} {spread_part}"
+            return sentences.not_comparable(name, base, self.results.n(variant), self.results.n(BASELINE))
+        return sentences.verdict(name, base, self.comparison(variant))
+
+    def fit(self, variant: str) -> sentences.Fit:
+        """Final training loss and train - validation gap of a variant, means over seeds."""
+        return sentences.Fit(self.values(variant, "final_train_loss").mean(), self.values(variant, "final_gap").mean())
 
     def fit_text(self, variant: str) -> str:
         """How closely the variant fits its training images against the tiny VGG, and what the gap says."""
         if not self.results.n(variant) or not self.results.n(BASELINE):
             return ""
-        loss, base_loss = (self.values(v, "final_train_loss").mean() for v in (variant, BASELINE))
-        gap, base_gap = (self.values(v, "final_gap").mean() for v in (variant, BASELINE))
-        facts = (
-            f"After the last epoch its training loss is {present.num(loss)} against {present.num(base_loss)} for "
-            f"the {LABELS[BASELINE]}, and its training accuracy exceeds its validation accuracy by "
-            f"{present.points(gap, 1)} percentage points against {present.points(base_gap, 1)} (means over seeds)"
-        )
-        if loss < base_loss and gap > base_gap:
-            reading = (
-                "It fits the training images more closely, but the wider gap shows that the extra fit does not "
-                "carry over to new images: it overfits more (the protocol has no dropout, weight decay or data "
-                "augmentation to hold this back)"
-            )
-        elif loss < base_loss:
-            reading = "It fits the training images more closely without a wider gap"
-        elif gap > base_gap:
-            reading = "It fits the training images less closely and still overfits more"
-        else:
-            reading = "It fits the training images less closely and overfits less"
-        return f"{facts}. {reading}."
+        return sentences.fit_text(self.label(BASELINE), self.fit(variant), self.fit(BASELINE))
 
     def recalibrated(self, variant: str) -> np.ndarray:
         """Test accuracy of each of a variant's runs with BatchNorm's statistics recomputed (seed order)."""
-        from cnnlab.batchnorm import recalibrated_accuracy
+        from cnnlab.batchnorm import recalibrated_accuracies  # imports Keras: only the chapters that need it
 
         if variant not in self._recalibrated:
-            runs = self.results.runs[variant]
-            self._recalibrated[variant] = np.array([recalibrated_accuracy(rec, self.data) for rec in runs])
+            self._recalibrated[variant] = recalibrated_accuracies(self.results.runs[variant], self.data)
         return self._recalibrated[variant]
 
     def batchnorm_text(self, variant: str) -> str:
@@ -174,33 +136,30 @@ class Report:
         stored, fixed = self.values(variant), self.recalibrated(variant)
         moved = int(np.argmax(np.abs(fixed - stored)))
         seed = self.results.runs[variant][moved].config.seed
-        before, after = self.summary(variant), summarize(fixed)
-        text = (
-            "At test time BatchNormalization normalises with running averages of the training batches' "
-            f"statistics. Recomputing them from {present.count(RECALIBRATION_IMAGES)} training images with each "
-            "seed's final weights, without changing any trained weight, gives a test accuracy of "
-            f"{present.pm(after)} against {present.pm(before, with_n=False)} as trained; the seed that moves "
-            f"most, {seed}, goes from {present.pct(stored[moved])} to {present.pct(fixed[moved])}."
+        text = sentences.recalibration_text(
+            RECALIBRATION_IMAGES, self.summary(variant), summarize(fixed), seed, (stored[moved], fixed[moved])
         )
-        if after.std < before.std:
-            share = "most" if after.std < before.std / 2 else "part"
-            text = (
-                f"{text} The spread over seeds shrinks (standard deviation {present.points(before.std, 2)} → "
-                f"{present.points(after.std, 2)} points): {share} of it comes from those running averages, not "
-                "from what the networks learned."
-            )
-        else:
-            text = f"{text} The spread over seeds does not shrink: it comes from the learned weights themselves."
         if self.results.n(BASELINE) < 2:
             return text
-        c = compare(fixed, self.values(BASELINE))
-        standing = "a significant difference" if c.significant else "not a significant difference"
-        return (
-            f"{text} Against the {LABELS[BASELINE]}, which has no BatchNormalization, that would be "
-            f"{present.pp(c.difference)} percentage points (95 % interval {present.ci(c)}; Welch's t-test "
-            f"{present.p_value(c.welch_p)}), {standing}; but recomputing the statistics is a step the "
-            "assignment's protocol does not take, so the tables keep the numbers as trained."
-        )
+        against = sentences.recalibrated_against_baseline(self.label(BASELINE), compare(fixed, self.values(BASELINE)))
+        return f"{text} {against}"
+
+    def leader_text(self) -> str:
+        """Which variant has the best mean test accuracy, and which the smallest spread over seeds."""
+        best, steadiest = self.best_variant(), self.steadiest_variant()
+        return sentences.leader_text(self.label(best), self.pm(best), self.label(steadiest))
+
+    def curves(self, variant: str = BASELINE) -> CurveReading:
+        """What a variant's learning curves show over its seeds (Q8)."""
+        return read_curves(self.results.histories(variant))
+
+    def per_class(self) -> dict[str, np.ndarray]:
+        """Per-class test accuracy of each variant with runs: one row per seed, one column per class."""
+        return {v: per_class_accuracy([rec.metrics for rec in self.results.runs[v]]) for v in self.variants}
+
+    def confusion(self, variant: str = BASELINE) -> np.ndarray:
+        """A variant's test confusion matrices summed over its seeds (rows: true class)."""
+        return summed_confusion([rec.metrics for rec in self.results.runs[variant]])
 
     def record(self, variant: str, index: int = 0) -> RunRecord:
         """A variant's cached run (the first seed by default)."""
@@ -214,88 +173,41 @@ class Report:
 
     def predictions(self, variant: str, index: int = 0) -> np.ndarray:
         """Predicted test labels of a run."""
-        return np.load(self.record(variant, index).path / PREDICTIONS_FILE)
+        return np.load(self.record(variant, index).verified(PREDICTIONS_FILE))
 
     def banner(self) -> Markdown:
         """A warning at the top of the report when runs are missing (rendered with --allow-incomplete)."""
-        if self.results.complete:
-            return Markdown("")
-        missing = ", ".join(f"{v} seed {s}" for v, s in self.results.missing)
-        return Markdown(
-            f"::: {{.warning}}\n**Incomplete report.** {len(self.results.missing)} of "
-            f"{len(self.spec.variants) * len(self.spec.seeds)} runs are missing ({missing}); "
-            "every statistic below uses the runs that exist, and its n says how many.\n:::"
-        )
+        total = len(self.spec.variants) * len(self.spec.seeds)
+        return Markdown(tables.banner(self.results.missing, total))
 
     def layer_markdown(self, variant: str) -> Markdown:
         """The layer table of a variant: name, type, output shape, parameters."""
-        rows = layer_table(build_model(variant, self.protocol.width))
-        frame = pd.DataFrame(
-            {
-                "layer": [r["layer"] for r in rows],
-                "type": [r["type"] for r in rows],
-                "output shape": [" × ".join(map(str, r["output_shape"])) for r in rows],
-                "parameters": [present.count(r["parameters"]) for r in rows],
-            }
-        )
-        total = sum(r["parameters"] for r in rows)
-        frame.loc[len(frame)] = ["**total**", "", "", f"**{present.count(total)}**"]
-        return Markdown(present.markdown_table(frame, ["l", "l", "r", "r"]))
+        return Markdown(tables.layers(layer_table(build_model(variant, self.protocol.width))))
 
     def summary_markdown(self) -> Markdown:
         """All variants side by side: parameters, accuracies over seeds, speed, best epoch, final gap."""
-        rows = []
-        for v in self.variants:
-            t = self.table[self.table["variant"] == v]
-            rows.append(
-                {
-                    "variant": LABELS[v],
-                    "seeds (n)": str(len(t)),
-                    "parameters": present.count(t["parameters"].iloc[0]),
-                    "test accuracy, full set": self.pm(v, with_n=False),
-                    f"exact first {present.count(EXACT_TEST_IMAGES)}": self.pm(v, "test_exact_accuracy", with_n=False),
-                    "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
-                    "best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0),
-                    "train − val. gap (pp)": present.points(t["final_gap"].mean(), 1),
-                }
-            )
-        return Markdown(present.markdown_table(pd.DataFrame(rows)))
+        return Markdown(tables.summary(self.table, self.labels))
 
     def comparison_markdown(self) -> Markdown:
         """Each variant against the tiny VGG: difference, interval, Welch, Hedges' g, Levene."""
-        rows = []
-        for v in self.spec.variants:
-            if v == BASELINE:
-                continue
-            if not self.comparable(v):
-                rows.append(
-                    {
-                        "variant": LABELS[v],
-                        "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
-                        **dict.fromkeys(
-                            ("difference (pp)", "95 % interval", "Welch", "Hedges' g", "std ratio", "Levene"), "n/a"
-                        ),
-                    }
-                )
-                continue
-            c = self.comparison(v)
-            rows.append(
-                {
-                    "variant": LABELS[v],
-                    "n": f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
-                    "difference (pp)": present.pp(c.difference),
-                    "95 % interval": present.ci(c),
-                    "Welch": present.p_value(c.welch_p),
-                    "Hedges' g": present.num(c.hedges_g, 2),
-                    "std ratio": present.num(c.std_ratio, 2),
-                    "Levene": present.p_value(c.levene_p),
-                }
+        rows = [
+            (
+                self.label(v),
+                f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
+                self.comparison(v) if self.comparable(v) else None,
             )
-        return Markdown(present.markdown_table(pd.DataFrame(rows)))
+            for v in self.spec.variants
+            if v != BASELINE
+        ]
+        return Markdown(tables.comparisons(rows))
 
-    def describe(self, variant: str) -> str:
-        """One line on what a variant is."""
-        return DESCRIPTIONS[variant]
+    def seeds_markdown(self, variant: str = BASELINE) -> Markdown:
+        """A variant's runs, one row per seed, with their mean."""
+        return Markdown(tables.seeds(self.table[self.table["variant"] == variant]))
+
+    def runs_markdown(self) -> Markdown:
+        """Every run of the report."""
+        return Markdown(tables.runs(self.table, self.labels))
 
 
 def open_report(spec: ReportSpec | None = None) -> Report:

@@ -18,6 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cnnlab.cache import CHECKPOINTS, RunCache
+from cnnlab.config import RunConfig
+
 STATE_ATTRIBUTE = "cnnlab_checkpoint"
 
 
@@ -61,3 +64,20 @@ def write_state(path: str | os.PathLike[str], model: Any, state: SavedState) -> 
     with h5py.File(tmp, "a") as file:
         file.attrs[STATE_ATTRIBUTE] = json.dumps(asdict(state))
     os.replace(tmp, path)
+
+
+def saved_epochs(cache: RunCache, config: RunConfig, data_fingerprint: str) -> int:
+    """Epochs an unfinished run has saved (0 without a usable checkpoint): where it will resume."""
+    path = cache.checkpoint_path(config, data_fingerprint)
+    state = read_state(path) if path.exists() else None
+    return state.epochs_done if state else 0
+
+
+def unfinished_runs(cache: RunCache) -> list[tuple[str, int | None]]:
+    """Every checkpoint of an interrupted run in ``cache``: (run folder name, epochs saved; None if unreadable)."""
+    found = []
+    for path in sorted((cache.root / CHECKPOINTS).glob("*.weights.h5")):
+        if not path.name.startswith("."):  # a checkpoint being written
+            state = read_state(path)
+            found.append((path.name.removesuffix(".weights.h5"), state.epochs_done if state else None))
+    return found

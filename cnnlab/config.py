@@ -122,3 +122,14 @@ def parse_seeds(text: str) -> list[int]:
             raise ConfigError(f"bad seed range {part!r}: the end is below the start")
         seeds.update(range(low, high + 1))
     return sorted(seeds)
+
+
+def format_seeds(seeds: list[int] | tuple[int, ...]) -> str:
+    """The shortest seed list ``parse_seeds`` reads back: [0, 1, 2, 5] -> "0-2,5"."""
+    parts: list[str] = []
+    for seed in sorted(set(seeds)):
+        if parts and parts[-1].split("-")[-1] == str(seed - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{seed}"
+        else:
+            parts.append(str(seed))
+    return ",".join(parts)

@@ -11,7 +11,7 @@ the client commits each run once; Ctrl-C cancels what is left and leaves nothing
 from __future__ import annotations
 
 import io
-import json
+import re
 import sys
 import tarfile
 import tempfile
@@ -23,8 +23,8 @@ from typing import Any
 from cnnlab import __version__
 from cnnlab.cache import RunCache, run_name
 from cnnlab.config import RunConfig
-from cnnlab.errors import CnnlabError
-from cnnlab.notebook import PROGRESS_FILE
+from cnnlab.errors import CnnlabError, ConfigError
+from cnnlab.progress import read_progress
 from cnnlab.sweep import SweepReport, bar_interval
 
 PROGRESS_TOPIC = "cnnlab-epochs"
@@ -69,10 +69,7 @@ def _report_epochs(worker: Any, staging: Path, name: str, done: threading.Event)
     """Worker-side thread: publish the run's finished epochs as Dask events, for the client's bar."""
     seen = 0
     while not done.wait(2.0):
-        try:
-            epoch = int(json.loads((staging / PROGRESS_FILE).read_text())["epoch"])
-        except (OSError, ValueError, KeyError):
-            continue
+        epoch = read_progress(staging)
         if epoch > seen:
             # Hand the event to the worker's own event loop: this thread is not the task's.
             worker.loop.add_callback(worker.log_event, PROGRESS_TOPIC, {"run": name, "epochs": epoch - seen})
@@ -83,7 +80,7 @@ def run_task(config_values: dict[str, Any], data_dir: str, fingerprint: str) -> 
     """Runs on a worker: one run into a temporary cache there, returned as a gzipped tar of its folder."""
     from distributed import get_worker
 
-    from cnnlab.runner import execute_run
+    from cnnlab.notebook_runner import execute_run
 
     config = RunConfig.from_dict(config_values)
     with tempfile.TemporaryDirectory(prefix="cnnlab-task-") as tmp:
@@ -117,25 +114,34 @@ def unpack_into_cache(payload: bytes, cache: RunCache, config: RunConfig, finger
     return target
 
 
-def connect(scheduler: str) -> tuple[Any, Any]:
+SCHEDULER_ENV = "CNNLAB_SCHEDULER"
+ADDRESS = re.compile(r"(tcp|tls)://[^/:\s]+:\d+|local:[1-9]\d*")
+
+
+def check_scheduler(address: str, named_by: str = "--scheduler") -> None:
+    """Raise ``ConfigError`` naming ``named_by`` unless ``address`` is tcp://HOST:PORT, tls://HOST:PORT or local:N."""
+    if not ADDRESS.fullmatch(address):
+        raise ConfigError(
+            f"{named_by} is {address!r}: use tcp://HOST:PORT (a scheduler's port, 8786 by default) "
+            "or local:N for a local cluster of N worker processes"
+        )
+
+
+def connect(scheduler: str, named_by: str = "--scheduler") -> tuple[Any, Any]:
     """A Dask client for ``tcp://HOST:PORT``, or for a new ``LocalCluster`` with ``local:N`` worker processes."""
     from distributed import Client, LocalCluster
 
+    check_scheduler(scheduler, named_by)
     if scheduler.startswith("local:"):
-        try:
-            n = int(scheduler.split(":", 1)[1])
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise CnnlabError(f"bad scheduler {scheduler!r}: use local:N with N >= 1, or tcp://HOST:8786")
+        n = int(scheduler.split(":", 1)[1])
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
     try:
         return Client(scheduler, timeout="20s"), None
-    except OSError as exc:
+    except (OSError, ValueError, TypeError) as exc:  # unreachable, timed out, or refused by the address parser
         raise CnnlabError(
-            f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
-            "`dask scheduler` or use --scheduler local:N"
+            f"cannot reach the Dask scheduler at {scheduler} ({named_by}; {type(exc).__name__}: {exc}); "
+            "start one with `dask scheduler` or use --scheduler local:N"
         ) from exc
 
 
@@ -145,6 +151,7 @@ def run_dask(
     data_dir: str,
     fingerprint: str,
     scheduler: str,
+    named_by: str = "--scheduler",
     progress: bool = True,
 ) -> SweepReport:
     """Execute ``configs`` as Dask tasks and commit each returned run into ``cache``."""
@@ -152,7 +159,7 @@ def run_dask(
     from tqdm.auto import tqdm
 
     report = SweepReport()
-    client, cluster = connect(scheduler)
+    client, cluster = connect(scheduler, named_by)
     # A local cluster shares this machine, so it reads the same data folder; remote workers use their own.
     task_data = data_dir if cluster is not None else ""
     futures = {}

@@ -15,12 +15,13 @@ from cnnlab.models import build_model, feature_layers
 from cnnlab.quiet import import_keras
 
 RESNET_ENV = "CNNLAB_RESNET50_CONV1"
+SHOWN_FILTER = 10  # Q10: the assignment shows each layer's 10th filter (counted from 1)
 
 
 def load_trained(record: RunRecord) -> Any:
     """Rebuild a cached run's model and load its trained weights."""
-    model = build_model(record.config.variant, width=record.config.width)
-    model.load_weights(record.path / WEIGHTS_FILE)
+    model = build_model(record.config.variant, width=record.config.width, dtype=record.config.precision)
+    model.load_weights(record.verified(WEIGHTS_FILE))
     return model
 
 
@@ -39,6 +40,35 @@ def first_layer_kernel(model: Any) -> np.ndarray:
     return np.asarray(conv.get_weights()[0])
 
 
+CONV1_SHAPES = {"kernel": (7, 7, 3, 64), "bias": (64,)}  # ResNet50's conv1_conv
+
+
+def conv1_source(conv1_path: str | os.PathLike[str] | None = None) -> tuple[Path, str] | None:
+    """The offline conv1 file and who named it (the ``--resnet50-conv1`` flag or ``$CNNLAB_RESNET50_CONV1``)."""
+    if conv1_path:
+        return Path(conv1_path).expanduser().absolute(), "--resnet50-conv1"
+    if os.environ.get(RESNET_ENV):
+        return Path(os.environ[RESNET_ENV]).expanduser().absolute(), f"${RESNET_ENV}"
+    return None
+
+
+def read_conv1(path: Path, named_by: str) -> tuple[np.ndarray, np.ndarray]:
+    """ResNet50's conv1_conv kernel and bias from an ``.npz``; ``DataNotFoundError`` naming ``named_by`` if unusable."""
+    if not path.is_file():
+        raise DataNotFoundError(f"{named_by} names {path}, which does not exist")
+    try:
+        with np.load(path) as weights:
+            arrays = {name: np.asarray(weights[name]) for name in CONV1_SHAPES}
+    except Exception as exc:  # numpy raises ValueError, OSError, KeyError or zipfile errors for other files
+        raise DataNotFoundError(
+            f"{named_by} names {path}, which is not an .npz with arrays 'kernel' and 'bias' ({type(exc).__name__})"
+        ) from exc
+    for name, shape in CONV1_SHAPES.items():
+        if arrays[name].shape != shape:
+            raise DataNotFoundError(f"{named_by}: {path}'s {name} has shape {arrays[name].shape}, not {shape}")
+    return arrays["kernel"], arrays["bias"]
+
+
 def load_resnet50(conv1_path: str | os.PathLike[str] | None = None) -> Any:
     """ImageNet ResNet50: downloaded by Keras, or offline with only ``conv1`` from a local ``.npz``.
 
@@ -47,8 +77,8 @@ def load_resnet50(conv1_path: str | os.PathLike[str] | None = None) -> Any:
     enough to look at the first-layer filters and nothing else.
     """
     keras = import_keras()
-    conv1_path = conv1_path or os.environ.get(RESNET_ENV) or None
-    if conv1_path is None:
+    source = conv1_source(conv1_path)
+    if source is None:
         try:
             return keras.applications.ResNet50(weights="imagenet")
         except Exception as exc:
@@ -56,11 +86,7 @@ def load_resnet50(conv1_path: str | os.PathLike[str] | None = None) -> Any:
                 f"the ImageNet ResNet50 weights could not be downloaded ({type(exc).__name__}); offline, set "
                 f"{RESNET_ENV} to an .npz holding conv1_conv's kernel and bias"
             ) from exc
-    path = Path(conv1_path).expanduser()
-    if not path.is_file():
-        raise DataNotFoundError(f"{RESNET_ENV} names {path}, which does not exist")
-    with np.load(path) as weights:
-        kernel, bias = weights["kernel"], weights["bias"]
+    kernel, bias = read_conv1(*source)
     model = keras.applications.ResNet50(weights=None)
     model.get_layer("conv1_conv").set_weights([kernel, bias])
     return model
@@ -69,3 +95,10 @@ def load_resnet50(conv1_path: str | os.PathLike[str] | None = None) -> Any:
 def bgr_to_rgb(kernel: np.ndarray) -> np.ndarray:
     """Reverse the input-channel axis: Keras's ImageNet ResNet50 (a Caffe port) expects BGR input."""
     return kernel[:, :, ::-1, :]
+
+
+def channel_correlation(kernel: np.ndarray) -> np.ndarray:
+    """Per filter of a 3-channel kernel (kh, kw, 3, filters): the mean correlation of its channels' weights
+    over the three pairs (R-G, R-B, G-B); near 1 for a filter that sees brightness, negative for colour-opponent."""
+    pairs = np.triu_indices(3, 1)
+    return np.array([np.corrcoef(kernel[:, :, :, f].reshape(-1, 3).T)[pairs].mean() for f in range(kernel.shape[-1])])

@@ -1,9 +1,10 @@
-"""Import TensorFlow and Keras without the C++ start-up lines that no environment variable silences.
+"""Quiet TensorFlow, Keras and notebook kernels: no start-up lines in notebooks, logs or the report.
 
 TensorFlow 2.21 writes "All log messages before absl::InitializeLog()", oneDNN and CUDA-probe
 lines straight to file descriptor 2 while it loads, before ``TF_CPP_MIN_LOG_LEVEL`` is read; in
 a notebook, ipykernel forwards them into cell outputs. Pointing fd 2 at /dev/null for the import
-alone keeps notebooks and the report clean; Python exceptions still propagate.
+alone keeps notebooks and the report clean; Python exceptions still propagate. A notebook kernel
+started over TCP warns that it runs "without encryption"; kernels cnnlab starts use socket files.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -60,3 +62,15 @@ def import_tensorflow() -> ModuleType:
     """Return the ``tensorflow`` module, imported quietly."""
     import_keras()
     return sys.modules["tensorflow"]
+
+
+def ipc_kernel_manager(sockets: str | os.PathLike[str]) -> Any:
+    """A kernel manager whose kernel talks over socket files in ``sockets`` (a private folder), not TCP.
+
+    Loopback TCP makes ipykernel warn "Kernel is running over TCP without encryption" on every start.
+    """
+    from pathlib import Path
+
+    from jupyter_client.manager import KernelManager
+
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))

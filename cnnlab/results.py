@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -11,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from cnnlab.cache import RunCache, RunRecord
-from cnnlab.config import RunConfig
+from cnnlab.config import RunConfig, format_seeds
 from cnnlab.errors import ConfigError, MissingRunsError
 from cnnlab.models import VARIANTS
+from cnnlab.present import count_of
 
 SPEC_ENV = "CNNLAB_REPORT"
 BASELINE = "tiny_vgg"
@@ -23,7 +25,7 @@ BASELINE = "tiny_vgg"
 class ReportSpec:
     """What the report shows: variants x seeds under one protocol (the assignment's by default)."""
 
-    variants: tuple[str, ...] = tuple(VARIANTS)
+    variants: tuple[str, ...] = field(default_factory=lambda: tuple(VARIANTS))  # every registered variant
     seeds: tuple[int, ...] = tuple(range(10))
     epochs: int = 100
     train_subset: int | None = None
@@ -108,6 +110,20 @@ class Results:
                 )
         return pd.DataFrame(rows)
 
+    def describe_missing(self, cache: RunCache) -> str:
+        """Which runs are missing, and the sweep command that makes exactly them (same protocol and cache)."""
+        names = ", ".join(f"{v} seed {s}" for v, s in self.missing[:8])
+        more = f" and {len(self.missing) - 8} more" if len(self.missing) > 8 else ""
+        variants = [v for v in self.spec.variants if any(m[0] == v for m in self.missing)]
+        seeds = format_seeds([s for _, s in self.missing])
+        command = f"cnnlab sweep --variants {','.join(variants)} --seeds {seeds} --epochs {self.spec.epochs}"
+        if self.spec.train_subset:
+            command += f" --train-subset {self.spec.train_subset}"
+        return (
+            f"{count_of(len(self.missing), 'run', 'runs')} missing from {cache.root}: {names}{more}; "
+            f"run `{command} --cache {shlex.quote(str(cache.root))}`"
+        )
+
     def values(self, variant: str, column: str = "test_accuracy") -> np.ndarray:
         """One metric of a variant over its seeds."""
         table = self.table()
@@ -126,10 +142,5 @@ def collect(cache: RunCache, data_fingerprint: str, spec: ReportSpec | None = No
             else:
                 results.missing.append((variant, seed))
     if results.missing and not spec.allow_incomplete:
-        names = ", ".join(f"{v} seed {s}" for v, s in results.missing[:8])
-        more = f" and {len(results.missing) - 8} more" if len(results.missing) > 8 else ""
-        raise MissingRunsError(
-            f"{len(results.missing)} runs missing from {cache.root}: {names}{more}; run `cnnlab sweep --variants "
-            f"{','.join(spec.variants)} --seeds {min(spec.seeds)}-{max(spec.seeds)}` or render with --allow-incomplete"
-        )
+        raise MissingRunsError(f"{results.describe_missing(cache)} or render with --allow-incomplete")
     return results

@@ -8,10 +8,25 @@ import numpy as np
 
 from cnnlab import present
 from cnnlab.cache import RunCache, RunRecord
+from cnnlab.checkpoint import unfinished_runs
 from cnnlab.config import RunConfig
 from cnnlab.stats import compare, summarize
 
 DEFAULT_PRECISION = RunConfig.__dataclass_fields__["precision"].default
+
+
+def seeding(config: RunConfig) -> str:
+    """What the seed fixes in a run, in a few characters: "seed" for the protocol's runs."""
+    parts = [
+        f"init {config.init_seed}" if config.init_seed != config.seed else "",
+        f"order {config.order_seed}" if config.order_seed != config.seed else "",
+        "reshuffled" if config.shuffle != "keras" else "",
+        f"{config.threads} threads" if config.threads != 1 else "",
+    ]
+    return ", ".join(p for p in parts if p) or "seed"
+
+
+RUN_FIELDS = ("variant", "seed", "epochs", "train_subset", "precision", "init_seed", "order_seed", "shuffle", "threads")
 
 
 def run_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
@@ -21,11 +36,8 @@ def run_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
         config, metrics = record.config, record.metrics
         rows.append(
             {
-                "variant": config.variant if config else None,
-                "seed": config.seed if config else None,
-                "epochs": config.epochs if config else None,
-                "train_subset": config.train_subset if config else None,
-                "precision": config.precision if config else None,
+                **{name: getattr(config, name) if config else None for name in RUN_FIELDS},
+                "seeding": seeding(config) if config else None,
                 "state": record.state,
                 "test_accuracy": metrics.get("test_accuracy"),
                 "test_loss": metrics.get("test_loss"),
@@ -43,10 +55,10 @@ def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for row in rows:
         if row["state"] == "done":
-            key = (row["variant"], row["epochs"], row["train_subset"], row["precision"])
+            key = (row["variant"], row["epochs"], row["train_subset"], row["precision"], row["seeding"])
             groups.setdefault(key, []).append(row)
     summary = []
-    for (variant, epochs, subset, precision), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+    for (variant, epochs, subset, precision, fixed), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         acc = summarize([m["test_accuracy"] for m in members])
         exact = summarize([m["test_exact_accuracy"] for m in members])
         summary.append(
@@ -55,6 +67,7 @@ def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "epochs": epochs,
                 "train_subset": subset,
                 "precision": precision,
+                "seeding": fixed,
                 "n": acc.n,
                 "seeds": sorted(m["seed"] for m in members),
                 "mean_test_accuracy": acc.mean,
@@ -74,10 +87,10 @@ def precision_comparisons(summary: list[dict[str, Any]]) -> list[str]:
     Only the seeds run at both precisions are compared, so that more float32 seeds do not mix a seed
     effect into the precision effect.
     """
-    by_key = {(s["variant"], s["epochs"], s["train_subset"], s["precision"]): s for s in summary}
+    by_key = {(s["variant"], s["epochs"], s["train_subset"], s["precision"], s["seeding"]): s for s in summary}
     lines = []
-    for (variant, epochs, subset, precision), group in by_key.items():
-        reference = by_key.get((variant, epochs, subset, DEFAULT_PRECISION))
+    for (variant, epochs, subset, precision, fixed), group in by_key.items():
+        reference = by_key.get((variant, epochs, subset, DEFAULT_PRECISION, fixed))
         if precision == DEFAULT_PRECISION or reference is None:
             continue
         seeds = sorted(set(group["by_seed"]) & set(reference["by_seed"]))
@@ -106,7 +119,7 @@ def format_status(cache: RunCache) -> str:
     rows = run_rows(cache.scan())
     unfinished = [
         f"{name}: " + (f"saved after epoch {epochs}" if epochs is not None else "unreadable, the run will start again")
-        for name, epochs in cache.unfinished()
+        for name, epochs in unfinished_runs(cache)
     ]
     if unfinished:
         heading = "unfinished runs (running now, or interrupted: the next sweep resumes them from their checkpoint):"
@@ -115,7 +128,8 @@ def format_status(cache: RunCache) -> str:
         return "\n".join([f"no runs in {cache.root}", *unfinished])
     lines = [
         f"runs in {cache.root}:",
-        f"{'variant':18} {'seed':>4} {'epochs':>6} {'subset':>7} {'state':8} {'test acc %':>10} {'s/epoch':>8}",
+        f"{'variant':18} {'seed':>4} {'epochs':>6} {'subset':>7} {'precision':>14} {'seeding':>16} "
+        f"{'test acc %':>10} {'s/epoch':>8}",
     ]
     for r in rows:
         if r["state"] != "done":
@@ -123,18 +137,19 @@ def format_status(cache: RunCache) -> str:
             continue
         lines.append(
             f"{r['variant']:18} {r['seed']:>4} {r['epochs']:>6} {r['train_subset'] or 'all':>7} "
-            f"{r['state']:8} {r['test_accuracy'] * 100:>10.2f} {r['seconds_per_epoch']:>8.2f}"
+            f"{r['precision']:>14} {r['seeding']:>16} {r['test_accuracy'] * 100:>10.2f} {r['seconds_per_epoch']:>8.2f}"
         )
     lines += [
         "",
-        "test accuracy per configuration, mean ± std over seeds (%):",
-        f"{'variant':18} {'epochs':>6} {'subset':>7} {'precision':>14} {'n':>3} {'full test set':>15} "
-        f"{'exact 1,000':>15} {'s/epoch':>8}",
+        "test accuracy per configuration, mean ± std over seeds (%; seeding: what the seed does not vary):",
+        f"{'variant':18} {'epochs':>6} {'subset':>7} {'precision':>14} {'seeding':>16} {'n':>3} "
+        f"{'full test set':>15} {'exact 1,000':>15} {'s/epoch':>8}",
     ]
     summary = group_summary(rows)
     for s in summary:
         lines.append(
-            f"{s['variant']:18} {s['epochs']:>6} {s['train_subset'] or 'all':>7} {s['precision']:>14} {s['n']:>3} "
+            f"{s['variant']:18} {s['epochs']:>6} {s['train_subset'] or 'all':>7} {s['precision']:>14} "
+            f"{s['seeding']:>16} {s['n']:>3} "
             f"{_pm(s['mean_test_accuracy'], s['std_test_accuracy']):>15} "
             f"{_pm(s['mean_test_exact_accuracy'], s['std_test_exact_accuracy']):>15} "
             f"{s['mean_seconds_per_epoch']:>8.2f}"

@@ -1,6 +1,6 @@
 """Run every missing (variant, seed) through the run notebook, several processes at a time.
 
-Each run is a child process (``python -m cnnlab.runner``) that executes report/run.ipynb with
+Each run is a child process (``python -m cnnlab.notebook_runner``) that executes report/run.ipynb with
 papermill into a staging folder and renames it into the cache, so a kill at any moment leaves
 no partial run folder and rerunning the same command finishes the rest. One progress bar counts
 epochs across all runs (the children report theirs through a progress file), so its ETA is honest.
@@ -23,8 +23,9 @@ from typing import IO
 from tqdm.auto import tqdm
 
 from cnnlab.cache import RunCache
+from cnnlab.checkpoint import saved_epochs
 from cnnlab.config import RunConfig
-from cnnlab.notebook import PROGRESS_FILE
+from cnnlab.progress import read_progress
 
 
 def bar_interval() -> float:
@@ -65,13 +66,6 @@ class _Child:
     epochs_seen: int = 0
 
 
-def _read_progress(staging: Path) -> int:
-    try:
-        return int(json.loads((staging / PROGRESS_FILE).read_text())["epoch"])
-    except (OSError, ValueError, KeyError):
-        return 0
-
-
 def _describe(configs: Sequence[RunConfig], finished: int) -> str:
     if len(configs) == 1:
         return f"{configs[0].variant} seed {configs[0].seed}"
@@ -93,7 +87,7 @@ def run_local(
     queue = list(configs)
     children: list[_Child] = []
     # Runs resuming from a checkpoint have those epochs behind them already.
-    resumed = [0 if force else cache.checkpointed_epochs(c, fingerprint) for c in configs]
+    resumed = [0 if force else saved_epochs(cache, c, fingerprint) for c in configs]
     bar = tqdm(
         total=sum(c.epochs for c in configs),
         initial=sum(resumed),
@@ -117,7 +111,7 @@ def run_local(
                 command = [
                     sys.executable,
                     "-m",
-                    "cnnlab.runner",
+                    "cnnlab.notebook_runner",
                     "--config",
                     json.dumps(config.to_dict()),
                     "--cache",
@@ -137,7 +131,7 @@ def run_local(
                 children.append(_Child(config, process, staging, log, epochs_seen=done))
             time.sleep(poll_s)
             for child in list(children):
-                seen = _read_progress(child.staging)
+                seen = read_progress(child.staging)
                 if child.process.poll() is None:
                     bar.update(max(0, seen - child.epochs_seen))
                     child.epochs_seen = max(seen, child.epochs_seen)

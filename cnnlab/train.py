@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cnnlab.callbacks import EVAL_BATCH_SIZE, BackgroundEvaluation, EpochTimer, ProgressFile, RunCheckpoint
+from cnnlab.callbacks import BackgroundEvaluation, EpochTimer, ProgressFile, RunCheckpoint
 from cnnlab.config import RunConfig
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, preprocess
 from cnnlab.determinism import epoch_permutation, seed_everything
+from cnnlab.evaluation import evaluate
 from cnnlab.models import build_model
 from cnnlab.quiet import import_keras
 
@@ -45,10 +46,10 @@ def compile_model(config: RunConfig, steps_per_execution: int = 1) -> Any:
     """Build the variant and compile it with Adam (Keras defaults) and sparse cross-entropy (Q5).
 
     ``steps_per_execution`` runs several batches per call of the compiled step: the same
-    operations in the same order, with less Python overhead.
+    operations in the same order, with less Python overhead. The precision is the layers' dtype policy
+    (``models.build_model``), so no global Keras setting outlives the run.
     """
-    keras.mixed_precision.set_global_policy(config.precision)
-    model = build_model(config.variant, width=config.width)
+    model = build_model(config.variant, width=config.width, dtype=config.precision)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
         loss="sparse_categorical_crossentropy",
@@ -66,23 +67,6 @@ def training_arrays(config: RunConfig, data: Cifar10) -> tuple[np.ndarray, np.nd
 
         raise ConfigError(f"train_subset={n} exceeds the {len(data.x_train)} training images")
     return preprocess(data.x_train[:n]), data.y_train[:n]
-
-
-def evaluate(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
-    """Test metrics (Q7): loss, accuracy, per-class accuracy, confusion matrix; and the predicted labels."""
-    probabilities = model.predict(x, batch_size=EVAL_BATCH_SIZE, verbose=0)
-    predicted = probabilities.argmax(axis=1)
-    loss = keras.losses.sparse_categorical_crossentropy(y, probabilities)
-    confusion = np.zeros((10, 10), dtype=np.int64)
-    np.add.at(confusion, (y, predicted), 1)
-    per_class = confusion.diagonal() / np.maximum(confusion.sum(axis=1), 1)
-    metrics = {
-        "loss": float(np.mean(loss)),
-        "accuracy": float(np.mean(predicted == y)),
-        "per_class_accuracy": per_class.tolist(),
-        "confusion_matrix": confusion.tolist(),
-    }
-    return metrics, predicted.astype(np.uint8)
 
 
 def _fit(model: Any, x: np.ndarray, y: np.ndarray, config: RunConfig, done: int, callbacks: list[Any]) -> list[dict]:

@@ -2,6 +2,7 @@
 
 import json
 
+from cnnlab.bench import format_bench
 from tests.conftest import cli
 
 
@@ -26,12 +27,17 @@ def test_bench_json_schema_and_equal_losses(env):
     for row in report["variants"]:
         assert {"variant", "baseline_s_per_epoch", "cnnlab_s_per_epoch", "speedup"} <= set(row)
         assert row["baseline_s_per_epoch"] > 0 and row["cnnlab_s_per_epoch"] > 0
-        assert abs(row["speedup"] - row["baseline_s_per_epoch"] / row["cnnlab_s_per_epoch"]) < 1e-9
         # The same seed through a plain fit and through cnnlab's path: the same training losses.
         assert row["max_loss_difference"] == 0.0
     sweep = report["sweep"]
     assert {"baseline_epochs_per_hour", "cnnlab_epochs_per_hour", "speedup"} <= set(sweep)
     assert sweep["workers"] == 2 and sweep["cnnlab_epochs_per_hour"] > 0
+    # The table the README shows is the measured report: one row per variant with its speed-up and loss check.
+    table = format_bench(report)
+    for row in report["variants"]:
+        line = next(line for line in table.splitlines() if line.startswith(f"| {row['variant']} |"))
+        assert f"{row['speedup']:.2f}" in line and f"{row['max_loss_difference']:.1e}" in line
+    assert f"speed-up {sweep['speedup']:.2f}" in table
 
 
 def test_flop_count_of_tiny_vgg():

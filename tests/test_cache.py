@@ -48,7 +48,7 @@ def test_key_is_stable_and_changes_with_every_semantic_field():
 def test_key_ignores_paths_and_verbosity():
     # Paths and verbosity are not RunConfig fields, so they cannot reach the key;
     # the notebook's place parameters map to the same config whatever their values.
-    from cnnlab.notebook import parameters_from_namespace
+    from cnnlab.notebook_cells import parameters_from_namespace
 
     values = {**RunConfig("tiny_vgg", 3).to_dict(), "data_dir": "/a", "cache_dir": "/b", "staging_dir": ""}
     config_a, _ = parameters_from_namespace(values)

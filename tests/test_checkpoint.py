@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cnnlab.callbacks import RunCheckpoint
-from cnnlab.checkpoint import read_state
+from cnnlab.checkpoint import read_state, saved_epochs, unfinished_runs
 from cnnlab.config import RunConfig
 from cnnlab.data import load_local
 from cnnlab.train import train_run
@@ -97,13 +97,13 @@ def test_the_cache_lists_resumable_runs_and_drops_their_checkpoint_when_cached(t
     cache = RunCache(tmp_path / "cache")
     path = cache.checkpoint_path(config, data.fingerprint())
     _interrupted(monkeypatch, config, data, path, 1)
-    assert cache.checkpointed_epochs(config, data.fingerprint()) == 1
-    assert cache.unfinished() == [(cache.path_for(config, data.fingerprint()).name, 1)]
+    assert saved_epochs(cache, config, data.fingerprint()) == 1
+    assert unfinished_runs(cache) == [(cache.path_for(config, data.fingerprint()).name, 1)]
     assert "saved after epoch 1" in format_status(cache)
 
     result = train_run(config, data, checkpoint_path=path)
     staging = cache.new_staging(config.variant)
     write_run_files(staging, result, data, datetime.now(UTC))
     cache.commit(staging, config, data.fingerprint())
-    assert not path.exists() and cache.unfinished() == []
+    assert not path.exists() and unfinished_runs(cache) == []
     assert cache.lookup(config, data.fingerprint()).metadata["resumed_at_epochs"] == [1]

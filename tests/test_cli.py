@@ -85,7 +85,7 @@ def test_corrupt_run_is_reported_and_redone(env):
     (run,) = _runs(Path(env["CNNLAB_CACHE"]))
     (run / "metrics.json").write_text('{"test_accuracy": ')
     status = cli("status", env=env)
-    assert "corrupt (unreadable" in status.stdout and "the next sweep redoes it" in status.stdout
+    assert "corrupt (metrics.json has" in status.stdout and "the next sweep redoes it" in status.stdout
     redo = cli(*args, env=env)
     assert redo.returncode == 0 and "0 already cached, 1 to do" in redo.stderr
     assert json.loads(cli("status", "--json", env=env).stdout)[0]["state"] == "done"
@@ -103,10 +103,21 @@ def test_corrupt_run_is_reported_and_redone(env):
         (("run", "tiny_vgg", "--seed", "0", "--cache", "/proc/version/cache"), "pass --cache DIR or set CNNLAB_CACHE"),
         (("run", "tiny_vgg", "--seed", "-2"), "seed must be >= 0"),
         (("data", "--data", "/nonexistent"), "CNNLAB_DATA or --data"),
+        (("run", "tiny_vgg", "--seed", "0", "--train-subset", "60000"), "--train-subset 60000 exceeds the 2,000"),
+        (("run", "tiny_vgg", "--seed", "0", "--threads", "-1"), "threads must be >= 1"),
+        (("sweep", "--scheduler", "bogus"), "--scheduler is 'bogus': use tcp://HOST:PORT"),
+        (("sweep", "--scheduler", "tcp://localhost"), "--scheduler is 'tcp://localhost'"),
+        (("sweep", "--scheduler", "local:0"), "--scheduler is 'local:0'"),
+        (("status", "--cache", "/nonexistent"), "the cache folder /nonexistent does not exist (--cache)"),
+        (("render", "--resnet50-conv1", "/nonexistent.npz"), "--resnet50-conv1 names /nonexistent.npz"),
+        (("render", "--resnet50-conv1", "/etc/hostname"), "is not an .npz with arrays 'kernel' and 'bias'"),
     ],
 )
-def test_bad_input_is_one_line_and_status_2(env, args, message):
+def test_bad_input_is_one_line_and_status_2(env, args, message, tmp_path):
+    if args[0] == "render":  # the runs are there: the conv1 file is what is checked, before any output
+        args = (*args, "--allow-incomplete", "--out", str(tmp_path / "out"))
     result = cli(*args, env=env)
+    assert not (tmp_path / "out").exists()
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -161,3 +172,39 @@ def test_run_and_sweep_compute_the_same_bytes(env, tmp_path):
     ]
     assert histories[0] == histories[1]
     assert json.loads((a / "metadata.json").read_text())["threads"] == 1
+
+
+def test_the_scheduler_variable_is_named_when_it_is_wrong(env):
+    result = cli("sweep", env={**env, "CNNLAB_SCHEDULER": "http://x:1"})
+    assert result.returncode == 2 and "$CNNLAB_SCHEDULER is 'http://x:1'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_status_in_a_pipe_and_among_foreign_folders(env):
+    cache = Path(env["CNNLAB_CACHE"])
+    assert cli("run", "tiny_vgg", "--seed", "0", "--epochs", "1", "--train-subset", "200", env=env).returncode == 0
+    (cache / "notes").mkdir()
+    status = cli("status", env=env)
+    assert "corrupt" not in status.stdout and "notes" not in status.stdout
+    assert "precision" in status.stdout.splitlines()[1] and "seeding" in status.stdout.splitlines()[1]
+    (row,) = json.loads(cli("status", "--json", env=env).stdout)
+    assert (row["init_seed"], row["order_seed"], row["shuffle"], row["threads"]) == (0, 0, "keras", 1)
+    for args in (["status"], ["status", "--json"]):
+        piped = subprocess.run(
+            f"{sys.executable} -m cnnlab.cli {' '.join(args)} | head -1",
+            shell=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert piped.stderr == "" and len(piped.stdout.splitlines()) == 1
+
+
+def test_run_says_what_it_made(env):
+    done = cli("run", "tiny_vgg", "--seed", "0", "--epochs", "1", "--train-subset", "200", env=env)
+    (run,) = _runs(Path(env["CNNLAB_CACHE"]))
+    assert "test accuracy" in done.stdout and str(run) in done.stdout
+    assert "1 run planned" in done.stderr and "1 run finished" in done.stderr
+    assert "without encryption" not in done.stderr

@@ -77,4 +77,4 @@ def test_version_or_data_mismatch_names_the_worker(cluster, tiny_data_dir):
 
 def test_bad_scheduler_is_one_line(env):
     result = cli("sweep", *ARGS, "--scheduler", "local:zero", env=env)
-    assert result.returncode == 2 and "use local:N" in result.stderr
+    assert result.returncode == 2 and "--scheduler is 'local:zero'" in result.stderr

@@ -3,7 +3,8 @@
 import pytest
 
 from cnnlab.errors import UnknownVariantError
-from cnnlab.models import VARIANTS, build_model, feature_layers, layer_table
+from cnnlab.models import VARIANTS, build_model, feature_layers, labels, layer_table, variant_help
+from cnnlab.quiet import import_keras
 
 
 def _rows(name: str) -> list[tuple[str, str, tuple]]:
@@ -112,3 +113,22 @@ def test_feature_layers_exclude_flatten_and_dense():
         "block2_conv2",
         "block2_pool",
     ]
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_dtype_policy_is_passed_to_every_hidden_layer(name):
+    """mixed_bfloat16: bfloat16 compute and float32 weights in every hidden layer, a float32 softmax."""
+    keras = import_keras()
+    model = build_model(name, dtype="mixed_bfloat16")
+    for layer in model.layers[1:-1]:
+        assert layer.compute_dtype == "bfloat16" and layer.variable_dtype == "float32", layer.name
+    assert model.get_layer("predictions").compute_dtype == "float32" and model.output.dtype == "float32"
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert all(layer.compute_dtype == "float32" for layer in build_model(name).layers)
+
+
+def test_registry_carries_labels_questions_and_the_cli_help():
+    assert labels()["tiny_vgg_bn"] == "tiny VGG + BatchNorm" and list(labels()) == list(VARIANTS)
+    assert [v.question for v in VARIANTS.values()] == ["Q4", "Q13", "Q14", "Q15"]
+    assert variant_help() == "tiny_vgg (Q4), tiny_vgg_bn (Q13), tiny_vgg_3blocks (Q14), tiny_resnet (Q15)"
+    assert all(v.description and v.name == name for name, v in VARIANTS.items())

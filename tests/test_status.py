@@ -13,6 +13,7 @@ def _row(variant: str, seed: int, accuracy: float, precision: str = "float32", s
         "epochs": 100,
         "train_subset": None,
         "precision": precision,
+        "seeding": "seed",
         "state": "done",
         "test_accuracy": accuracy,
         "test_loss": 1.0,

@@ -47,3 +47,10 @@ def test_unknown_parameter_is_an_error(env, tmp_path):
     assert failed.returncode != 0
     assert "unknown notebook parameter(s): sed" in failed.stderr + failed.stdout
     assert not [p for p in Path(env["CNNLAB_CACHE"]).glob("*") if not p.name.startswith(".")]
+
+
+def test_a_failed_papermill_run_leaves_nothing_half_made(env, tmp_path):
+    failed = _papermill(tmp_path / "out.ipynb", "variant=tiny_vgg", "seed=0", "epochs=1", "train_subset=60000", env=env)
+    assert failed.returncode != 0 and "exceeds the 2000 training images" in failed.stderr + failed.stdout
+    cache = Path(env["CNNLAB_CACHE"])
+    assert not list((cache / ".staging").glob("*")) and not [p for p in cache.glob("*") if not p.name.startswith(".")]

@@ -8,6 +8,7 @@ notebook stages and commits the run itself (the executed notebook is then wherev
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +18,11 @@ from typing import Any
 from cnnlab.cache import RunCache
 from cnnlab.config import RunConfig, config_fields
 from cnnlab.errors import ConfigError
+from cnnlab.progress import PROGRESS_FILE
 
 # Parameters that say where things are or how fast to go: not part of what a run computes.
 PLACE_PARAMETERS = ("data_dir", "cache_dir", "staging_dir")
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
-PROGRESS_FILE = "progress.json"
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,28 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
     """
     from cnnlab.data import load_cifar10
     from cnnlab.determinism import configure_threads
-    from cnnlab.record import write_run_files
-    from cnnlab.train import train_run
 
     configure_threads(config.threads)  # before TensorFlow's first operation in this kernel
     started = datetime.now(UTC)
     data = load_cifar10(places.data_dir or None)
     cache = RunCache(places.cache_dir or None)
     staging = Path(places.staging_dir) if places.staging_dir else cache.new_staging("notebook")
+    try:
+        result = _train_into(staging, config, data, cache, started, places)
+    except BaseException:
+        if not places.staging_dir:  # our own staging folder: nothing half-made stays (the checkpoint does)
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if places.staging_dir:
+        return result, cache.path_for(config, data.fingerprint())
+    return result, cache.commit(staging, config, data.fingerprint())
+
+
+def _train_into(staging: Path, config: RunConfig, data: Any, cache: RunCache, started: datetime, places: Places) -> Any:
+    """Train ``config`` and write its files into ``staging``."""
+    from cnnlab.record import write_run_files
+    from cnnlab.train import train_run
+
     result = train_run(
         config,
         data,
@@ -88,6 +103,4 @@ def train_into_cache(config: RunConfig, places: Places) -> tuple[Any, Path]:
         },
     )
     (staging / PROGRESS_FILE).unlink(missing_ok=True)
-    if places.staging_dir:
-        return result, cache.path_for(config, data.fingerprint())
-    return result, cache.commit(staging, config, data.fingerprint())
+    return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import nbformat
 from cnnlab.cache import NOTEBOOK_FILE, RunCache
 from cnnlab.config import RunConfig
 from cnnlab.errors import CnnlabError
+from cnnlab.quiet import ipc_kernel_manager
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "report" / "run.ipynb"
 # Outputs bigger than this (bytes) are dropped from the kept notebook, so a run folder stays small.
@@ -68,14 +70,16 @@ def execute_run(
     parameters = notebook_parameters(config, data_dir, str(cache.root), staging)
     output = staging / NOTEBOOK_FILE
     try:
-        papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(output),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(NOTEBOOK.parent),
-        )
+        with tempfile.TemporaryDirectory(prefix="cnnlab-kernel-") as sockets:
+            papermill.execute_notebook(
+                str(NOTEBOOK),
+                str(output),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(NOTEBOOK.parent),
+                km=ipc_kernel_manager(sockets),
+            )
         _check_recorded(output, parameters)
         _shrink(output)
         return cache.commit(staging, config, fingerprint, replace=force)
@@ -86,8 +90,10 @@ def execute_run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Child-process entry point used by the sweep: ``python -m cnnlab.runner --config JSON ...``."""
-    parser = argparse.ArgumentParser(prog="python -m cnnlab.runner", description="Execute one run (sweep worker).")
+    """Child-process entry point used by the sweep: ``python -m cnnlab.notebook_runner --config JSON ...``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cnnlab.notebook_runner", description="Execute one run (sweep worker)."
+    )
     parser.add_argument("--config", required=True, help="RunConfig as JSON")
     parser.add_argument("--cache", required=True)
     parser.add_argument("--data", default="")

@@ -1,0 +1,120 @@
+"""The report's markdown tables, built from the run table, layer rows and statistics already computed.
+
+Every function returns a pipe table (``present.markdown_table``) or a pandoc block as a string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from cnnlab import present
+from cnnlab.data import EXACT_TEST_IMAGES
+from cnnlab.stats import Comparison, summarize
+
+EXACT_COLUMN = f"exact first {present.count(EXACT_TEST_IMAGES)}"
+COMPARISON_COLUMNS = ("difference (pp)", present.INTERVAL, "Welch", "Hedges' g", "std ratio", "Levene")
+
+
+def banner(missing: Sequence[tuple[str, int]], total: int) -> str:
+    """A warning block naming the missing runs ("" when none is missing)."""
+    if not missing:
+        return ""
+    names = ", ".join(f"{v} seed {s}" for v, s in missing)
+    return (
+        f"::: {{.warning}}\n**Incomplete report.** {len(missing)} of {total} runs are missing ({names}); "
+        "every statistic below uses the runs that exist, and its n says how many.\n:::"
+    )
+
+
+def layers(rows: Sequence[Mapping]) -> str:
+    """A variant's layers (``models.layer_table`` rows): name, type, output shape, parameters, and the total."""
+    frame = pd.DataFrame(
+        {
+            "layer": [r["layer"] for r in rows],
+            "type": [r["type"] for r in rows],
+            "output shape": [" × ".join(map(str, r["output_shape"])) for r in rows],
+            "parameters": [present.count(r["parameters"]) for r in rows],
+        }
+    )
+    total = sum(r["parameters"] for r in rows)
+    frame.loc[len(frame)] = ["**total**", "", "", f"**{present.count(total)}**"]
+    return present.markdown_table(frame, ["l", "l", "r", "r"])
+
+
+def _pm(values: pd.Series) -> str:
+    return present.pm(summarize(values.to_numpy(dtype=float)), with_n=False)
+
+
+def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
+    """One row per variant of the run table: parameters, accuracies over seeds, speed, best epoch, final gap."""
+    rows = []
+    for variant, t in table.groupby("variant", sort=False):
+        rows.append(
+            {
+                "variant": labels.get(variant, variant),
+                "seeds (n)": str(len(t)),
+                "parameters": present.count(t["parameters"].iloc[0]),
+                "test accuracy, full set": _pm(t["test_accuracy"]),
+                EXACT_COLUMN: _pm(t["test_exact_accuracy"]),
+                "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
+                "best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0),
+                "train − val. gap (pp)": present.points(t["final_gap"].mean(), 1),
+            }
+        )
+    return present.markdown_table(pd.DataFrame(rows))
+
+
+def comparisons(rows: Sequence[tuple[str, str, Comparison | None]]) -> str:
+    """Each variant against the baseline: (label, "n vs n", comparison or None when it cannot be made)."""
+    frame = []
+    for label, n, c in rows:
+        if c is None:
+            frame.append({"variant": label, "n": n, **dict.fromkeys(COMPARISON_COLUMNS, "n/a")})
+            continue
+        values = (
+            present.pp(c.difference),
+            present.ci(c),
+            present.p_value(c.welch_p),
+            present.num(c.hedges_g, 2),
+            present.num(c.std_ratio, 2),
+            present.p_value(c.levene_p),
+        )
+        frame.append({"variant": label, "n": n, **dict(zip(COMPARISON_COLUMNS, values, strict=True))})
+    return present.markdown_table(pd.DataFrame(frame))
+
+
+def seeds(runs: pd.DataFrame) -> str:
+    """One variant's runs, one row per seed, and a bold row of means (± std for the accuracies)."""
+    frame = pd.DataFrame(
+        {
+            "seed": runs["seed"].astype(str),
+            "test accuracy": runs["test_accuracy"].map(present.pct),
+            f"exact {present.count(EXACT_TEST_IMAGES)}": runs["test_exact_accuracy"].map(present.pct),
+            "test loss": runs["test_loss"].map(present.num),
+            "best val. acc. epoch": runs["best_val_epoch"].astype(str),
+        }
+    )
+    frame.loc[len(frame)] = [
+        f"**mean ± std (n = {len(runs)})**",
+        f"**{_pm(runs['test_accuracy'])}**",
+        _pm(runs["test_exact_accuracy"]),
+        present.num(runs["test_loss"].mean()),
+        present.num(runs["best_val_epoch"].mean(), 0),
+    ]
+    return present.markdown_table(frame)
+
+
+def runs(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
+    """Every run: variant, seed, test accuracy, seconds per epoch and wall-clock minutes."""
+    frame = pd.DataFrame(
+        {
+            "variant": table["variant"].map(lambda v: labels.get(v, v)),
+            "seed": table["seed"].astype(str),
+            "test accuracy": table["test_accuracy"].map(present.pct),
+            "s / epoch": table["seconds_per_epoch"].map(lambda s: present.num(s, 1)),
+            "duration (min)": table["duration_s"].map(lambda s: present.num(s / 60, 1)),
+        }
+    )
+    return present.markdown_table(frame)

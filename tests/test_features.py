@@ -1,0 +1,77 @@
+"""Looking inside models (Q10-Q12) on tiny, untrained models: feature maps, kernels, channel correlation."""
+
+import numpy as np
+import pytest
+
+from cnnlab.cache import WEIGHTS_FILE, RunRecord, write_manifest
+from cnnlab.config import RunConfig
+from cnnlab.errors import DataNotFoundError
+from cnnlab.features import (
+    activations,
+    bgr_to_rgb,
+    channel_correlation,
+    first_layer_kernel,
+    load_resnet50,
+    load_trained,
+)
+from cnnlab.models import build_model, feature_layers
+
+WIDTH = 3
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build_model("tiny_vgg", width=WIDTH)
+
+
+def test_activations_are_the_spatial_layers_outputs_for_one_image(model):
+    image = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    maps = activations(model, image)
+    assert list(maps) == feature_layers(model)
+    assert maps["block1_conv1"].shape == (32, 32, WIDTH) and maps["block2_pool"].shape == (8, 8, WIDTH)
+    assert (maps["block1_conv1"] >= 0).all()  # after the ReLU
+    conv = maps["block1_conv2"]  # the pooling's input, pooled by hand
+    pooled = conv.reshape(16, 2, 16, 2, WIDTH).max(axis=(1, 3))
+    np.testing.assert_allclose(maps["block1_pool"], pooled, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("variant", "size"), [("tiny_vgg", 3), ("tiny_resnet", 7)])
+def test_first_layer_kernel_is_the_first_convolution(variant, size):
+    model = build_model(variant, width=WIDTH)
+    kernel = first_layer_kernel(model)
+    assert kernel.shape == (size, size, 3, WIDTH)
+    first = next(layer for layer in model.layers if "conv" in layer.name)
+    np.testing.assert_array_equal(kernel, first.get_weights()[0])
+
+
+def test_bgr_to_rgb_reverses_the_input_channels():
+    kernel = np.arange(2 * 2 * 3 * 4).reshape(2, 2, 3, 4)
+    rgb = bgr_to_rgb(kernel)
+    np.testing.assert_array_equal(rgb[:, :, 0], kernel[:, :, 2])
+    np.testing.assert_array_equal(rgb[:, :, 2], kernel[:, :, 0])
+    np.testing.assert_array_equal(bgr_to_rgb(rgb), kernel)
+
+
+def test_channel_correlation_of_grey_and_colour_opponent_filters():
+    pattern = np.random.default_rng(1).normal(size=(3, 3))
+    grey = np.stack([pattern, pattern, pattern], axis=-1)
+    opponent = np.stack([pattern, -pattern, pattern], axis=-1)  # R-G -1, R-B +1, G-B -1
+    correlation = channel_correlation(np.stack([grey, opponent], axis=-1))
+    np.testing.assert_allclose(correlation, [1.0, -1 / 3], atol=1e-12)
+
+
+@pytest.mark.parametrize(("precision", "compute"), [("float32", "float32"), ("mixed_bfloat16", "bfloat16")])
+def test_load_trained_rebuilds_the_run_and_loads_its_weights(tmp_path, precision, compute):
+    trained = build_model("tiny_vgg_bn", width=WIDTH)
+    trained.save_weights(tmp_path / WEIGHTS_FILE)
+    write_manifest(tmp_path)
+    config = RunConfig("tiny_vgg_bn", 0, width=WIDTH, precision=precision)
+    loaded = load_trained(RunRecord(tmp_path, "done", config))
+    assert loaded.name == "tiny_vgg_bn" and loaded.get_layer("block1_conv1").compute_dtype == compute
+    for expected, actual in zip(trained.get_weights(), loaded.get_weights(), strict=True):
+        np.testing.assert_array_equal(expected, actual)
+
+
+def test_an_offline_conv1_path_that_does_not_exist_is_named(tmp_path):
+    with pytest.raises(DataNotFoundError, match="does not exist"):
+        load_resnet50(tmp_path / "missing.npz")

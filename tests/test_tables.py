@@ -1,0 +1,69 @@
+"""The report's markdown tables from made-up run tables, layer rows and comparisons."""
+
+import pandas as pd
+
+from cnnlab import tables
+from cnnlab.stats import Comparison
+
+LABELS = {"tiny_vgg": "tiny VGG", "tiny_resnet": "tiny ResNet"}
+
+
+def _table() -> pd.DataFrame:
+    rows = []
+    for variant, accuracies in (("tiny_vgg", [0.60, 0.62]), ("tiny_resnet", [0.64, 0.66, 0.65])):
+        for seed, acc in enumerate(accuracies):
+            rows.append(
+                {
+                    "variant": variant,
+                    "seed": seed,
+                    "test_accuracy": acc,
+                    "test_exact_accuracy": acc + 0.01,
+                    "test_loss": 1.0,
+                    "parameters": 9420,
+                    "seconds_per_epoch": 2.0,
+                    "best_val_epoch": 10 + seed,
+                    "final_gap": 0.1,
+                    "duration_s": 600.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_summary_has_one_row_per_variant_in_table_order_with_n():
+    lines = tables.summary(_table(), LABELS).splitlines()
+    assert "exact first 1,000" in lines[0] and len(lines) == 4
+    assert lines[2].startswith("| tiny VGG | 2 | 9,420 | 61.00 ± 1.41 % | 62.00 ± 1.41 %")
+    assert lines[3].startswith("| tiny ResNet | 3 |")
+    assert "| unknown |" in tables.summary(_table().replace("tiny_vgg", "unknown"), LABELS)  # unlabelled: its name
+
+
+def test_comparisons_show_n_and_na_when_a_comparison_cannot_be_made():
+    c = Comparison(0.03, 0.01, 0.05, 3.0, 0.004, 1.2, 0.5, 0.8)
+    text = tables.comparisons([("tiny ResNet", "3 vs 2", c), ("tiny VGG + BatchNorm", "1 vs 2", None)])
+    lines = text.splitlines()
+    assert "95 % interval" in lines[0]
+    assert lines[2] == "| tiny ResNet | 3 vs 2 | +3.00 | [1.00, 5.00] | p = 0.004 | 1.20 | 0.80 | p = 0.500 |"
+    assert lines[3].count("n/a") == 6
+
+
+def test_seeds_table_ends_with_the_mean_row():
+    table = _table()
+    lines = tables.seeds(table[table["variant"] == "tiny_vgg"]).splitlines()
+    assert "exact 1,000" in lines[0] and len(lines) == 5
+    assert lines[-1].startswith("| **mean ± std (n = 2)** | **61.00 ± 1.41 %** | 62.00 ± 1.41 % | 1.000 | 10 |")
+
+
+def test_layers_table_totals_the_parameters():
+    rows = [
+        {"layer": "image", "type": "InputLayer", "output_shape": (32, 32, 3), "parameters": 0},
+        {"layer": "dense", "type": "Dense", "output_shape": (10,), "parameters": 1234},
+    ]
+    lines = tables.layers(rows).splitlines()
+    assert "| image | InputLayer | 32 × 32 × 3 | 0 |" in lines and lines[-1] == "| **total** |  |  | **1,234** |"
+
+
+def test_runs_and_banner():
+    assert tables.runs(_table(), LABELS).splitlines()[2] == "| tiny VGG | 0 | 60.00 % | 2.0 | 10.0 |"
+    assert tables.banner([], 8) == ""
+    banner = tables.banner([("tiny_resnet", 2)], 8)
+    assert "1 of 8 runs are missing (tiny_resnet seed 2)" in banner and banner.startswith("::: {.warning}")
