@@ -1,0 +1,121 @@
+"""The seed study's analysis (Q9, Q13): what the spread over seeds is made of, and the fixed order's effect.
+
+Reads the runs of ``studies.GROUPS`` beside the protocol's: tiny VGG with the initialisation alone
+varied, with the order alone varied, and with both (the protocol); tiny VGG and +BatchNorm with a new
+order at every epoch against Keras's one order for all epochs. Computes; never trains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cnnlab.cache import RunCache, RunRecord
+from cnnlab.config import RunConfig
+from cnnlab.stats import Comparison, StdRatio, Summary, compare, spread_p, std_interval, std_ratio, summarize
+from cnnlab.studies import GROUPS, Group
+
+METRICS = ("test_accuracy", "test_exact_accuracy")  # the full test set and its exact first images
+
+
+@dataclass
+class Study:
+    """The study's cached runs per group, the protocol's per variant, and what is still missing."""
+
+    groups: dict[str, list[RunRecord]] = field(default_factory=dict)
+    protocol: dict[str, list[RunRecord]] = field(default_factory=dict)
+    missing: list[RunConfig] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every run of the study and of the protocol's tiny VGG and +BatchNorm is cached."""
+        return not self.missing
+
+    def values(self, name: str, metric: str = "test_accuracy") -> np.ndarray:
+        """One metric over a group's runs (``name`` a group, or ``protocol:<variant>``)."""
+        kind, _, variant = name.partition(":")
+        records = self.protocol[variant] if kind == "protocol" else self.groups[name]
+        return np.array([r.metrics[metric] for r in records], dtype=float)
+
+
+def collect_study(cache: RunCache, fingerprint: str, seeds: list[int], **protocol: object) -> Study:
+    """Find the study's runs (and the protocol runs it is compared with) for ``seeds``; never raises for gaps."""
+    study = Study()
+
+    def find(config: RunConfig) -> RunRecord | None:
+        record = cache.lookup(config, fingerprint)
+        if record is None or record.state != "done":
+            study.missing.append(config)
+            return None
+        return record
+
+    variants = sorted({g.variant for g in GROUPS})
+    for variant in variants:
+        found = [find(RunConfig(variant, seed, **protocol)) for seed in seeds]  # type: ignore[arg-type]
+        study.protocol[variant] = [r for r in found if r is not None]
+    for group in GROUPS:
+        found = [find(group.config(seed, **protocol)) for seed in seeds]
+        study.groups[group.name] = [r for r in found if r is not None]
+    study.missing = list(dict.fromkeys(study.missing))  # the shared seed-0 run is named once
+    return study
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One source of the spread of tiny VGG's test accuracy over seeds: the std with its 95 % interval."""
+
+    title: str
+    summary: Summary
+    std_low: float
+    std_high: float
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """The spread over initialisation alone, order alone and both, and whether the three differ."""
+
+    spreads: tuple[Spread, ...]
+    differ_p: float  # Brown-Forsythe test that the three spreads differ
+    init_vs_both: StdRatio  # std(initialisation alone) / std(both)
+    order_vs_both: StdRatio
+
+
+def _spread(title: str, values: np.ndarray) -> Spread:
+    low, high = std_interval(values)
+    return Spread(title, summarize(values), low, high)
+
+
+def decompose(study: Study, metric: str = "test_accuracy") -> Decomposition:
+    """Q9: how much of the protocol's spread the initialisation and the order each make alone."""
+    init, order, both = (study.values(n, metric) for n in ("init", "order", "protocol:tiny_vgg"))
+    spreads = (
+        _spread("initialisation alone", init),
+        _spread("order alone", order),
+        _spread("both (the protocol)", both),
+    )
+    return Decomposition(spreads, spread_p(init, order, both), std_ratio(init, both), std_ratio(order, both))
+
+
+@dataclass(frozen=True)
+class Reshuffling:
+    """A new order every epoch against Keras's one order, for one variant, on one test set."""
+
+    variant: str
+    metric: str
+    reshuffled: Summary
+    fixed: Summary
+    comparison: Comparison  # reshuffled - fixed
+
+
+def reshuffling(study: Study, group: Group, metric: str = "test_accuracy") -> Reshuffling:
+    """Q6/Q13: does visiting the images in a new order every epoch change the accuracy or its spread?"""
+    new, fixed = study.values(group.name, metric), study.values(f"protocol:{group.variant}", metric)
+    return Reshuffling(group.variant, metric, summarize(new), summarize(fixed), compare(new, fixed))
+
+
+def batchnorm_deficit(study: Study, reshuffled: bool, metric: str = "test_accuracy") -> Comparison:
+    """+BatchNorm minus tiny VGG, with Keras's fixed order (the protocol) or with a new order every epoch."""
+    if reshuffled:
+        return compare(study.values("reshuffled_bn", metric), study.values("reshuffled", metric))
+    return compare(study.values("protocol:tiny_vgg_bn", metric), study.values("protocol:tiny_vgg", metric))
