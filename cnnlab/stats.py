@@ -108,3 +108,69 @@ def curve_band(histories: list, column: str) -> tuple[np.ndarray, np.ndarray, np
     matrix = np.vstack([h[column].to_numpy(dtype=float) for h in histories])
     std = matrix.std(axis=0, ddof=1) if len(histories) > 1 else np.zeros(matrix.shape[1])
     return histories[0]["epoch"].to_numpy(), matrix.mean(axis=0), std
+
+
+def holm(p_values: np.ndarray | list[float]) -> np.ndarray:
+    """Holm's step-down adjustment of several p-values (same order as given; NaN stays NaN).
+
+    Rejecting where the adjusted p is below alpha keeps the chance of any false rejection among
+    the family at alpha, without assuming the tests are independent.
+    """
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full(p.shape, math.nan)
+    finite = np.flatnonzero(~np.isnan(p))
+    order = finite[np.argsort(p[finite], kind="stable")]
+    m = len(order)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[index]))
+        adjusted[index] = running
+    return adjusted
+
+
+def std_interval(values: np.ndarray | list[float], confidence: float = 1 - ALPHA) -> tuple[float, float]:
+    """Confidence interval of a standard deviation from the chi-square distribution (normal data)."""
+    x = np.asarray(values, dtype=float)
+    if x.size < 2:
+        raise ValueError("a standard deviation needs at least two values")
+    df, tail = x.size - 1, (1 - confidence) / 2
+    variance = x.var(ddof=1)
+    return (
+        float(math.sqrt(df * variance / stats.chi2.ppf(1 - tail, df))),
+        float(math.sqrt(df * variance / stats.chi2.ppf(tail, df))),
+    )
+
+
+@dataclass(frozen=True)
+class StdRatio:
+    """Two groups' spreads: the ratio of standard deviations (first / second) and tests that they differ."""
+
+    ratio: float
+    ci_low: float  # F-distribution interval of the ratio (normal data)
+    ci_high: float
+    f_p: float  # two-sided F-test of equal variances
+    levene_p: float  # Brown-Forsythe (median-centred Levene), robust to non-normal data
+
+
+def std_ratio(a: np.ndarray | list[float], b: np.ndarray | list[float], confidence: float = 1 - ALPHA) -> StdRatio:
+    """Compare the standard deviations of two groups: the ratio with its F interval, the F-test and Levene's."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if min(x.size, y.size) < 3:
+        raise ValueError("comparing spreads needs at least three values per group")
+    f = x.var(ddof=1) / y.var(ddof=1)
+    dfx, dfy, tail = x.size - 1, y.size - 1, (1 - confidence) / 2
+    f_p = 2 * min(stats.f.cdf(f, dfx, dfy), stats.f.sf(f, dfx, dfy))
+    return StdRatio(
+        ratio=float(math.sqrt(f)),
+        ci_low=float(math.sqrt(f / stats.f.ppf(1 - tail, dfx, dfy))),
+        ci_high=float(math.sqrt(f / stats.f.ppf(tail, dfx, dfy))),
+        f_p=float(min(f_p, 1.0)),
+        levene_p=spread_p(x, y),
+    )
+
+
+def spread_p(*groups: np.ndarray | list[float]) -> float:
+    """Brown-Forsythe test (Levene's, median-centred) that two or more groups' spreads differ: its p-value."""
+    if len(groups) < 2 or min(len(g) for g in groups) < 3:
+        raise ValueError("a test of spread needs two or more groups of at least three values")
+    return float(stats.levene(*(np.asarray(g, dtype=float) for g in groups), center="median").pvalue)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cnnlab.stats import compare, curve_band, hedges_g, summarize
+from cnnlab.stats import compare, curve_band, hedges_g, holm, spread_p, std_interval, std_ratio, summarize
 
 
 def test_summary_of_known_values():
@@ -71,3 +71,41 @@ def test_identical_values_give_undefined_tests_not_warnings(recwarn):
     c = compare([0.5, 0.5], [0.5, 0.5])
     assert math.isnan(c.welch_p) and not c.significant and not c.spread_differs
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_holm_on_known_p_values():
+    # sorted: 0.005 * 4 = 0.02, 0.01 * 3 = 0.03, 0.03 * 2 = 0.06, 0.04 * 1 = 0.04 -> kept at 0.06 (monotone)
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert holm([0.5, 0.9]) == pytest.approx([1.0, 1.0])
+    adjusted = holm([0.01, math.nan, 0.02])
+    assert math.isnan(adjusted[1]) and adjusted[[0, 2]] == pytest.approx([0.02, 0.02])
+
+
+def test_std_interval_from_the_chi_square():
+    low, high = std_interval([1.0, 2.0, 3.0, 4.0, 5.0])  # s^2 = 2.5, df = 4
+    assert low == pytest.approx(math.sqrt(10 / stats.chi2.ppf(0.975, 4)))
+    assert high == pytest.approx(math.sqrt(10 / stats.chi2.ppf(0.025, 4)))
+    assert low < math.sqrt(2.5) < high
+    with pytest.raises(ValueError):
+        std_interval([1.0])
+
+
+def test_std_ratio_f_interval_and_tests():
+    a, b = [1.0, 3.0, 5.0, 7.0, 9.0], [4.0, 5.0, 6.0, 5.0, 4.0]  # variances 10 and 0.7
+    r = std_ratio(a, b)
+    f = 10 / 0.7
+    assert r.ratio == pytest.approx(math.sqrt(f))
+    assert r.ci_low == pytest.approx(math.sqrt(f / stats.f.ppf(0.975, 4, 4)))
+    assert r.ci_low < r.ratio < r.ci_high
+    assert r.f_p == pytest.approx(2 * stats.f.sf(f, 4, 4)) and r.f_p < 0.05
+    assert r.levene_p == pytest.approx(stats.levene(a, b, center="median").pvalue)
+    assert std_ratio(b, a).ratio == pytest.approx(1 / r.ratio) and std_ratio(b, a).f_p == pytest.approx(r.f_p)
+
+
+def test_spread_of_three_groups():
+    rng = np.random.default_rng(2)
+    groups = [rng.normal(0, s, 10) for s in (1.0, 1.0, 5.0)]
+    assert spread_p(*groups) == pytest.approx(stats.levene(*groups, center="median").pvalue)
+    assert spread_p(*groups) < 0.05
+    with pytest.raises(ValueError):
+        spread_p([1.0, 2.0, 3.0])
