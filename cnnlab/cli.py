@@ -158,7 +158,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         allow_incomplete=args.allow_incomplete,
     )
     out = Path(args.out) if args.out else None
-    html, pdf = render(out, spec, cache=args.cache, data=args.data, resnet50_conv1=args.resnet50_conv1)
+    html, pdf = render(
+        out, spec, cache=args.cache, data=args.data, resnet50_conv1=args.resnet50_conv1, author=args.author
+    )
     print(f"wrote {html}\nwrote {pdf}")
     return 0
 

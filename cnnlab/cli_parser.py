@@ -209,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="render with the runs there are; the report says which are missing",
     )
     p.add_argument(
+        "--author",
+        metavar="NAME",
+        default=None,
+        help="the name on the title page (default: book.author in _quarto.yml, which you can edit instead)",
+    )
+    p.add_argument(
         "--resnet50-conv1",
         metavar="NPZ",
         default=None,

@@ -128,6 +128,7 @@ def test_help_explains_each_subcommand():
         text = cli(command, "--help").stdout
         assert "usage: cnnlab " + command in text and "--cache" in text
     assert "Interrupt it at any time" in cli("sweep", "--help").stdout
+    assert "--author NAME" in cli("render", "--help").stdout
 
 
 def test_data_prints_the_q1_facts(env):
