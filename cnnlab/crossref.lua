@@ -2,6 +2,9 @@
 -- Pandoc parses them as citations; without a bibliography its Typst writer emits #cite(<fig-x>),
 -- which Typst rejects. HTML: number figures, tables and sections here and link to them.
 -- Typst: hand the reference to Typst (@fig-x), which numbers figures, tables and headings itself.
+-- Runs before --citeproc, which then formats the remaining citations ([@key] of references.bib).
+-- HTML: each table is wrapped in a div.table-wrap, which scrolls sideways when the table is wider
+-- than the text (report.css), so that no cell has to wrap a number.
 
 local kinds = { fig = "Figure", tbl = "Table", sec = "Section" }
 local numbers = {}
@@ -70,8 +73,25 @@ local function resolve(cite)
   return out
 end
 
+-- Typst sizes auto columns to their content, but it would rather wrap a cell ("tiny VGG, 3 / blocks",
+-- "65.74 ± / 1.33 %") than a header; short body cells get no-break spaces, so headers wrap instead.
+local NBSP = "\u{00A0}"
+local function glue_short_cells(t)
+  for _, body in ipairs(t.bodies) do
+    for _, row in ipairs(body.body) do
+      for _, cell in ipairs(row.cells) do
+        if #pandoc.utils.stringify(cell.contents) <= 32 then
+          cell.contents = pandoc.Blocks(cell.contents):walk({ Space = function() return pandoc.Str(NBSP) end })
+        end
+      end
+    end
+  end
+  return t
+end
+
 function Pandoc(doc)
   doc = doc:walk({ Div = lift_table_ids })
+  if typst then doc = doc:walk({ Table = glue_short_cells }) end
   number_all(doc)
   if not typst then
     doc = doc:walk({
@@ -81,7 +101,7 @@ function Pandoc(doc)
       end,
       Table = function(t)
         if numbers[t.identifier] then t.caption = caption_prefix(t.caption, "Table " .. numbers[t.identifier]) end
-        return t
+        return pandoc.Div({ t }, pandoc.Attr("", { "table-wrap" }))
       end,
     })
   end

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pandas as pd
 
-from cnnlab.stats import Comparison, Summary
+from cnnlab.stats import ALPHA, Comparison, Summary
 
 MINUS = "\u2212"  # the typographic minus sign, as in "−0.67" (a hyphen is shorter and breaks lines)
 
@@ -106,3 +107,29 @@ def markdown_table(frame: pd.DataFrame, align: Sequence[str] | None = None) -> s
     lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "|".join(marks) + "|"]
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join(lines)
+
+
+INTERVAL = f"{pct(1 - ALPHA, 0)} interval"  # the name of the statistics' confidence interval: "95 % interval"
+
+
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def word(value: int) -> str:
+    """A small count in words, as prose writes it: 8 -> "eight" (digits from 11 on: 12 -> "12")."""
+    return _WORDS[value] if 0 <= value < len(_WORDS) else count(value)
+
+
+NBSP = "\u00a0"
+_GLUE = (  # spaces that must not break a line: "65.43 %", "12.3 s", "p < 0.001", "n = 10", "3 × 3", "10 vs 10"
+    (re.compile(r"(?<=\d) (?=(?:%|s|ms|h|MB|GB|pp)(?![\w]))"), NBSP),
+    (re.compile(r"(?<![\w])([pngt]) ([=<>≤≥]) (?=[\d−-])"), rf"\1{NBSP}\2{NBSP}"),
+    (re.compile(r"(?<=\d) ([±×]|vs) (?=[\d−-])"), rf"{NBSP}\1{NBSP}"),
+)
+
+
+def nonbreaking(text: str) -> str:
+    """Glue numbers to their units and relations with no-break spaces, so no line starts with "%" or "< 0.001"."""
+    for pattern, replacement in _GLUE:
+        text = pattern.sub(replacement, text)
+    return text

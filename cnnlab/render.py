@@ -2,14 +2,14 @@
 
 The chapters and ``_quarto.yml`` are the same sources ``quarto render`` reads. This module
 handles the subset of Quarto they use: ``#|`` cell options (``label``, ``fig-cap``, ``tbl-cap``,
-``include``, ``out-width``), inline `` `{python} expr` `` values, and ``@fig-``/``@tbl-``/``@sec-`` references
-(through ``crossref.lua``). Code is never echoed; stderr output is treated as an error, so no
-TensorFlow log line can reach the pages.
+``include``, ``out-width``) and inline `` `{python} expr` `` values; ``cnnlab.pages`` turns the markdown
+into pages (references and citations included). Code is never echoed; stderr output is treated as an
+error, so no TensorFlow log line can reach the pages. Figures reach the markdown as the kernel displays
+them (``FIGURE_SETUP``): a plot as SVG, a figure that shows pixels as a high-resolution PNG.
 """
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 import shutil
@@ -17,23 +17,25 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from cnnlab.errors import CnnlabError
+from cnnlab.pages import TEXT_WIDTH, RenderError, front_matter, pandoc_outputs, write_figure
+from cnnlab.present import nonbreaking
 from cnnlab.results import SPEC_ENV, ReportSpec
 
 ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
 INLINE = re.compile(r"`\{python\}\s+([^`]+)`")
 OPTION = re.compile(r"^#\|\s?(.*)$")
-
-
-class RenderError(CnnlabError):
-    """A chapter failed to execute or the report could not be converted."""
+# Run first in every chapter's kernel (as Quarto's setup cell does with fig-format): each matplotlib figure
+# is displayed as SVG and PNG, and pages.write_figure keeps one. 250 dpi: a 32-pixel image drawn half an inch
+# wide keeps each of its pixels a crisp square of about 4 dots (viz draws images nearest-neighbour).
+FIGURE_SETUP = (
+    '%config InlineBackend.figure_formats = ["svg", "png"]\n'
+    '%config InlineBackend.print_figure_kwargs = {"bbox_inches": "tight", "dpi": 250}'
+)
 
 
 @dataclass
@@ -85,24 +87,29 @@ def _inline_cells(notebook: Any) -> None:
     notebook.cells = cells
 
 
-def execute(path: Path, timeout: int = 1200) -> Any:
-    """Read a percent-format chapter with jupytext and execute it with nbclient in the project root."""
+def execute(path: Path, env: dict[str, str] | None = None, timeout: int = 1200) -> Any:
+    """Read a percent-format chapter with jupytext and execute it with nbclient in the project root.
+
+    ``env`` is the kernel's environment (default: this process's).
+    """
     import jupytext
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     notebook = jupytext.read(path)
     _inline_cells(notebook)
-    from jupyter_client.manager import KernelManager
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(FIGURE_SETUP, metadata={"cnnlab_setup": True}))
+    from cnnlab.quiet import ipc_kernel_manager
 
-    # IPC transport: socket files (in a private temporary folder) instead of TCP on loopback.
     with tempfile.TemporaryDirectory(prefix="cnnlab-kernel-") as sockets:
-        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        manager = ipc_kernel_manager(sockets)
         client = NotebookClient(
             notebook, km=manager, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
         )
         try:
-            client.execute(cleanup_kc=True)  # nbclient would leave a kernel it did not start running
+            # cleanup_kc: nbclient would leave a kernel it did not start running.
+            client.execute(cleanup_kc=True, env=env if env is not None else dict(os.environ))
         except CellExecutionError as exc:
             message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
             raise RenderError(f"{path.name} failed: {message[-1] if message else exc}") from exc
@@ -119,7 +126,7 @@ def to_markdown(notebook: Any, stem: str, figures_dir: Path) -> tuple[str, list[
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
             values = iter(pending)
-            parts.append(INLINE.sub(lambda _m, v=values: next(v), cell.source))
+            parts.append(nonbreaking(INLINE.sub(lambda _m, v=values: next(v), cell.source)))
             pending = []
             continue
         if cell.cell_type != "code":
@@ -139,87 +146,32 @@ def to_markdown(notebook: Any, stem: str, figures_dir: Path) -> tuple[str, list[
         label = str(options.get("label", ""))
         for number, output in enumerate(cell.outputs):
             data = output.get("data", {})
-            if "image/png" in data:
-                figure = figures_dir / f"{stem}-{index}-{number}.png"
-                figure.write_bytes(base64.b64decode(data["image/png"]))
+            if "image/svg+xml" in data or "image/png" in data:
+                figure, natural = write_figure(data, figures_dir / f"{stem}-{index}-{number}")
                 figures.append(figure)
-                caption = options.get("fig-cap", "")
+                caption = nonbreaking(options.get("fig-cap", ""))
                 attributes = f"#{label} " if label.startswith("fig-") else ""
-                width = options.get("out-width", "100%")
+                width = options.get("out-width") or f"{min(100, round(100 * natural / TEXT_WIDTH))}%"
                 parts.append(f"![{caption}](figures/{figure.name}){{{attributes}width={width}}}")
             elif "text/markdown" in data:
-                text = data["text/markdown"]
+                text = nonbreaking(data["text/markdown"])
                 if label.startswith("tbl-"):
-                    text = f"::: {{#{label}}}\n{text}\n\n: {options.get('tbl-cap', '')}\n:::"
+                    text = f"::: {{#{label}}}\n{text}\n\n: {nonbreaking(options.get('tbl-cap', ''))}\n:::"
                 parts.append(text)
             elif output.output_type == "stream" and output.name == "stdout":
                 parts.append("```\n" + output.text.rstrip() + "\n```")
     return "\n\n".join(parts) + "\n", figures
 
 
-def render_chapter(path: Path, figures_dir: Path) -> Chapter:
+def render_chapter(path: Path, figures_dir: Path, env: dict[str, str] | None = None) -> Chapter:
     """Execute one chapter (or read a static .qmd/.md one) and convert it to markdown."""
     start = time.perf_counter()
     if path.suffix == ".py":
-        markdown, figures = to_markdown(execute(path), path.stem, figures_dir)
+        markdown, figures = to_markdown(execute(path, env), path.stem, figures_dir)
     else:
         text = path.read_text()
-        markdown, figures = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S), []
+        markdown, figures = nonbreaking(re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)), []
     return Chapter(path, markdown, figures, time.perf_counter() - start)
-
-
-def _front_matter(config: dict[str, Any]) -> str:
-    book = config.get("book", {})
-    meta = {
-        "title": book.get("title", "Report"),
-        "subtitle": book.get("subtitle", ""),
-        "author": book.get("author", ""),
-        "date": date.today().isoformat(),
-        "lang": "en",
-    }
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n"
-
-
-def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> tuple[Path, Path]:
-    """Convert the assembled markdown to a self-contained HTML and, through Typst, a PDF."""
-    import pypandoc
-    import typst
-
-    filters = ["--lua-filter", str(HERE / "crossref.lua")]
-    # --columns: pipe tables wider than this get fixed relative widths from their dash counts, which
-    # squeeze short headers ("parameters") into overlapping cells; below it they are sized to content
-    common = ["--standalone", "--toc", "--toc-depth=2", "--number-sections", "--columns=1000", *filters]
-    html = out_dir / f"{stem}.html"
-    pypandoc.convert_file(
-        str(markdown_path),
-        "html5",
-        outputfile=str(html),
-        extra_args=[
-            *common,
-            "--embed-resources",
-            "--mathml",
-            "--css",
-            str(HERE / "report.css"),
-            f"--resource-path={out_dir}",
-        ],
-        cworkdir=str(out_dir),
-    )
-    typ = out_dir / f"{stem}.typ"
-    page = out_dir / "typst-page.yaml"  # pandoc's Typst template reads the margin as a map
-    page.write_text(yaml.safe_dump({"papersize": "a4", "fontsize": "10.5pt", "margin": {"x": "2cm", "y": "2.2cm"}}))
-    pypandoc.convert_file(
-        str(markdown_path),
-        "typst",
-        outputfile=str(typ),
-        extra_args=[*common, f"--metadata-file={page}", f"--include-in-header={HERE / 'report-tables.typ'}"],
-        cworkdir=str(out_dir),
-    )
-    pdf = out_dir / f"{stem}.pdf"
-    try:
-        typst.compile(str(typ), output=str(pdf), root=str(out_dir))
-    except Exception as exc:
-        raise RenderError(f"Typst could not compile {typ}: {exc}") from exc
-    return html, pdf
 
 
 def render(
@@ -228,22 +180,36 @@ def render(
     cache: str | None = None,
     data: str | None = None,
     progress: bool = True,
+    resnet50_conv1: str | None = None,
+    author: str | None = None,
 ) -> tuple[Path, Path]:
-    """Render the whole report into ``out_dir`` (default ``_output``); returns the HTML and PDF paths."""
+    """Render the whole report into ``out_dir`` (default ``_output``); returns the HTML and PDF paths.
+
+    ``cache``, ``data`` and ``resnet50_conv1`` override ``$CNNLAB_CACHE``, ``$CNNLAB_DATA`` and
+    ``$CNNLAB_RESNET50_CONV1`` for the chapters; ``author`` overrides ``book.author`` of ``_quarto.yml``.
+    """
     from tqdm.auto import tqdm
 
-    from cnnlab.cache import RunCache
-    from cnnlab.data import load_cifar10
+    from cnnlab.cache import CACHE_ENV, RunCache
+    from cnnlab.data import DATA_ENV, load_cifar10
+    from cnnlab.features import RESNET_ENV, conv1_source, read_conv1
     from cnnlab.results import collect
 
     spec = spec or ReportSpec.from_env()
-    if cache:
-        os.environ["CNNLAB_CACHE"] = str(Path(cache).resolve())
+    # Check everything before anything is executed or written: the runs, and the offline ResNet50 conv1.
+    conv1 = conv1_source(resnet50_conv1)
+    if conv1 is not None:
+        read_conv1(*conv1)
+    run_cache = RunCache(cache)
+    results = collect(run_cache, load_cifar10(data).fingerprint(), spec)
+    if results.missing:
+        print(f"cnnlab: rendering without {results.describe_missing(run_cache)}", file=sys.stderr)
+    # The chapters' kernels get the settings in their environment; this process's stays as it was.
+    env = {**os.environ, CACHE_ENV: str(run_cache.root), SPEC_ENV: spec.to_env()}
     if data:
-        os.environ["CNNLAB_DATA"] = str(Path(data).resolve())
-    # Fail before executing anything when runs are missing (unless allowed): the message names them.
-    collect(RunCache(cache), load_cifar10(data).fingerprint(), spec)
-    os.environ[SPEC_ENV] = spec.to_env()
+        env[DATA_ENV] = str(Path(data).absolute())
+    if conv1 is not None:
+        env[RESNET_ENV] = str(conv1[0])
     config = project_config()
     out_dir = (out_dir or ROOT / config.get("project", {}).get("output-dir", "_output")).resolve()
     figures_dir = out_dir / "figures"
@@ -253,8 +219,8 @@ def render(
     bar = tqdm(chapter_paths(config), desc="chapters", unit="chapter", disable=not progress, file=sys.stderr)
     for path in bar:
         bar.set_postfix_str(path.name)
-        chapters.append(render_chapter(path, figures_dir))
-    markdown = _front_matter(config) + "\n\n".join(c.markdown for c in chapters)
+        chapters.append(render_chapter(path, figures_dir, env))
+    markdown = front_matter(config, author) + "\n\n".join(c.markdown for c in chapters)
     markdown_path = out_dir / "report.md"
     markdown_path.write_text(markdown)
     return pandoc_outputs(markdown_path, out_dir)

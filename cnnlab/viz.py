@@ -1,4 +1,10 @@
-"""Every figure of the report: one function each, taking results and returning a matplotlib Figure."""
+"""Every figure of the report: one function each, taking results and returning a matplotlib Figure.
+
+Figures are drawn at their printed size: at most ``TEXT_WIDTH`` inches wide (the PDF's text width), with
+no text under ``MIN_FONT`` points, so that ``cnnlab render`` can place them at their natural size.
+Plots are pure vector drawings; figures that show pixels (images, feature maps, filters) use
+``imshow`` with nearest-neighbour interpolation and reach the report as high-resolution PNG.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +18,34 @@ from matplotlib.figure import Figure
 from cnnlab.data import CLASS_NAMES
 from cnnlab.stats import curve_band
 
+TEXT_WIDTH = 6.6  # inches: the PDF's text width (A4 less 2 cm margins) with a little room
+MIN_FONT = 7.0  # points at the printed size
+# Type sizes for the process that draws the report's figures (tick labels are made at draw time, so a
+# context manager around each function would not reach them).
+plt.rcParams.update(
+    {
+        "font.size": 8,
+        "axes.titlesize": 8.5,
+        "axes.labelsize": 8,
+        "xtick.labelsize": 7.5,
+        "ytick.labelsize": 7.5,
+        "legend.fontsize": 7.5,
+        "figure.titlesize": 9,
+        "svg.hashsalt": "cnnlab",  # stable ids in the SVG output
+    }
+)
+
 SPLIT_STYLE = {"": ("training", "C0"), "val_": ("validation", "C1"), "test_": ("test", "C2")}
 
 
 def run_curves(history: pd.DataFrame, title: str = "") -> Figure:
     """Loss and accuracy per epoch of one run: training, validation and test (Q8)."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
-    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy")):
+    fig, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.5), layout="constrained")
+    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
         for prefix, (split, color) in SPLIT_STYLE.items():
             column = f"{prefix}{metric}"
             if column in history:
-                ax.plot(history["epoch"], history[column], color=color, label=split)
+                ax.plot(history["epoch"], history[column] * _scale(column), color=color, label=split)
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
@@ -32,10 +55,15 @@ def run_curves(history: pd.DataFrame, title: str = "") -> Figure:
     return fig
 
 
+def _scale(column: str) -> float:
+    """Accuracies are drawn in percent, as the text gives them; losses as they are."""
+    return 100.0 if column.endswith("accuracy") else 1.0
+
+
 def class_examples(images: np.ndarray, labels: np.ndarray, per_class: int = 8, seed: int = 0) -> Figure:
     """A grid of training images, one row per class with its name (Q2)."""
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(10, per_class, figsize=(per_class * 0.8 + 1.2, 8.4), layout="constrained")
+    fig, axes = plt.subplots(10, per_class, figsize=(per_class * 0.56 + 0.9, 5.9), layout="constrained")
     for c, name in enumerate(CLASS_NAMES):
         picks = rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False)
         for j, index in enumerate(picks):
@@ -43,13 +71,13 @@ def class_examples(images: np.ndarray, labels: np.ndarray, per_class: int = 8, s
             ax.imshow(images[index], interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
-        axes[c, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
+        axes[c, 0].set_ylabel(name, rotation=0, ha="right", va="center")
     return fig
 
 
 def pixel_histograms(images: np.ndarray) -> Figure:
     """Distribution of raw pixel values per colour channel (Q3)."""
-    fig, ax = plt.subplots(figsize=(7, 2.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH * 0.85, 2.3), layout="constrained")
     for channel, color in enumerate(("red", "green", "blue")):
         counts = np.bincount(images[..., channel].ravel(), minlength=256)
         ax.plot(np.arange(256), counts / counts.sum(), color=color, label=color)
@@ -78,9 +106,9 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
 
     Drawn at about the PDF's text width, so that the labels keep their size on the page.
     """
-    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 3.0), layout="constrained")
     n = len(rows)
-    fontsize = 7.5 if n <= 12 else 6.5
+    fontsize = 7.5 if n <= 12 else MIN_FONT
     positions = {}
     for i, row in enumerate(rows):
         shape = row["output_shape"]
@@ -116,7 +144,6 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
         loc="upper center",
         bbox_to_anchor=(0.5, -0.02),
         ncol=min(len(labels), 5),
-        fontsize=8,
         frameon=False,
     )
     ax.set_xlim(-0.6, n - 0.4)
@@ -129,12 +156,13 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
 
 def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
     """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8)."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.6), layout="constrained")
     if not histories:
         return _no_runs(fig, title)
-    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy")):
+    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
         for prefix, (split, color) in SPLIT_STYLE.items():
             epochs, mean, std = curve_band(histories, f"{prefix}{metric}")
+            mean, std = mean * _scale(metric), std * _scale(metric)
             ax.plot(epochs, mean, color=color, label=f"{split} (mean)")
             ax.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.25, linewidth=0)
         ax.set_xlabel("epoch")
@@ -148,7 +176,7 @@ def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
 def _no_runs(fig: Figure, title: str) -> Figure:
     for ax in fig.axes:
         ax.axis("off")
-    fig.text(0.5, 0.5, f"{title}: no runs in the cache yet", ha="center", va="center", fontsize=12)
+    fig.text(0.5, 0.5, f"{title}: no runs in the cache yet", ha="center", va="center", fontsize=10)
     return fig
 
 
@@ -156,16 +184,17 @@ def _name(variant: str, labels: Mapping[str, str] | None) -> str:
     return (labels or {}).get(variant, variant)
 
 
-COLUMN_LABELS = {"val_accuracy": "validation accuracy", "val_loss": "validation loss", "loss": "training loss"}
+COLUMN_LABELS = {"val_accuracy": "validation accuracy (%)", "val_loss": "validation loss", "loss": "training loss"}
 
 
 def variant_curves(
     histories: dict[str, list[pd.DataFrame]], column: str = "val_accuracy", labels: Mapping[str, str] | None = None
 ) -> Figure:
     """One history column, mean ± std over seeds, for several variants on one axis (labels: display names)."""
-    fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 2.8), layout="constrained")
     for i, (variant, runs) in enumerate(histories.items()):
         epochs, mean, std = curve_band(runs, column)
+        mean, std = mean * _scale(column), std * _scale(column)
         ax.plot(epochs, mean, color=f"C{i}", label=f"{_name(variant, labels)} (n = {len(runs)})")
         ax.fill_between(epochs, mean - std, mean + std, color=f"C{i}", alpha=0.2, linewidth=0)
     ax.set_xlabel("epoch")
@@ -183,7 +212,7 @@ def seed_scatter(
 ) -> Figure:
     """Each seed's value per variant (dots), with mean ± std (bars): spread over initialisations."""
     variants = list(dict.fromkeys(table["variant"]))
-    fig, ax = plt.subplots(figsize=(1.3 * len(variants) + 2.0, 3.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(min(TEXT_WIDTH, 1.2 * len(variants) + 1.6), 2.6), layout="constrained")
     for i, variant in enumerate(variants):
         values = table.loc[table["variant"] == variant, column].to_numpy(dtype=float) * 100
         jitter = np.linspace(-0.12, 0.12, len(values))
@@ -198,13 +227,15 @@ def seed_scatter(
 
 
 def feature_maps(maps: dict[str, np.ndarray], image: np.ndarray, filter_index: int) -> Figure:
-    """The input image and, for each layer, the map of one filter (Q10)."""
-    fig, axes = plt.subplots(1, len(maps) + 1, figsize=(1.45 * (len(maps) + 1), 2.0), layout="constrained")
+    """The input image and, for each layer, the map of one filter, each on its own scale, given below it (Q10)."""
+    fig, axes = plt.subplots(1, len(maps) + 1, figsize=(TEXT_WIDTH, 1.55), layout="constrained")
     axes[0].imshow(image, interpolation="nearest")
-    axes[0].set_title("input", fontsize=8)
+    axes[0].set_title("input\n32×32")
     for ax, (name, activation) in zip(axes[1:], maps.items(), strict=True):
-        ax.imshow(activation[..., filter_index], cmap="viridis", interpolation="nearest")
-        ax.set_title(f"{name}\n{activation.shape[0]}×{activation.shape[1]}", fontsize=7)
+        panel = activation[..., filter_index]
+        ax.imshow(panel, cmap="viridis", interpolation="nearest")
+        ax.set_title(f"{name}\n{activation.shape[0]}×{activation.shape[1]}")
+        ax.set_xlabel(f"{panel.min():.2g} to {panel.max():.2g}")
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
@@ -212,10 +243,10 @@ def feature_maps(maps: dict[str, np.ndarray], image: np.ndarray, filter_index: i
 
 
 def all_feature_maps(maps: dict[str, np.ndarray]) -> Figure:
-    """Every filter's map of every layer: one row per layer, one column per filter (Q10)."""
+    """Every filter's map of every layer: one row per layer, one column per filter, each map on its own scale (Q10)."""
     width = max(m.shape[-1] for m in maps.values())
     fig, axes = plt.subplots(
-        len(maps), width, figsize=(0.85 * width + 1.2, 0.9 * len(maps) + 0.4), layout="constrained", squeeze=False
+        len(maps), width, figsize=(TEXT_WIDTH, 0.56 * len(maps) + 0.3), layout="constrained", squeeze=False
     )
     for r, (name, activation) in enumerate(maps.items()):
         for c in range(width):
@@ -225,8 +256,8 @@ def all_feature_maps(maps: dict[str, np.ndarray]) -> Figure:
             if c < activation.shape[-1]:
                 ax.imshow(activation[..., c], cmap="viridis", interpolation="nearest")
             if r == 0:
-                ax.set_title(f"filter {c + 1}", fontsize=7)
-        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=7)
+                ax.set_title(f"filter {c + 1}", fontsize=MIN_FONT)
+        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=MIN_FONT)
     return fig
 
 
@@ -235,7 +266,7 @@ def first_layer_weights(kernel: np.ndarray) -> Figure:
     _, _, channels, filters = kernel.shape
     limit = float(np.abs(kernel).max())
     fig, axes = plt.subplots(
-        channels, filters, figsize=(0.9 * filters + 1.4, 0.95 * channels + 0.6), layout="constrained", squeeze=False
+        channels, filters, figsize=(TEXT_WIDTH, 0.6 * channels + 0.5), layout="constrained", squeeze=False
     )
     for ch, name in enumerate(("R", "G", "B")[:channels]):
         for f in range(filters):
@@ -244,8 +275,8 @@ def first_layer_weights(kernel: np.ndarray) -> Figure:
             ax.set_xticks([])
             ax.set_yticks([])
             if ch == 0:
-                ax.set_title(f"filter {f + 1}", fontsize=7)
-        axes[ch, 0].set_ylabel(f"input {name}", fontsize=8)
+                ax.set_title(f"filter {f + 1}", fontsize=MIN_FONT)
+        axes[ch, 0].set_ylabel(f"input {name}")
     fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
     return fig
 
@@ -254,7 +285,7 @@ def rgb_filters(kernel_rgb: np.ndarray, columns: int = 8) -> Figure:
     """Filters (H, W, 3, N) as RGB images, each min-max scaled to [0, 1] (Q12)."""
     n = kernel_rgb.shape[-1]
     rows = int(np.ceil(n / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(6.5, 6.5 * rows / columns), layout="constrained")
+    fig, axes = plt.subplots(rows, columns, figsize=(4.6, 4.6 * rows / columns), layout="constrained")
     for i, ax in enumerate(axes.ravel()):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -267,15 +298,20 @@ def rgb_filters(kernel_rgb: np.ndarray, columns: int = 8) -> Figure:
 def confusion(matrix: np.ndarray, title: str = "") -> Figure:
     """A confusion matrix in row percentages (true class per row) with class names."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
-    fig, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
-    image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=100)
+    fig, ax = plt.subplots(figsize=(4.9, 4.2), layout="constrained")
+    # pcolormesh, not imshow: the cells stay vector shapes (a figure with an image reaches the report as PNG)
+    image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, rates, cmap="Blues", vmin=0, vmax=100)
+    ax.set_aspect("equal")
+    ax.invert_yaxis()
     for (i, j), value in np.ndenumerate(rates):
-        ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=7, color="white" if value > 50 else "black")
+        ax.text(
+            j, i, f"{value:.0f}", ha="center", va="center", fontsize=MIN_FONT, color="white" if value > 50 else "black"
+        )
     ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right")
     ax.set_yticks(range(10), CLASS_NAMES)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
-    fig.colorbar(image, ax=ax, label="% of the true class")
+    fig.colorbar(image, ax=ax, label="% of the true class").solids.set_rasterized(False)
     if title:
         ax.set_title(title)
     return fig
@@ -283,7 +319,7 @@ def confusion(matrix: np.ndarray, title: str = "") -> Figure:
 
 def per_class_accuracy(per_class: dict[str, np.ndarray], labels: Mapping[str, str] | None = None) -> Figure:
     """Per-class test accuracy, mean ± std over seeds, for each variant (grouped bars; labels: display names)."""
-    fig, ax = plt.subplots(figsize=(10, 3.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 2.9), layout="constrained")
     width = 0.8 / len(per_class)
     for i, (variant, matrix) in enumerate(per_class.items()):
         std = matrix.std(axis=0, ddof=1) if len(matrix) > 1 else np.zeros(10)
@@ -296,11 +332,11 @@ def per_class_accuracy(per_class: dict[str, np.ndarray], labels: Mapping[str, st
             label=f"{_name(variant, labels)} (n = {len(matrix)})",
             color=f"C{i}",
         )
-    ax.set_xticks(range(10), CLASS_NAMES, rotation=20)
+    ax.set_xticks(range(10), CLASS_NAMES, rotation=20, ha="right", rotation_mode="anchor")
     ax.set_ylabel("test accuracy (%)")
     ax.set_ylim(0, 100)
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(fontsize=8, ncol=len(per_class))
+    fig.legend(loc="outside lower center", ncol=min(len(per_class), 2), frameon=False)
     return fig
 
 
@@ -309,10 +345,10 @@ def misclassified(images: np.ndarray, true: np.ndarray, predicted: np.ndarray, c
     wrong = np.flatnonzero(true != predicted)[:count]
     columns = 6
     rows = max(1, int(np.ceil(len(wrong) / columns)))
-    fig, axes = plt.subplots(rows, columns, figsize=(8, 1.55 * rows + 0.2), layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(TEXT_WIDTH, 1.4 * rows + 0.2), layout="constrained", squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for ax, index in zip(axes.ravel(), wrong, strict=False):
         ax.imshow(images[index], interpolation="nearest")
-        ax.set_title(f"#{index}: {CLASS_NAMES[true[index]]}\n→ {CLASS_NAMES[predicted[index]]}", fontsize=7)
+        ax.set_title(f"#{index}: {CLASS_NAMES[true[index]]}\n→ {CLASS_NAMES[predicted[index]]}", fontsize=MIN_FONT)
     return fig

@@ -39,3 +39,12 @@ def test_markdown_table():
     assert table == "| a | b |\n|:--|--:|\n| x | 1 |"
     wide = present.markdown_table(pd.DataFrame({"variant": ["tiny VGG + BatchNorm"], "n": ["10"]}))
     assert wide.splitlines()[1] == "|:" + "-" * 19 + "|--:|"  # dashes follow the longest entry
+
+
+def test_nonbreaking_glues_numbers_to_units_and_relations():
+    nb = present.NBSP
+    assert present.nonbreaking("65.74 ± 1.33 % (n = 10)") == f"65.74{nb}±{nb}1.33{nb}% (n{nb}={nb}10)"
+    assert present.nonbreaking("p < 0.001, g = −0.67, 10 vs 10") == f"p{nb}<{nb}0.001, g{nb}={nb}−0.67, 10{nb}vs{nb}10"
+    assert present.nonbreaking("took 12.3 s, 3 × 3 kernels") == f"took 12.3{nb}s, 3{nb}×{nb}3 kernels"
+    unchanged = "in 3 steps of 10 seeds, width=62%, a p value"
+    assert present.nonbreaking(unchanged) == unchanged

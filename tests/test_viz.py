@@ -1,12 +1,18 @@
 """Figures name the variants as the report does and label their axes."""
 
+import io
+
 import matplotlib
 import numpy as np
 import pandas as pd
-
-from cnnlab import viz
+import pytest
 
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from cnnlab import viz
 
 LABELS = {"tiny_vgg": "tiny VGG", "tiny_vgg_bn": "tiny VGG + BatchNorm"}
 
@@ -33,7 +39,87 @@ def test_variant_curves_and_per_class_bars_use_display_names():
     )
     ax = curves.axes[0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["tiny VGG (n = 1)", "tiny VGG + BatchNorm (n = 2)"]
-    assert ax.get_ylabel() == "validation accuracy" and ax.get_xlabel() == "epoch"
-    bars = viz.per_class_accuracy({"tiny_vgg_bn": np.full((2, 10), 0.5)}, labels=LABELS).axes[0]
-    assert [t.get_text() for t in bars.get_legend().get_texts()] == ["tiny VGG + BatchNorm (n = 2)"]
-    assert [t.get_text() for t in bars.get_xticklabels()][:2] == ["airplane", "automobile"]
+    assert ax.get_ylabel() == "validation accuracy (%)" and ax.get_xlabel() == "epoch"
+    assert max(ax.lines[0].get_ydata()) == pytest.approx(50.0)  # in percent, as the text gives accuracies
+    figure = viz.per_class_accuracy({"tiny_vgg_bn": np.full((2, 10), 0.5)}, labels=LABELS)
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["tiny VGG + BatchNorm (n = 2)"]
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()][:2] == ["airplane", "automobile"]
+
+
+def _curves(n: int = 3) -> pd.DataFrame:
+    level = np.linspace(0.3, 0.7, n)
+    return pd.DataFrame(
+        {
+            "epoch": np.arange(1, n + 1),
+            **{f"{p}{m}": level for p in ("", "val_", "test_") for m in ("loss", "accuracy")},
+        }
+    )
+
+
+def _layers(n: int) -> list[dict]:
+    shapes = [(32, 32, 10)] * (n - 2) + [(640,), (10,)]
+    return [{"layer": f"layer{i}", "type": "Conv2D", "output_shape": s, "inputs": []} for i, s in enumerate(shapes)]
+
+
+def every_figure() -> dict[str, Figure]:
+    """One example of each figure of the report, on small synthetic inputs."""
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (40, 32, 32, 3), dtype=np.uint8)
+    labels = np.repeat(np.arange(10), 4)
+    maps = {f"block{i}": rng.random((32 // 2**i, 32 // 2**i, 10)) for i in range(6)}
+    table = pd.DataFrame({"variant": ["a"] * 3 + ["b"] * 3 + ["c"] * 3 + ["d"] * 3, "test_accuracy": rng.random(12)})
+    four = {f"tiny VGG + BatchNorm {i}": [_curves(), _curves()] for i in range(4)}
+    return {
+        "run_curves": viz.run_curves(_curves()),
+        "curve_bands": viz.curve_bands([_curves(), _curves()], "tiny VGG"),
+        "class_examples": viz.class_examples(images, labels, per_class=4),
+        "pixel_histograms": viz.pixel_histograms(images),
+        "architecture": viz.architecture(_layers(19)),
+        "variant_curves": viz.variant_curves(four),
+        "seed_scatter": viz.seed_scatter(table),
+        "feature_maps": viz.feature_maps(maps, images[0], 0),
+        "all_feature_maps": viz.all_feature_maps(maps),
+        "first_layer_weights": viz.first_layer_weights(rng.normal(size=(3, 3, 3, 10))),
+        "rgb_filters": viz.rgb_filters(rng.normal(size=(7, 7, 3, 64))),
+        "confusion": viz.confusion(rng.integers(0, 100, (10, 10))),
+        "per_class_accuracy": viz.per_class_accuracy({k: rng.random((2, 10)) for k in four}),
+        "misclassified": viz.misclassified(images, labels, (labels + 1) % 10),
+    }
+
+
+@pytest.fixture(scope="module")
+def figures():
+    made = every_figure()
+    yield made
+    for figure in made.values():
+        plt.close(figure)
+
+
+def test_figures_are_drawn_at_their_printed_size_with_readable_text(figures):
+    for name, figure in figures.items():
+        figure.canvas.draw()
+        assert figure.get_figwidth() <= viz.TEXT_WIDTH + 1e-9, f"{name} is wider than the page's text"
+        small = {t for t in figure.findobj(Text) if t.get_visible() and t.get_text() and t.get_fontsize() < 7}
+        assert not small, f"{name}: text under 7 pt: {[t.get_text() for t in small][:3]}"
+
+
+def test_only_figures_of_pixels_hold_images(figures):
+    # render.py sends a figure with an image as PNG and any other as SVG: plots must stay vector
+    pictures = {"class_examples", "feature_maps", "all_feature_maps", "first_layer_weights", "rgb_filters"}
+    pictures |= {"misclassified"}
+    for name, figure in figures.items():
+        svg = io.StringIO()
+        figure.savefig(svg, format="svg")
+        assert ("<image" in svg.getvalue()) == (name in pictures), name
+
+
+def test_feature_maps_say_how_each_panel_is_scaled(figures):
+    labels = [ax.get_xlabel() for ax in figures["feature_maps"].axes[1:]]
+    assert all(" to " in label for label in labels)
+
+
+def test_accuracy_axes_are_in_percent(figures):
+    for name in ("run_curves", "curve_bands"):
+        ax = figures[name].axes[1]
+        assert ax.get_ylabel() == "accuracy (%)"
+        assert 20 < max(max(line.get_ydata()) for line in ax.lines) <= 100, name
