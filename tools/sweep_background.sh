@@ -10,6 +10,8 @@ snapshot=${SWEEP_CHECKOUT:-$here/../sweep}
 [ -d "$snapshot" ] || git -C "$here" worktree add --detach "$snapshot" HEAD
 git -C "$snapshot" checkout -q --detach "$(git -C "$here" rev-parse "${1:-HEAD}")"
 export PYTHONPATH="$snapshot" CNNLAB_DATA=${CNNLAB_DATA:-$here/../shared/data/cifar-10-batches-py}
+# `python -m` puts the working folder first on sys.path: work in the snapshot, or the live tree's code runs.
+cd "$snapshot"
 sweep="$here/.venv/bin/python -m cnnlab.cli sweep --cache $here/cache"
 nohup bash -c "$sweep --variants all --seeds 0-9 && $sweep --study seeds --seeds 0-9" >> "$here/sweep.log" 2>&1 &
 echo "sweep started (pid $!), log: $here/sweep.log, code: $snapshot at $(git -C "$snapshot" rev-parse --short HEAD)"
