@@ -12,9 +12,10 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from cnnlab import viz
+from cnnlab import viz, viz_images
+from cnnlab.models import labels
 
-LABELS = {"tiny_vgg": "tiny VGG", "tiny_vgg_bn": "tiny VGG + BatchNorm"}
+LABELS = labels()  # the registry's display names
 
 
 def _history(level: float) -> pd.DataFrame:
@@ -72,18 +73,18 @@ def every_figure() -> dict[str, Figure]:
     return {
         "run_curves": viz.run_curves(_curves()),
         "curve_bands": viz.curve_bands([_curves(), _curves()], "tiny VGG"),
-        "class_examples": viz.class_examples(images, labels, per_class=4),
+        "class_examples": viz_images.class_examples(images, labels, per_class=4),
         "pixel_histograms": viz.pixel_histograms(images),
         "architecture": viz.architecture(_layers(19)),
         "variant_curves": viz.variant_curves(four),
         "seed_scatter": viz.seed_scatter(table),
-        "feature_maps": viz.feature_maps(maps, images[0], 0),
-        "all_feature_maps": viz.all_feature_maps(maps),
-        "first_layer_weights": viz.first_layer_weights(rng.normal(size=(3, 3, 3, 10))),
-        "rgb_filters": viz.rgb_filters(rng.normal(size=(7, 7, 3, 64))),
+        "feature_maps": viz_images.feature_maps(maps, images[0], 0),
+        "all_feature_maps": viz_images.all_feature_maps(maps),
+        "first_layer_weights": viz_images.first_layer_weights(rng.normal(size=(3, 3, 3, 10))),
+        "rgb_filters": viz_images.rgb_filters(rng.normal(size=(7, 7, 3, 64))),
         "confusion": viz.confusion(rng.integers(0, 100, (10, 10))),
         "per_class_accuracy": viz.per_class_accuracy({k: rng.random((2, 10)) for k in four}),
-        "misclassified": viz.misclassified(images, labels, (labels + 1) % 10),
+        "misclassified": viz_images.misclassified(images, labels, (labels + 1) % 10),
     }
 
 
