@@ -22,8 +22,9 @@ from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
 from cnnlab.config import RunConfig
 from cnnlab.confusion import per_class_accuracy, summed_confusion
 from cnnlab.curves import CurveReading, read_curves
-from cnnlab.data import Cifar10, data_facts, load_cifar10
+from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, data_facts, load_cifar10
 from cnnlab.errors import MissingRunsError
+from cnnlab.evidence import Evidence
 from cnnlab.models import build_model, labels, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
 from cnnlab.stats import Comparison, Summary, compare, summarize
@@ -102,12 +103,22 @@ class Report:
         """A variant's display name."""
         return self.labels.get(variant, variant)
 
+    @cached_property
+    def evidence(self) -> Evidence:
+        """The derived results and statistics behind the claims (JPEG, BatchNorm's modes, curves, power)."""
+        return Evidence(self.results, self.data, self.labels)
+
     def verdict(self, variant: str) -> str:
-        """The sentences that answer "is it better, and is it more robust?", computed from the tests."""
-        name, base = self.label(variant), self.label(BASELINE)
+        """The sentences that answer "is it better, and is it more robust?", on both test sets, computed from
+        the tests (Holm-corrected over the comparisons, with what the seeds could have detected)."""
+        name, base = self.evidence.name(variant), self.evidence.name(BASELINE)
         if not self.comparable(variant):
             return sentences.not_comparable(name, base, self.results.n(variant), self.results.n(BASELINE))
-        return sentences.verdict(name, base, self.comparison(variant))
+        e = self.evidence
+        text = sentences.verdict(
+            name, base, self.comparison(variant), e.adjusted_p(variant), e.detectable(variant), e.detectable_ratio()
+        )
+        return f"{text} {e.exact_text(variant)}"
 
     def fit(self, variant: str) -> sentences.Fit:
         """Final training loss and train - validation gap of a variant, means over seeds."""
@@ -121,10 +132,15 @@ class Report:
 
     def recalibrated(self, variant: str) -> np.ndarray:
         """Test accuracy of each of a variant's runs with BatchNorm's statistics recomputed (seed order)."""
-        from cnnlab.batchnorm import recalibrated_accuracies  # imports Keras: only the chapters that need it
+        from cnnlab.batchnorm import recalibrated_accuracy  # imports Keras: only the chapters that need it
+        from cnnlab.derived import derived_table  # cached per run beside the runs: computing it takes minutes
 
         if variant not in self._recalibrated:
-            self._recalibrated[variant] = recalibrated_accuracies(self.results.runs[variant], self.data)
+            runs = {variant: self.results.runs[variant]}
+            table = derived_table(
+                runs, "recalibrated", 1, lambda rec: {"accuracy": recalibrated_accuracy(rec, self.data)}
+            )
+            self._recalibrated[variant] = table["accuracy"].to_numpy(dtype=float)
         return self._recalibrated[variant]
 
     def batchnorm_text(self, variant: str) -> str:
@@ -186,19 +202,21 @@ class Report:
 
     def summary_markdown(self) -> Markdown:
         """All variants side by side: parameters, accuracies over seeds, speed, best epoch, final gap."""
-        return Markdown(tables.summary(self.table, self.labels))
+        stopping = self.evidence.stopping[["variant", "seed", "min_val_loss_epoch"]]
+        return Markdown(tables.summary(self.table.merge(stopping, on=["variant", "seed"], how="left"), self.labels))
 
     def comparison_markdown(self) -> Markdown:
-        """Each variant against the tiny VGG: difference, interval, Welch, Hedges' g, Levene."""
-        rows = [
-            (
-                self.label(v),
-                f"{self.results.n(v)} vs {self.results.n(BASELINE)}",
-                self.comparison(v) if self.comparable(v) else None,
-            )
-            for v in self.spec.variants
-            if v != BASELINE
-        ]
+        """Each variant against the tiny VGG on both test sets: difference, interval, Welch, Holm, Hedges' g, Levene."""
+        rows = []
+        for column, images in (
+            ("test_accuracy", "full"),
+            ("test_exact_accuracy", f"exact {present.count(EXACT_TEST_IMAGES)}"),
+        ):
+            for v in (v for v in self.spec.variants if v != BASELINE):
+                ok = self.comparable(v)
+                c = self.comparison(v, column) if ok else None
+                p = self.evidence.adjusted_p(v, column) if ok else float("nan")
+                rows.append((self.label(v), images, f"{self.results.n(v)} vs {self.results.n(BASELINE)}", c, p))
         return Markdown(tables.comparisons(rows))
 
     def seeds_markdown(self, variant: str = BASELINE) -> Markdown:

@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass
 
 from cnnlab import present
-from cnnlab.stats import Comparison, Summary
+from cnnlab.power import POWER
+from cnnlab.stats import ALPHA, Comparison, Summary
 
 
 def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
@@ -21,35 +22,77 @@ def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
     )
 
 
-def mean_sentence(label: str, base: str, c: Comparison) -> str:
-    """Whether the variant's mean test accuracy is significantly higher, lower, or not different."""
+def mean_sentence(
+    label: str, base: str, c: Comparison, adjusted_p: float | None = None, detectable: float | None = None
+) -> str:
+    """Whether the variant's mean test accuracy is significantly higher, lower, or not shown to differ.
+
+    ``adjusted_p`` is Welch's p after Holm's correction over the family of comparisons (it decides when
+    given); ``detectable`` is the difference (a fraction) these seeds would have found with 80 % power.
+    """
+    direction = "higher" if c.difference > 0 else "lower"
     diff = f"{present.pp(c.difference)} percentage points, {present.INTERVAL} {present.ci(c)}"
-    tests = f"Welch's t-test {present.p_value(c.welch_p)}, Hedges' g = {present.num(c.hedges_g, 2)}"
-    if c.significant:
-        direction = "higher" if c.difference > 0 else "lower"
-        return f"The {label} reaches a {direction} mean test accuracy than the {base} ({diff}; {tests})."
-    return (
-        f"The difference in mean test accuracy between the {label} and the {base} is not statistically "
-        f"significant ({diff}; {tests}): with these seeds we cannot claim an improvement."
+    tests = f"Welch's t-test {present.p_value(c.welch_p)}"
+    if adjusted_p is not None:
+        tests += f", {present.p_value(adjusted_p)} after Holm's correction over the comparisons with the {base}"
+    tests += f"; Hedges' g = {present.num(c.hedges_g, 2)}"
+    p = c.welch_p if adjusted_p is None else adjusted_p
+    if p < ALPHA:
+        reading = "it is better on this test set" if c.difference > 0 else "it is worse on this test set"
+        return (
+            f"The {label} has a significantly {direction} mean test accuracy than the {base} ({diff}; {tests}): "
+            f"{reading}."
+        )
+    text = (
+        f"The mean test accuracy of the {label} is {present.points(abs(c.difference), 2)} percentage points "
+        f"{direction} than that of the {base} ({present.INTERVAL} {present.ci(c)}; {tests}), a difference these "
+        "seeds cannot tell from chance: neither is shown to be better."
     )
+    if detectable is not None and not math.isnan(detectable):
+        text += (
+            f" With these seeds a difference of {present.points(detectable, 2)} percentage points or more would "
+            f"have been detected with {present.pct(POWER, 0)} power."
+        )
+    return text
 
 
-def spread_sentence(c: Comparison) -> str:
-    """Whether the spread over seeds is significantly smaller, larger, not different, or untestable."""
+def spread_sentence(c: Comparison, detectable_ratio: float | None = None) -> str:
+    """Whether the spread over seeds is significantly smaller, larger, not shown to differ, or untestable.
+
+    ``detectable_ratio`` is the ratio of standard deviations Levene's test finds with 80 % power here.
+    """
     if math.isnan(c.levene_p):
         return (
             "Its spread over seeds cannot be tested with these runs (Levene's test needs at least three "
             "seeds of each variant and test accuracies that are not all equal)."
         )
     ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}, Levene's test {present.p_value(c.levene_p)}"
+    direction = "smaller" if c.std_ratio < 1 else "larger"
     if c.spread_differs:
-        return f"Its spread over seeds is significantly {'smaller' if c.std_ratio < 1 else 'larger'} ({ratio})."
-    return f"Its spread over seeds is not significantly different ({ratio})."
+        robust = "more" if c.std_ratio < 1 else "less"
+        return f"Its spread over seeds is significantly {direction} ({ratio}): it is {robust} robust to the seed."
+    text = (
+        f"Its spread over seeds is {direction} but not significantly so ({ratio}): the seeds do not show it to be "
+        "more or less robust."
+    )
+    if detectable_ratio is not None and not math.isnan(detectable_ratio):
+        text += (
+            f" (With these seeds, Levene's test detects with {present.pct(POWER, 0)} power only spreads that differ "
+            f"by a factor of about {present.num(detectable_ratio, 1)} or more.)"
+        )
+    return text
 
 
-def verdict(label: str, base: str, c: Comparison) -> str:
+def verdict(
+    label: str,
+    base: str,
+    c: Comparison,
+    adjusted_p: float | None = None,
+    detectable: float | None = None,
+    detectable_ratio: float | None = None,
+) -> str:
     """The answer to "is it better, and is it more robust?" from the tests against the baseline."""
-    return f"{mean_sentence(label, base, c)} {spread_sentence(c)}"
+    return f"{mean_sentence(label, base, c, adjusted_p, detectable)} {spread_sentence(c, detectable_ratio)}"
 
 
 @dataclass(frozen=True)
@@ -145,29 +188,6 @@ def correlation_reading(correlation: float) -> str:
         "many filters weigh the colour channels differently, so they respond to colour contrasts as well as "
         "to brightness edges"
     )
-
-
-def overfit_text(rising: int, runs: int, tolerance: float) -> str:
-    """How many runs' validation loss ends more than ``tolerance`` above its minimum, and what that says."""
-    if rising > runs / 2:
-        return (
-            f"In {rising} of {runs} runs the validation loss ends more than {present.pct(tolerance, 0)} above its "
-            "minimum while the training loss keeps falling: the network overfits in the later epochs."
-        )
-    return (
-        f"The validation loss ends within {present.pct(tolerance, 0)} of its minimum in {runs - rising} of "
-        f"{runs} runs: little overfitting within these epochs."
-    )
-
-
-def offset_text(offset: float) -> str:
-    """Whether the validation split stands in fairly for the test set (test minus validation accuracy)."""
-    if offset < 0:
-        return (
-            "The validation split is a slightly optimistic stand-in for the test set; the test set's "
-            "JPEG-derived images (@sec-data-note) may account for part of the offset."
-        )
-    return "The validation split is a fair stand-in for the test set."
 
 
 def order_text(same_every_epoch: bool) -> str:

@@ -11,10 +11,11 @@ import pandas as pd
 
 from cnnlab import present
 from cnnlab.data import EXACT_TEST_IMAGES
+from cnnlab.evidence_tables import median_iqr
 from cnnlab.stats import Comparison, summarize
 
 EXACT_COLUMN = f"exact first {present.count(EXACT_TEST_IMAGES)}"
-COMPARISON_COLUMNS = ("difference (pp)", present.INTERVAL, "Welch", "Hedges' g", "std ratio", "Levene")
+COMPARISON_COLUMNS = ("difference (pp)", present.INTERVAL, "Welch", "Holm", "Hedges' g", "std ratio", "Levene")
 
 
 def banner(missing: Sequence[tuple[str, int]], total: int) -> str:
@@ -48,7 +49,8 @@ def _pm(values: pd.Series) -> str:
 
 
 def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
-    """One row per variant of the run table: parameters, accuracies over seeds, speed, best epoch, final gap."""
+    """One row per variant of the run table: parameters, accuracies over seeds (mean ± std, median and
+    interquartile range), speed, epoch of lowest validation loss (or best validation accuracy), final gap."""
     rows = []
     for variant, t in table.groupby("variant", sort=False):
         rows.append(
@@ -57,31 +59,43 @@ def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
                 "seeds (n)": str(len(t)),
                 "parameters": present.count(t["parameters"].iloc[0]),
                 "test accuracy, full set": _pm(t["test_accuracy"]),
+                "median [IQR]": median_iqr(t["test_accuracy"]),
                 EXACT_COLUMN: _pm(t["test_exact_accuracy"]),
                 "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
-                "best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0),
+                **_stopping_column(t),
                 "train − val. gap (pp)": present.points(t["final_gap"].mean(), 1),
             }
         )
     return present.markdown_table(pd.DataFrame(rows))
 
 
-def comparisons(rows: Sequence[tuple[str, str, Comparison | None]]) -> str:
-    """Each variant against the baseline: (label, "n vs n", comparison or None when it cannot be made)."""
+def _stopping_column(t: pd.DataFrame) -> dict[str, str]:
+    """The epoch of lowest validation loss (mean ± std) when the run table has it, else best validation accuracy."""
+    if "min_val_loss_epoch" in t:
+        s = summarize(t["min_val_loss_epoch"].to_numpy(dtype=float))
+        return {"min. val. loss epoch": present.num(s.mean, 0) + (f" ± {present.num(s.std, 0)}" if s.n > 1 else "")}
+    return {"best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0)}
+
+
+def comparisons(rows: Sequence[tuple[str, str, str, Comparison | None, float]]) -> str:
+    """Each variant against the baseline: (label, test images, "n vs n", comparison or None when it cannot be
+    made, Holm-adjusted Welch p over the family of comparisons on those test images)."""
     frame = []
-    for label, n, c in rows:
+    for label, images, n, c, adjusted in rows:
+        head = {"variant": label, "test images": images, "n": n}
         if c is None:
-            frame.append({"variant": label, "n": n, **dict.fromkeys(COMPARISON_COLUMNS, "n/a")})
+            frame.append({**head, **dict.fromkeys(COMPARISON_COLUMNS, "n/a")})
             continue
         values = (
             present.pp(c.difference),
             present.ci(c),
             present.p_value(c.welch_p),
+            present.p_value(adjusted),
             present.num(c.hedges_g, 2),
             present.num(c.std_ratio, 2),
             present.p_value(c.levene_p),
         )
-        frame.append({"variant": label, "n": n, **dict(zip(COMPARISON_COLUMNS, values, strict=True))})
+        frame.append({**head, **dict(zip(COMPARISON_COLUMNS, values, strict=True))})
     return present.markdown_table(pd.DataFrame(frame))
 
 

@@ -3,18 +3,15 @@
 
 # %%
 #| include: false
-from cnnlab import present, viz
+from cnnlab import present, sentences, viz, viz_images
 from cnnlab.chapter import open_report
 from cnnlab.data import CLASS_NAMES, EXACT_TEST_IMAGES
 
 r = open_report()
 facts = r.facts
 darkest = ("red", "green", "blue")[facts["channel_mean"].index(min(facts["channel_mean"]))]
-if len(set(facts["train_per_class"])) == 1 and len(set(facts["test_per_class"])) == 1:
-    balance = "the classes are exactly balanced in both sets"
-else:
-    balance = (f"the classes are not exactly balanced (from {min(facts['train_per_class'])} to "
-               f"{max(facts['train_per_class'])} training images per class)")
+balance = sentences.balance_text(facts["train_per_class"], facts["test_per_class"])
+EXAMPLES_PER_CLASS = 8
 
 # %%
 r.banner()
@@ -22,7 +19,7 @@ r.banner()
 # %% [markdown]
 # ## Q1. The training and test sets {#sec-q1}
 #
-# CIFAR-10 holds small colour photographs of ten object classes. The training set has
+# CIFAR-10 [@krizhevsky2009cifar] holds small colour photographs of ten object classes. The training set has
 # `{python} present.count(facts["n_train"])` images and the test set
 # `{python} present.count(facts["n_test"])`; every image is
 # `{python} " × ".join(map(str, facts["image_shape"]))` (height × width × RGB channels) with 8-bit
@@ -46,15 +43,14 @@ Markdown(present.markdown_table(counts))
 # %% [markdown]
 # ## Q2. Example images {#sec-q2}
 #
-# @fig-examples shows eight randomly drawn training images of each class, one class per row. At
+# @fig-examples shows `{python} present.word(EXAMPLES_PER_CLASS)` randomly drawn training images of each class, one class per row. At
 # 32 × 32 pixels the objects are recognisable but coarse, often off-centre and against cluttered
 # backgrounds; cats and dogs, or automobiles and trucks, look alike at this resolution.
 
 # %%
 #| label: fig-examples
-#| fig-cap: "Eight random training images per class (one row per class)."
-#| out-width: 75%
-viz.class_examples(r.data.x_train, r.data.y_train);
+#| fig-cap: "Random training images of each class (one row per class)."
+viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER_CLASS);
 
 # %% [markdown]
 # ## Q3. Preprocessing {#sec-q3}
@@ -62,9 +58,13 @@ viz.class_examples(r.data.x_train, r.data.y_train);
 # Two steps prepare the data (`cnnlab.data.preprocess`):
 #
 # * **Pixel scaling.** The 8-bit values are converted to 32-bit floats and divided by 255, so every
-#   input lies in \[0, 1\]. Inputs of order one keep the first layer's pre-activations in the range
-#   the Glorot-uniform initialisation of Keras assumes, and let Adam's default step size work without
-#   tuning; raw values up to 255 would give large early gradients and saturate the softmax.
+#   input lies in \[0, 1\]. This changes only the scale: the inputs are not centred (their mean is about
+#   `{python} present.num(sum(facts["channel_mean"]) / 3, 2)`, @tbl-pixels) and the channels are not
+#   standardised. Keras's default initialisation [@glorot2010understanding] draws first-layer weights
+#   whose size suits inputs of order one, so with scaled inputs the first layer's outputs start of order
+#   one rather than hundreds of times larger. Adam moves each weight by steps of about its learning rate
+#   whatever the size of its gradient, so one default step size suits the first layer's weights as well
+#   as the others'. What the scaling does not do is centre the inputs or equalise the channels.
 # * **Label encoding.** The labels stay integers 0–9 and the models are trained with *sparse*
 #   categorical cross-entropy. This is the same loss as one-hot encoding the labels and using
 #   categorical cross-entropy, without building a 10-column matrix.

@@ -16,7 +16,7 @@ adam = keras.optimizers.Adam(learning_rate=r.protocol.learning_rate).get_config(
 # %% [markdown]
 # ## Q4. Architecture {#sec-q4}
 #
-# VGG-16 (Simonyan & Zisserman, 2014) stacks five blocks of 3 × 3 convolutions, each block ending in
+# VGG-16 [@simonyan2014vgg] stacks five blocks of 3 × 3 convolutions, each block ending in
 # 2 × 2 max-pooling. The tiny VGG keeps the pattern with two blocks: each block is two convolutions
 # with `{python} r.protocol.width` filters of size 3 × 3, padding "same" and ReLU, followed by
 # 2 × 2 max-pooling, which halves the height and width. After two blocks the
@@ -40,11 +40,12 @@ viz.architecture(layer_table(vgg));
 # %% [markdown]
 # ## Q5. Compilation with Adam {#sec-q5}
 #
-# The model is compiled with the Adam optimizer at Keras's default settings: learning rate
+# The model is compiled with the Adam optimizer [@kingma2015adam] at Keras's default settings: learning rate
 # `{python} present.sig(adam["learning_rate"])`, β₁ = `{python} present.sig(adam["beta_1"])`,
 # β₂ = `{python} present.sig(adam["beta_2"])` and ε = `{python} present.sig(adam["epsilon"])`. The loss is sparse categorical cross-entropy (integer labels,
 # @sec-q3) and the reported metric is accuracy. Adam adapts a step size per parameter from running
-# estimates of the gradient's first and second moments, so one default learning rate suits all four
+# estimates of the gradient's first and second moments, so one default learning rate suits all
+# `{python} present.word(len(r.labels))`
 # variants, with and without BatchNormalization; the same optimizer settings are used everywhere, so
 # differences between variants come from the architectures alone. The code is
 # `cnnlab.train.compile_model`:

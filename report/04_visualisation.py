@@ -3,32 +3,26 @@
 
 # %%
 #| include: false
-import numpy as np
-
-from cnnlab import present, viz
+from cnnlab import features, present, sentences, viz_images
 from cnnlab.chapter import open_report
 from cnnlab.data import CLASS_NAMES
-from cnnlab.features import RESNET_ENV, activations, bgr_to_rgb, first_layer_kernel, load_resnet50
 
 r = open_report()
-record = r.record("tiny_vgg")
-model = r.trained_model("tiny_vgg")
+record, model = r.record("tiny_vgg"), r.trained_model("tiny_vgg")
 image_index = 0  # the first test image: exact pixels in every copy of the data
 image, label = r.data.x_test[image_index], int(r.data.y_test[image_index])
-predicted = int(r.predictions("tiny_vgg")[image_index])
-maps = activations(model, image)
-filter_index = min(9, r.protocol.width - 1)  # the assignment shows the 10th filter
+maps = features.activations(model, image)
+filter_index = min(features.SHOWN_FILTER, r.protocol.width) - 1
 zeros = {name: float((m == 0).mean()) for name, m in maps.items()}
-kernel = first_layer_kernel(model)
-# How colour-blind are the filters? Correlation of each filter's R, G and B weights, averaged.
-corr = np.mean([np.corrcoef(kernel[:, :, :, f].reshape(-1, 3).T)[np.triu_indices(3, 1)].mean()
-                for f in range(kernel.shape[-1])])
+kernel = features.first_layer_kernel(model)
+corr = features.channel_correlation(kernel).mean()  # how colour-blind the filters are
 
 # %% [markdown]
 # ## Q10. Feature maps {#sec-q10}
 #
 # We pass test image \#`{python} image_index` (a `{python} CLASS_NAMES[label]`, which the run with seed
-# `{python} record.config.seed` classifies as `{python} CLASS_NAMES[predicted]`) through the trained
+# `{python} record.config.seed` classifies as
+# `{python} CLASS_NAMES[r.predictions("tiny_vgg")[image_index]]`) through the trained
 # tiny VGG and keep the output of every layer except flatten and the dense layer. @fig-fmap-one shows
 # filter `{python} filter_index + 1` of each layer, as in the assignment; @fig-fmap-all shows all
 # `{python} r.protocol.width` filters of every layer. The first convolution responds to edges and
@@ -39,13 +33,13 @@ corr = np.mean([np.corrcoef(kernel[:, :, :, f].reshape(-1, 3).T)[np.triu_indices
 
 # %%
 #| label: fig-fmap-one
-#| fig-cap: "Feature maps of filter 10 in every convolution and pooling layer of the trained tiny VGG (first seed), for one test image."
-viz.feature_maps(maps, image, filter_index);
+#| fig-cap: "Feature maps of one filter in every convolution and pooling layer of the trained tiny VGG (first seed), for one test image. Each map has its own colour scale (viridis, dark = lowest, yellow = highest), whose range is given under it."
+viz_images.feature_maps(maps, image, filter_index);
 
 # %%
 #| label: fig-fmap-all
-#| fig-cap: "All feature maps of the trained tiny VGG (first seed) for the same image: one row per layer, one column per filter."
-viz.all_feature_maps(maps);
+#| fig-cap: "All feature maps of the trained tiny VGG (first seed) for the same image: one row per layer, one column per filter. Each map is scaled to its own range (dark = lowest, yellow = highest), so the panels show patterns, not magnitudes."
+viz_images.all_feature_maps(maps);
 
 # %% [markdown]
 # ## Q11. First-layer weights {#sec-q11}
@@ -55,29 +49,29 @@ viz.all_feature_maps(maps);
 # `{python} kernel.shape[2]` input channels. @fig-weights shows all of them on one colour scale
 # (red positive, blue negative; weights from `{python} present.num(kernel.min(), 2)` to
 # `{python} present.num(kernel.max(), 2)`). Within a filter the three channels' weights have an average
-# correlation of `{python} present.num(corr, 2)`: `{python} "most filters look at brightness patterns the same way in all colours" if corr > 0.5 else "many filters weigh the colour channels differently, so they respond to colour contrasts as well as to brightness edges"`.
+# correlation of `{python} present.num(corr, 2)`: `{python} sentences.correlation_reading(corr)`.
 # With only 3 × 3 weights the filters cannot form the smooth oriented edges of a large network
 # (@sec-q12); they are small difference operators.
 
 # %%
 #| label: fig-weights
 #| fig-cap: "All first-layer weights of the trained tiny VGG (first seed): one column per filter, one row per input channel."
-viz.first_layer_weights(kernel);
+viz_images.first_layer_weights(kernel);
 
 # %%
 #| include: false
-resnet = load_resnet50()
-resnet_kernel = resnet.get_layer("conv1_conv").get_weights()[0]
-channel_corr = np.array([np.corrcoef(resnet_kernel[:, :, :, f].reshape(-1, 3).T)[np.triu_indices(3, 1)].mean()
-                         for f in range(resnet_kernel.shape[-1])])
+from cnnlab.evidence import resnet_source_text
+
+resnet = features.load_resnet50()
+resnet_kernel, resnet_bias = resnet.get_layer("conv1_conv").get_weights()
+channel_corr = features.channel_correlation(resnet_kernel)
 opponent = int((channel_corr < 0).sum())
 
 # %% [markdown]
 # ## Q12. The first layer of ResNet50 trained on ImageNet {#sec-q12}
 #
-# ResNet50 with ImageNet weights is loaded into its own variable, `resnet`, apart from the tiny VGG
-# (`keras.applications.ResNet50(weights="imagenet")`; offline, `cnnlab` builds the same network and
-# loads the real first-layer weights named by `{python} RESNET_ENV`; see the README). Its first layer,
+# ResNet50 [@he2016resnet] with ImageNet weights [@deng2009imagenet] is loaded into its own variable, `resnet`, apart from the tiny VGG.
+# `{python} resnet_source_text(resnet_kernel, resnet_bias)` Its first layer,
 # `conv1_conv`, has `{python} resnet_kernel.shape[-1]` filters of `{python} resnet_kernel.shape[0]` ×
 # `{python} resnet_kernel.shape[1]` × `{python} resnet_kernel.shape[2]` weights. Keras's ImageNet
 # ResNet50 was converted from the original Caffe model and expects **BGR** input, so the kernel's
@@ -91,5 +85,5 @@ opponent = int((channel_corr < 0).sum())
 
 # %%
 #| label: fig-resnet
-#| fig-cap: "The 64 first-layer filters of ImageNet ResNet50 (7 × 7), channels reversed from BGR to RGB, each min-max scaled."
-viz.rgb_filters(bgr_to_rgb(resnet_kernel));
+#| fig-cap: "The first-layer filters of ImageNet ResNet50, channels reversed from BGR to RGB, each min-max scaled."
+viz_images.rgb_filters(features.bgr_to_rgb(resnet_kernel));

@@ -3,25 +3,19 @@
 
 # %%
 #| include: false
-import pandas as pd
-from IPython.display import Markdown
-
-from cnnlab import present
-from cnnlab.chapter import LABELS, open_report
-from cnnlab.data import EXACT_TEST_IMAGES
+from cnnlab import present, sentences
+from cnnlab.chapter import open_report
+from cnnlab.data import EXACT_TEST_IMAGES, LOSSY_MEAN_ABS_ERROR
+from cnnlab.jpeg import QUALITY, SUBSAMPLING
 
 r = open_report()
 records = [rec for runs in r.results.runs.values() for rec in runs]
-versions = records[0].metadata["versions"]
-commits = sorted({str(rec.metadata.get("git_commit")) for rec in records})
-hours = sum(rec.metadata["duration_s"] for rec in records) / 3600
-started = present.moment(min(rec.metadata["started_at"] for rec in records))
-finished = present.moment(max(rec.metadata["finished_at"] for rec in records))
+meta = [rec.metadata for rec in records]
+versions, hours = meta[0]["versions"], sum(m["duration_s"] for m in meta) / 3600
+cpus = sorted({str(m.get("cpu")) for m in meta})
+started, finished = present.moment(min(m["started_at"] for m in meta)), present.moment(max(m["finished_at"] for m in meta))
 exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
-resumed = sum(bool(rec.metadata.get("resumed_at_epochs")) for rec in records)
-resumed_text = (f"{present.count_of(resumed, 'run was', 'runs were')} interrupted and resumed from the checkpoint of the last finished epoch, "
-                "which gives the numbers of an uninterrupted run (Adam's state is saved with the weights, and the "
-                "batch order is the same at every epoch)." if resumed else "No run was interrupted.")
+resumed = sum(bool(m.get("resumed_at_epochs")) for m in meta)
 
 # %% [markdown]
 # ## The test data {#sec-data-note}
@@ -30,12 +24,28 @@ resumed_text = (f"{present.count_of(resumed, 'run was', 'runs were')} interrupte
 # When CIFAR-10 cannot be downloaded, cnnlab reads a local copy in the official format. The copy used
 # here has the exact training set, but only the first `{python} present.count(EXACT_TEST_IMAGES)` test
 # images are the original pixels: the other `{python} present.count(r.facts["n_test"] - EXACT_TEST_IMAGES)`
-# were rebuilt from JPEG files (quality 75, a mean absolute error of about 6 of 255 per pixel) and are
+# were rebuilt from JPEG files (quality `{python} QUALITY`, a mean absolute error of about
+# `{python} present.num(LOSSY_MEAN_ABS_ERROR, 0)` of 255 per pixel) and are
 # slightly blurred. The test accuracies in this report are therefore given on the full test set and on the
 # exact first `{python} present.count(EXACT_TEST_IMAGES)` images; over all runs the exact subset scores
 # `{python} present.pp(exact_gap)` percentage points against the full set, a difference that mixes
-# the JPEG effect with the sampling noise of a 1,000-image subset. Comparisons between variants use the
-# same test images for every run, so they are not affected.
+# the JPEG effect with the difference between the two groups of images and the sampling noise of a
+# `{python} present.count(EXACT_TEST_IMAGES)`-image subset. Every run is scored on the same test images, but
+# that does not make comparisons between variants immune: a variant that suffers more from compression
+# loses more on the full set. @sec-jpeg measures this directly.
+#
+# ## What JPEG compression costs {#sec-jpeg}
+#
+# To separate the compression from the images, the exact first `{python} present.count(EXACT_TEST_IMAGES)`
+# test images were compressed the way the others were (JPEG quality `{python} QUALITY`, chroma
+# subsampling `{python} SUBSAMPLING`) and every run was scored on both versions of the same images (@tbl-jpeg). For the
+# variants with BatchNormalization, both versions were also scored with the running statistics recomputed
+# on the images being scored. `{python} r.evidence.jpeg_text()`
+
+# %%
+#| label: tbl-jpeg
+#| tbl-cap: "The same test images, exact and JPEG-compressed, mean ± std over seeds: accuracy (%), the drop (percentage points), the drop with BatchNorm's statistics recomputed on the scored images, the gap between the exact images and the full test set, and the part of that gap the drop accounts for (the JPEG-derived share of the full set times the drop, over the gap)."
+r.evidence.jpeg_markdown()
 
 # %% [markdown]
 # ## Provenance {#sec-provenance}
@@ -43,16 +53,15 @@ resumed_text = (f"{present.count_of(resumed, 'run was', 'runs were')} interrupte
 # `{python} len(records)` runs took `{python} present.num(hours, 1)` hours of computing in all, between
 # `{python} started` and `{python} finished`, with TensorFlow `{python} versions["tensorflow"]`,
 # Keras `{python} versions["keras"]`, NumPy `{python} versions["numpy"]` and Python
-# `{python} versions["python"]`, from cnnlab commit(s) `{python} ", ".join(c[:12] for c in commits)`.
-# `{python} resumed_text`
-# Each run's folder in `cache/` holds its configuration, per-epoch history, metrics, trained weights,
-# test predictions, the executed run notebook and this metadata (@tbl-runs).
+# `{python} versions["python"]`, on `{python} "/".join(cpus)` CPUs with
+# `{python} sentences.threads_text(meta[0].get("threads"))`.
+# `{python} sentences.resumed_text(resumed)`
+# Each run executed the project's run notebook for one variant and one seed and kept its configuration,
+# per-epoch history, metrics, trained weights, test predictions and timings (@tbl-runs). The analyses of
+# the trained weights (the JPEG experiment, BatchNorm's two modes, the recomputed statistics) were run
+# afterwards on those stored weights, without training anything again.
 
 # %%
 #| label: tbl-runs
-#| tbl-cap: "Every run in this report: variant, seed, test accuracy, median seconds per epoch and wall-clock duration."
-runs = pd.DataFrame({"variant": r.table["variant"].map(LABELS), "seed": r.table["seed"].astype(str),
-                     "test accuracy": r.table["test_accuracy"].map(present.pct),
-                     "s / epoch": r.table["seconds_per_epoch"].map(lambda s: present.num(s, 1)),
-                     "duration (min)": r.table["duration_s"].map(lambda s: present.num(s / 60, 1))})
-Markdown(present.markdown_table(runs))
+#| tbl-cap: "Every run in this report: variant, seed, test accuracy, median seconds per epoch and wall-clock duration. Runs were often made while other runs shared the machine's cores, so their times compare only roughly."
+r.runs_markdown()

@@ -1,4 +1,4 @@
-"""The report end to end through the no-Quarto path, from a tiny fixture cache; and _quarto.yml."""
+"""The report end to end through the no-Quarto path, from a tiny fixture cache; and the chapters' sources."""
 
 import re
 from html import unescape
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from cnnlab import present
@@ -14,8 +13,9 @@ from cnnlab.cache import RunCache
 from cnnlab.chapter import Report
 from cnnlab.data import load_local
 from cnnlab.errors import MissingRunsError
+from cnnlab.models import VARIANTS
 from cnnlab.render import cell_options, chapter_paths, project_config, render
-from cnnlab.results import ReportSpec, collect
+from cnnlab.results import BASELINE, ReportSpec, collect
 from cnnlab.stats import summarize
 from tests.conftest import ROOT, cli
 from tests.fixture_cache import EPOCHS, SUBSET, build_fixture_cache
@@ -23,6 +23,7 @@ from tests.fixture_cache import EPOCHS, SUBSET, build_fixture_cache
 SEEDS = (0, 1)
 SPEC = ReportSpec(seeds=SEEDS, epochs=EPOCHS, train_subset=SUBSET)
 REAL_CONV1 = ROOT.parent / "shared" / "weights" / "resnet50_imagenet_conv1.npz"
+MAX_CELL_LINES = 12  # d2l-style chapters: long prose, short cells (imports included)
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +52,25 @@ def rendered(fixture_cache, tiny_data_dir, conv1, tmp_path_factory):
         mp.undo()
     # Each page's text ends with its page number, which would split a sentence running across pages.
     text = " ".join(re.sub(r"\s*\d+\s*$", "", page.extract_text()) for page in PdfReader(pdf).pages)
+    text = re.sub(r"\s+", " ", text).replace("’", "'")
+    # Figures float to a page's top or bottom, so their captions can interrupt such a sentence too.
+    for caption in _figure_captions():
+        text = re.sub(rf"Figure \d+: *{re.escape(caption)}", " ", text)
     return html.read_text(), re.sub(r"\s+", " ", text)
 
 
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _figure_captions() -> list[str]:
+    """Every figure caption of the chapters, with its white space collapsed."""
+    captions = []
+    for path in chapter_paths(project_config()):
+        for block in re.findall(r"^((?:#\|.*\n)+)", path.read_text(), flags=re.M):
+            caption = cell_options(block)[0].get("fig-cap")
+            captions += [re.sub(r"\s+", " ", caption)] if caption else []
+    return captions
 
 
 def _figure_labels() -> list[str]:
@@ -79,14 +94,15 @@ def test_every_figure_is_embedded_numbered_and_referenced(rendered):
     for number, label in enumerate(labels, start=1):
         assert f'id="{label}"' in html
         assert f"Figure {number}:" in html and f"Figure {number}" in pdf
-    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", html)) >= len(labels)  # self-contained
+    embedded = re.findall(r"<img [^>]*src=\"data:image/(png|svg\+xml);base64,", html)  # self-contained
+    assert len(embedded) >= len(labels) and embedded.count("svg+xml") >= len(labels) // 2  # plots are vector
     assert "??" not in html and "cite(" not in pdf
 
 
 def test_numbers_equal_those_recomputed_from_the_cache(rendered, fixture_cache, tiny_data_dir):
     html, pdf = rendered
     results = collect(fixture_cache, load_local(tiny_data_dir).fingerprint(), SPEC)
-    for variant in ("tiny_vgg", "tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"):
+    for variant in VARIANTS:
         expected = present.pm(summarize(results.values(variant)))
         assert "±" in expected and expected in pdf and expected in _text(html)
     first = results.runs["tiny_vgg"][0].metrics
@@ -102,7 +118,7 @@ def test_analysis_sentences_are_those_computed_from_the_cache(rendered, fixture_
     report = Report(data, collect(fixture_cache, data.fingerprint(), SPEC))
     batchnorm = {v: report.batchnorm_text(v) for v in ("tiny_vgg_bn", "tiny_resnet")}
     assert all("Recomputing them from" in text for text in batchnorm.values())
-    for variant in ("tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"):
+    for variant in [v for v in VARIANTS if v != BASELINE]:
         for sentence in (report.verdict(variant), report.fit_text(variant), batchnorm.get(variant, "")):
             assert sentence in pdf.replace("’", "'") and (sentence or variant == "tiny_vgg_3blocks")
             assert sentence in unescape(_text(html)).replace("’", "'")
@@ -132,6 +148,9 @@ def test_missing_runs_are_named(fixture_cache, tiny_data_dir):
         str(tiny_data_dir),
     )
     assert result.returncode == 2 and "--allow-incomplete" in result.stderr
+    # The suggested command makes exactly the missing runs, with the render's own protocol and cache.
+    suggested = f"--seeds 2 --epochs {EPOCHS} --train-subset {SUBSET} --cache {fixture_cache.root}`"
+    assert "`cnnlab sweep --variants tiny_vgg,tiny_vgg_bn,tiny_vgg_3blocks,tiny_resnet " + suggested in result.stderr
 
 
 def test_incomplete_report_says_so(fixture_cache, tiny_data_dir):
@@ -143,16 +162,23 @@ def test_incomplete_report_says_so(fixture_cache, tiny_data_dir):
     assert report.summary("tiny_vgg").n == 2
 
 
-def test_quarto_project_is_valid():
-    config = yaml.safe_load((ROOT / "_quarto.yml").read_text())
-    assert config["project"]["type"] == "book" and config["project"]["output-dir"] == "_output"
-    assert set(config["format"]) == {"html", "typst"} and config["number-sections"] is True
-    assert config["execute"]["freeze"] == "auto" and config["execute"]["echo"] is False
-    chapters = chapter_paths(config)
-    assert chapters[0] == ROOT / "index.qmd" and all(p.is_file() for p in chapters)
-    for path in chapters[1:]:
-        text = path.read_text()
-        assert text.startswith("# %% [markdown]\n# # ") and 'r"""' not in text
+def test_chapters_keep_short_cells_and_every_reference_resolves():
+    """Every notebook chapter of the book keeps its code cells short, and every @sec-, @fig- and @tbl-
+    reference names a label defined somewhere in the book."""
+    import jupytext
+
+    chapters = chapter_paths(project_config())
+    assert len(chapters) > 1 and all(p.is_file() for p in chapters)
+    text = "\n".join(p.read_text() for p in chapters)
+    defined = set(re.findall(r"\{#((?:sec|fig|tbl)-[\w-]+)\}", text))
+    defined |= set(re.findall(r"^#\| label: ((?:fig|tbl)-[\w-]+)", text, flags=re.M))
+    referenced = set(re.findall(r"@((?:sec|fig|tbl)-[\w-]*\w)", text))
+    assert referenced and referenced <= defined, f"undefined: {sorted(referenced - defined)}"
+    for path in [p for p in chapters if p.suffix == ".py"]:
+        for cell in jupytext.read(path).cells:
+            code = cell_options(cell.source)[1] if cell.cell_type == "code" else ""
+            lines = [line for line in code.splitlines() if line.strip()]
+            assert len(lines) <= MAX_CELL_LINES, f"{path.name}: a code cell of {len(lines)} lines"
 
 
 def test_cell_options_are_quarto_yaml():
@@ -181,3 +207,16 @@ def test_report_spec_from_env_fills_defaults_and_rejects_unknown_keys(monkeypatc
     monkeypatch.setenv("CNNLAB_REPORT", '{"sedes": [0]}')
     with pytest.raises(ConfigError, match="sedes"):
         ReportSpec.from_env()
+
+
+def test_pdf_lists_its_references_and_no_line_starts_with_a_unit(rendered, tmp_path_factory):
+    html, pdf = rendered
+    assert "References" in pdf and "Very Deep Convolutional Networks" in pdf and "Welch, Bernard L." in pdf
+    assert "Very Deep Convolutional Networks" in html and "[@" not in pdf and "[@" not in html
+    # every report rendered in this session (the fixture writes one into an output* folder)
+    reports = list(tmp_path_factory.getbasetemp().glob("output*/report.pdf"))
+    lines = [
+        line.strip() for path in reports for page in PdfReader(path).pages for line in page.extract_text().splitlines()
+    ]
+    assert reports and lines
+    assert not [line for line in lines if line.startswith(("%", "< 0", "± "))]

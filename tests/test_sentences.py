@@ -29,12 +29,25 @@ def _summary(mean: float, std: float, n: int = 10) -> Summary:
 
 @pytest.mark.parametrize(
     ("difference", "welch_p", "expected"),
-    [(0.02, 0.01, "reaches a higher mean"), (-0.02, 0.01, "reaches a lower mean"), (0.02, 0.4, "is not statistically")],
+    [
+        (0.02, 0.01, "significantly higher mean test accuracy than the tiny VGG"),
+        (-0.02, 0.01, "significantly lower mean test accuracy than the tiny VGG"),
+        (0.02, 0.4, "2.00 percentage points higher than that of the tiny VGG"),
+        (-0.02, 0.4, "2.00 percentage points lower than that of the tiny VGG"),
+    ],
 )
 def test_mean_sentence_says_higher_lower_or_not_significant(difference, welch_p, expected):
     text = sentences.mean_sentence("tiny ResNet", "tiny VGG", _comparison(difference, welch_p))
-    assert expected in text and "tiny ResNet" in text and "tiny VGG" in text
-    assert "95 % interval" in text and ("cannot claim" in text) == (welch_p > 0.05)
+    assert expected in text and "tiny ResNet" in text
+    assert "95 % interval" in text and ("cannot tell from chance" in text) == (welch_p > 0.05)
+    assert ("it is better" in text) == (welch_p < 0.05 and difference > 0)
+
+
+def test_mean_sentence_decides_on_the_holm_adjusted_p_and_states_the_detectable_difference():
+    text = sentences.mean_sentence("a", "b", _comparison(0.02, 0.03), adjusted_p=0.09, detectable=0.0098)
+    assert "p = 0.030, p = 0.090 after Holm's correction" in text and "cannot tell from chance" in text
+    assert "a difference of 0.98 percentage points or more would have been detected with 80 % power" in text
+    assert "significantly higher" in sentences.mean_sentence("a", "b", _comparison(0.02, 0.01), adjusted_p=0.03)
 
 
 @pytest.mark.parametrize(
@@ -42,12 +55,18 @@ def test_mean_sentence_says_higher_lower_or_not_significant(difference, welch_p,
     [
         (0.5, 0.01, "significantly smaller"),
         (2.0, 0.01, "significantly larger"),
-        (0.9, 0.6, "not significantly different"),
+        (0.9, 0.6, "smaller but not significantly so"),
+        (1.2, 0.6, "larger but not significantly so"),
         (0.9, math.nan, "cannot be tested"),
     ],
 )
 def test_spread_sentence_branches(std_ratio, levene_p, expected):
     assert expected in sentences.spread_sentence(_comparison(std_ratio=std_ratio, levene_p=levene_p))
+
+
+def test_spread_sentence_says_what_levene_detects_only_when_not_significant():
+    assert "factor of about 3.9 or more" in sentences.spread_sentence(_comparison(levene_p=0.4), 3.89)
+    assert "factor" not in sentences.spread_sentence(_comparison(levene_p=0.01), 3.89)
 
 
 def test_verdict_is_the_mean_then_the_spread_sentence():
@@ -104,8 +123,5 @@ def test_balance_correlation_threads_and_resumed():
 
 
 def test_curve_sentences():
-    assert sentences.overfit_text(6, 10, 0.05).startswith("In 6 of 10 runs the validation loss ends more than 5 %")
-    assert "within 5 % of its minimum in 5 of 10 runs" in sentences.overfit_text(5, 10, 0.05)
-    assert "optimistic" in sentences.offset_text(-0.01) and "fair" in sentences.offset_text(0.01)
     assert "same permutation at every epoch" in sentences.order_text(True)
     assert "reshuffles" in sentences.order_text(False)

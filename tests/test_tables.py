@@ -32,18 +32,28 @@ def _table() -> pd.DataFrame:
 def test_summary_has_one_row_per_variant_in_table_order_with_n():
     lines = tables.summary(_table(), LABELS).splitlines()
     assert "exact first 1,000" in lines[0] and len(lines) == 4
-    assert lines[2].startswith("| tiny VGG | 2 | 9,420 | 61.00 ± 1.41 % | 62.00 ± 1.41 %")
-    assert lines[3].startswith("| tiny ResNet | 3 |")
+    assert lines[2].startswith("| tiny VGG | 2 | 9,420 | 61.00 ± 1.41 % | 61.0 [60.5, 61.5] | 62.00 ± 1.41 %")
+    assert lines[3].startswith("| tiny ResNet | 3 |") and "best val. acc. epoch" in lines[0]
+
+
+def test_summary_gives_the_epoch_of_lowest_validation_loss_when_the_table_has_it():
+    table = _table().assign(min_val_loss_epoch=[40, 60, 30, 30, 30])
+    lines = tables.summary(table, LABELS).splitlines()
+    assert "min. val. loss epoch" in lines[0] and "| 50 ± 14 |" in lines[2] and "| 30 ± 0 |" in lines[3]
     assert "| unknown |" in tables.summary(_table().replace("tiny_vgg", "unknown"), LABELS)  # unlabelled: its name
 
 
 def test_comparisons_show_n_and_na_when_a_comparison_cannot_be_made():
     c = Comparison(0.03, 0.01, 0.05, 3.0, 0.004, 1.2, 0.5, 0.8)
-    text = tables.comparisons([("tiny ResNet", "3 vs 2", c), ("tiny VGG + BatchNorm", "1 vs 2", None)])
+    text = tables.comparisons(
+        [("tiny ResNet", "full", "3 vs 2", c, 0.012), ("tiny VGG + BatchNorm", "full", "1 vs 2", None, float("nan"))]
+    )
     lines = text.splitlines()
-    assert "95 % interval" in lines[0]
-    assert lines[2] == "| tiny ResNet | 3 vs 2 | +3.00 | [1.00, 5.00] | p = 0.004 | 1.20 | 0.80 | p = 0.500 |"
-    assert lines[3].count("n/a") == 6
+    assert "95 % interval" in lines[0] and "| Holm |" in lines[0] and "| test images |" in lines[0]
+    assert lines[2] == (
+        "| tiny ResNet | full | 3 vs 2 | +3.00 | [1.00, 5.00] | p = 0.004 | p = 0.012 | 1.20 | 0.80 | p = 0.500 |"
+    )
+    assert lines[3].count("n/a") == 7
 
 
 def test_seeds_table_ends_with_the_mean_row():

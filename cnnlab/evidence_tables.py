@@ -1,0 +1,117 @@
+"""Markdown tables of the evidence behind the report's claims, from the derived-result frames.
+
+Each function takes a frame with one row per run (``variant``, ``seed`` and the analysis's columns, as
+``jpeg.jpeg_table``, ``batchnorm_modes.modes_table`` and ``early_stopping.stopping_table`` return them)
+and returns a pipe table with one row per variant: mean ± std over its seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+
+from cnnlab import present
+from cnnlab.stats import summarize
+
+
+def _pm(values: pd.Series, scale: float = 100, digits: int = 2) -> str:
+    """Mean ± std of a column (× ``scale``), "n/a" when the column has no values."""
+    x = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    if not len(x):
+        return "n/a"
+    s = summarize(x)
+    if s.n < 2:
+        return present.num(s.mean * scale, digits)
+    return f"{present.num(s.mean * scale, digits)} ± {present.num(s.std * scale, digits)}"
+
+
+def _rows(frame: pd.DataFrame, labels: Mapping[str, str]) -> Iterator[tuple[str, str, pd.DataFrame]]:
+    for variant, rows in frame.groupby("variant", sort=False):
+        yield str(variant), labels.get(str(variant), str(variant)), rows
+
+
+def jpeg(frame: pd.DataFrame, gaps: Mapping[str, float], lossy_fraction: float, labels: Mapping[str, str]) -> str:
+    """The paired JPEG experiment per variant: accuracies (%), drops (pp), and the JPEG part of the exact−full gap.
+
+    ``gaps`` maps each variant to its mean test accuracy on the exact images minus on the full test set;
+    ``lossy_fraction`` is the share of the full test set that is JPEG-derived.
+    """
+    out = []
+    for variant, label, rows in _rows(frame, labels):
+        drop = float(rows["drop"].mean())
+        out.append(
+            {
+                "variant": label,
+                "exact (%)": _pm(rows["exact"]),
+                "JPEG copies (%)": _pm(rows["jpeg"]),
+                "drop (pp)": _pm(rows["drop"]),
+                "drop, statistics recomputed (pp)": _pm(rows["drop_recomputed"]),
+                "exact − full set (pp)": present.num(gaps[variant] * 100, 2),
+                "JPEG part": present.pct(lossy_fraction * drop / gaps[variant], 0) if gaps[variant] else "n/a",
+            }
+        )
+    return present.markdown_table(pd.DataFrame(out))
+
+
+def stopping(frame: pd.DataFrame, labels: Mapping[str, str]) -> str:
+    """Per variant: epoch of the lowest validation loss, the losses' rise after it, and the test accuracy at
+    the epoch of best validation accuracy against the last epoch's."""
+    out = []
+    for _, label, rows in _rows(frame, labels):
+        out.append(
+            {
+                "variant": label,
+                "min. val. loss epoch": _pm(rows["min_val_loss_epoch"], 1, 0),
+                "val. loss rise": _pm(rows["val_loss_rise"], 1, 3),
+                "test loss rise": _pm(rows["test_loss_rise"], 1, 3),
+                "best val. acc. epoch": _pm(rows["best_val_accuracy_epoch"], 1, 0),
+                "test acc. there (%)": _pm(rows["test_accuracy_at_best_val"]),
+                f"test acc., epoch {int(rows['epochs'].max())} (%)": _pm(rows["final_test_accuracy"]),
+            }
+        )
+    return present.markdown_table(pd.DataFrame(out))
+
+
+def modes(frame: pd.DataFrame, labels: Mapping[str, str]) -> str:
+    """Per variant: accuracies (%) with running statistics and with batch statistics, and the gap (pp)."""
+    out = []
+    for _, label, rows in _rows(frame, labels):
+        out.append(
+            {
+                "variant": label,
+                "train, running (%)": _pm(rows["train_inference"]),
+                "train, batch (%)": _pm(rows["train_training"]),
+                "validation, running (%)": _pm(rows["validation_inference"]),
+                "test, running (%)": _pm(rows["test_inference"]),
+                "test, batch (%)": _pm(rows["test_training"]),
+                "train − val. gap (pp)": _pm(rows["gap_inference"]),
+            }
+        )
+    return present.markdown_table(pd.DataFrame(out))
+
+
+def median_iqr(values: np.ndarray | pd.Series) -> str:
+    """Median and interquartile range of accuracies, in percent, one decimal (a table column): "63.0 [62.4, 63.5]"."""
+    x = np.asarray(values, dtype=float)
+    q25, median, q75 = np.quantile(x, [0.25, 0.5, 0.75])
+    return f"{present.num(median * 100, 1)} [{present.num(q25 * 100, 1)}, {present.num(q75 * 100, 1)}]"
+
+
+def parameters(rows: Mapping[str, list[Mapping]]) -> str:
+    """Trainable parameters per layer of several variants (``models.layer_table`` rows keyed by display name),
+    layers with parameters only, in the order they first appear, and the totals."""
+    names: list[str] = []
+    counts: dict[str, dict[str, int]] = {}
+    for label, layers in rows.items():
+        counts[label] = {r["layer"]: int(r["parameters"]) for r in layers}
+        names += [r["layer"] for r in layers if r["parameters"] and r["layer"] not in names]
+    frame = pd.DataFrame(
+        {
+            "layer": names,
+            **{label: [present.count(c[n]) if n in c else "–" for n in names] for label, c in counts.items()},
+        }
+    )
+    frame.loc[len(frame)] = ["**total**", *(f"**{present.count(sum(c.values()))}**" for c in counts.values())]
+    return present.markdown_table(frame)
