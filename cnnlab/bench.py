@@ -22,6 +22,7 @@ import numpy as np
 
 from cnnlab.config import RunConfig
 from cnnlab.data import Cifar10, load_cifar10
+from cnnlab.errors import BenchError
 
 WARMUP_EPOCHS = 1  # the first epoch also traces the graphs; it is left out of every timing
 
@@ -149,7 +150,7 @@ def _spawn(config: RunConfig, threads: int, data_dir: str) -> subprocess.Popen:
 def _collect(process: subprocess.Popen) -> float:
     out, _ = process.communicate()
     if process.returncode != 0:
-        raise RuntimeError(f"benchmark worker failed with status {process.returncode}")
+        raise BenchError(f"benchmark worker failed with status {process.returncode}")
     return float(json.loads(out.strip().splitlines()[-1])["s_per_epoch"])
 
 

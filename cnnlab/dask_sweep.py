@@ -23,15 +23,11 @@ from typing import Any
 from cnnlab import __version__
 from cnnlab.cache import RunCache, run_name
 from cnnlab.config import RunConfig
-from cnnlab.errors import CnnlabError, ConfigError
+from cnnlab.errors import CnnlabError, ConfigError, DaskError, WorkerMismatchError
 from cnnlab.progress import read_progress
 from cnnlab.sweep import SweepReport, bar_interval
 
 PROGRESS_TOPIC = "cnnlab-epochs"
-
-
-class WorkerMismatchError(CnnlabError):
-    """A Dask worker runs another cnnlab version or sees other data than the client."""
 
 
 def worker_identity(data_dir: str) -> dict[str, str]:
@@ -49,7 +45,7 @@ def check_workers(client: Any, data_dir: str, fingerprint: str, version: str = _
     """Raise ``WorkerMismatchError`` naming every worker whose version or data differs; returns the worker count."""
     identities = client.run(worker_identity, data_dir)
     if not identities:
-        raise CnnlabError("the Dask cluster has no workers: start some with `dask worker tcp://HOST:8786`")
+        raise DaskError("the Dask cluster has no workers: start some with `dask worker tcp://HOST:8786`")
     problems = []
     for address, identity in sorted(identities.items()):
         if identity["version"] != version:
@@ -108,7 +104,7 @@ def unpack_into_cache(payload: bytes, cache: RunCache, config: RunConfig, finger
         archive.extractall(staging, filter="data")
     inner = staging / run_name(config, fingerprint)
     if not inner.is_dir():
-        raise CnnlabError(f"the worker returned a run for other data or settings than {inner.name}")
+        raise DaskError(f"the worker returned a run for other data or settings than {inner.name}")
     target = cache.commit(inner, config, fingerprint)
     staging.rmdir()
     return target
@@ -139,7 +135,7 @@ def connect(scheduler: str, named_by: str = "--scheduler") -> tuple[Any, Any]:
     try:
         return Client(scheduler, timeout="20s"), None
     except (OSError, ValueError, TypeError) as exc:  # unreachable, timed out, or refused by the address parser
-        raise CnnlabError(
+        raise DaskError(
             f"cannot reach the Dask scheduler at {scheduler} ({named_by}; {type(exc).__name__}: {exc}); "
             "start one with `dask scheduler` or use --scheduler local:N"
         ) from exc

@@ -27,3 +27,23 @@ class CorruptRunError(CacheError):
 
 class MissingRunsError(CnnlabError):
     """The report needs runs that are not in the cache."""
+
+
+class RunFailedError(CnnlabError):
+    """The run notebook raised; the message carries the notebook's error."""
+
+
+class WorkerMismatchError(CnnlabError):
+    """A Dask worker runs another cnnlab version or sees other data than the client."""
+
+
+class DaskError(CnnlabError):
+    """A Dask scheduler cannot be reached, has no workers, or returned something else than asked for."""
+
+
+class RenderError(CnnlabError):
+    """A chapter failed to execute or the report could not be converted."""
+
+
+class BenchError(CnnlabError):
+    """A benchmark worker process failed."""

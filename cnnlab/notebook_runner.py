@@ -13,16 +13,12 @@ import nbformat
 
 from cnnlab.cache import NOTEBOOK_FILE, RunCache
 from cnnlab.config import RunConfig
-from cnnlab.errors import CnnlabError
+from cnnlab.errors import CnnlabError, RunFailedError
 from cnnlab.quiet import ipc_kernel_manager
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "report" / "run.ipynb"
 # Outputs bigger than this (bytes) are dropped from the kept notebook, so a run folder stays small.
 MAX_OUTPUT_BYTES = 200_000
-
-
-class RunFailedError(CnnlabError):
-    """The run notebook raised; the message carries the notebook's error."""
 
 
 def notebook_parameters(config: RunConfig, data_dir: str, cache_dir: str, staging: Path) -> dict:

@@ -16,16 +16,12 @@ from typing import Any
 
 import yaml
 
-from cnnlab.errors import CnnlabError
+from cnnlab.errors import RenderError
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 PAGE = {"papersize": "a4", "fontsize": "10.5pt", "margin": {"x": "2cm", "y": "2.2cm"}}
 TEXT_WIDTH = (21.0 - 2 * 2.0) / 2.54  # inches: A4 less PAGE's side margins
-
-
-class RenderError(CnnlabError):
-    """A chapter failed to execute or the report could not be converted."""
 
 
 def write_figure(data: dict[str, Any], base: Path) -> tuple[Path, float]:

@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from cnnlab.pages import TEXT_WIDTH, RenderError, front_matter, pandoc_outputs, write_figure
+from cnnlab.errors import RenderError
+from cnnlab.pages import TEXT_WIDTH, front_matter, pandoc_outputs, write_figure
 from cnnlab.present import nonbreaking
 from cnnlab.results import SPEC_ENV, ReportSpec
 

@@ -99,7 +99,7 @@ class Results:
                         "test_accuracy": metrics["test_accuracy"],
                         "test_loss": metrics["test_loss"],
                         "test_exact_accuracy": metrics["test_exact_accuracy"],
-                        "seconds_per_epoch": record.median_epoch_seconds(history),
+                        "median_epoch_seconds": record.median_epoch_seconds(history),
                         "parameters": metrics["parameters"],
                         "best_val_epoch": int(history["epoch"].iloc[int(np.argmax(history["val_accuracy"]))]),
                         "best_val_accuracy": float(history["val_accuracy"].max()),

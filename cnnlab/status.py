@@ -42,7 +42,7 @@ def run_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
                 "test_accuracy": metrics.get("test_accuracy"),
                 "test_loss": metrics.get("test_loss"),
                 "test_exact_accuracy": metrics.get("test_exact_accuracy"),
-                "seconds_per_epoch": record.median_epoch_seconds() if record.state == "done" else None,
+                "median_epoch_seconds": record.median_epoch_seconds() if record.state == "done" else None,
                 "folder": record.path.name,
                 "problem": record.problem or None,
             }
@@ -74,8 +74,8 @@ def group_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "std_test_accuracy": acc.std if acc.n > 1 else None,
                 "mean_test_exact_accuracy": exact.mean,
                 "std_test_exact_accuracy": exact.std if exact.n > 1 else None,
-                "mean_seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in members])),  # of medians
-                "by_seed": {m["seed"]: (m["test_accuracy"], m["seconds_per_epoch"]) for m in members},
+                "mean_median_epoch_seconds": float(np.mean([m["median_epoch_seconds"] for m in members])),  # of medians
+                "by_seed": {m["seed"]: (m["test_accuracy"], m["median_epoch_seconds"]) for m in members},
             }
         )
     return summary
@@ -129,7 +129,7 @@ def format_status(cache: RunCache) -> str:
     lines = [
         f"runs in {cache.root}:",
         f"{'variant':18} {'seed':>4} {'epochs':>6} {'subset':>7} {'precision':>14} {'seeding':>16} "
-        f"{'test acc %':>10} {'s/epoch':>8}",
+        f"{'test acc %':>10} {'median s/epoch':>8}",
     ]
     for r in rows:
         if r["state"] != "done":
@@ -137,13 +137,14 @@ def format_status(cache: RunCache) -> str:
             continue
         lines.append(
             f"{r['variant']:18} {r['seed']:>4} {r['epochs']:>6} {r['train_subset'] or 'all':>7} "
-            f"{r['precision']:>14} {r['seeding']:>16} {r['test_accuracy'] * 100:>10.2f} {r['seconds_per_epoch']:>8.2f}"
+            f"{r['precision']:>14} {r['seeding']:>16} {r['test_accuracy'] * 100:>10.2f} "
+            f"{r['median_epoch_seconds']:>8.2f}"
         )
     lines += [
         "",
         "test accuracy per configuration, mean ± std over seeds (%; seeding: what the seed does not vary):",
         f"{'variant':18} {'epochs':>6} {'subset':>7} {'precision':>14} {'seeding':>16} {'n':>3} "
-        f"{'full test set':>15} {'exact 1,000':>15} {'s/epoch':>8}",
+        f"{'full test set':>15} {'exact 1,000':>15} {'median s/epoch':>8}",
     ]
     summary = group_summary(rows)
     for s in summary:
@@ -152,7 +153,7 @@ def format_status(cache: RunCache) -> str:
             f"{s['seeding']:>16} {s['n']:>3} "
             f"{_pm(s['mean_test_accuracy'], s['std_test_accuracy']):>15} "
             f"{_pm(s['mean_test_exact_accuracy'], s['std_test_exact_accuracy']):>15} "
-            f"{s['mean_seconds_per_epoch']:>8.2f}"
+            f"{s['mean_median_epoch_seconds']:>8.2f}"
         )
     comparisons = precision_comparisons(summary)
     if comparisons:

@@ -61,7 +61,7 @@ def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
                 "test accuracy, full set": _pm(t["test_accuracy"]),
                 "median [IQR]": median_iqr(t["test_accuracy"]),
                 EXACT_COLUMN: _pm(t["test_exact_accuracy"]),
-                "s / epoch": present.num(t["seconds_per_epoch"].mean(), 1),
+                "s / epoch": present.num(t["median_epoch_seconds"].mean(), 1),
                 **_stopping_column(t),
                 "train − val. gap (pp)": present.points(t["final_gap"].mean(), 1),
             }
@@ -127,7 +127,7 @@ def runs(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
             "variant": table["variant"].map(lambda v: labels.get(v, v)),
             "seed": table["seed"].astype(str),
             "test accuracy": table["test_accuracy"].map(present.pct),
-            "s / epoch": table["seconds_per_epoch"].map(lambda s: present.num(s, 1)),
+            "s / epoch": table["median_epoch_seconds"].map(lambda s: present.num(s, 1)),
             "duration (min)": table["duration_s"].map(lambda s: present.num(s / 60, 1)),
         }
     )

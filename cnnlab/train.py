@@ -156,6 +156,8 @@ def train_run(
         "per_class_accuracy": test["per_class_accuracy"],
         "confusion_matrix": test["confusion_matrix"],
         "parameters": int(model.count_params()),
+        # The mean over epochs after the first; tables and status show each run's median instead
+        # (RunRecord.median_epoch_seconds), which one stalled epoch does not move.
         "seconds_per_epoch": float(np.mean(steady)),
         "first_epoch_seconds": float(seconds[0]),
         "final_train_loss": float(history["loss"].iloc[-1]),

@@ -31,7 +31,7 @@ same_order = all(order == orders[0] for order in orders)
 # epoch the validation set and the test set are evaluated on a copy of that epoch's weights (the test set
 # for the curves of @sec-q8 only, never to choose anything).
 # On this machine a typical epoch of the tiny VGG (the median of each run, averaged over runs) took
-# `{python} present.num(base["seconds_per_epoch"].mean(), 1)` s (training, validation and test passes,
+# `{python} present.num(base["median_epoch_seconds"].mean(), 1)` s (training, validation and test passes,
 # `{python} sentences.threads_text(first.metadata.get("threads"))`).
 
 # %% [markdown]

@@ -32,7 +32,7 @@ def test_run_then_status_json(env):
         "train_subset": 300,
         "state": "done",
     }
-    assert 0 <= row["test_accuracy"] <= 1 and row["test_loss"] > 0 and row["seconds_per_epoch"] > 0
+    assert 0 <= row["test_accuracy"] <= 1 and row["test_loss"] > 0 and row["median_epoch_seconds"] > 0
     again = cli("run", "tiny_vgg", "--seed", "0", "--epochs", "1", "--train-subset", "300", env=env)
     assert "1 already cached, 0 to do" in again.stderr
 

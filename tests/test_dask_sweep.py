@@ -11,8 +11,9 @@ from distributed import Client, LocalCluster
 
 from cnnlab.cache import RunCache
 from cnnlab.config import RunConfig
-from cnnlab.dask_sweep import WorkerMismatchError, check_workers, run_task, unpack_into_cache
+from cnnlab.dask_sweep import check_workers, run_task, unpack_into_cache
 from cnnlab.data import load_local
+from cnnlab.errors import WorkerMismatchError
 from tests.conftest import cli
 
 ARGS = ("--variants", "tiny_vgg", "--seeds", "0-1", "--epochs", "1", "--train-subset", "1000")

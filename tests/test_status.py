@@ -18,7 +18,7 @@ def _row(variant: str, seed: int, accuracy: float, precision: str = "float32", s
         "test_accuracy": accuracy,
         "test_loss": 1.0,
         "test_exact_accuracy": accuracy,
-        "seconds_per_epoch": seconds,
+        "median_epoch_seconds": seconds,
         "folder": f"{variant}-{seed}-{precision}",
         "problem": None,
     }

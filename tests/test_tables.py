@@ -20,7 +20,7 @@ def _table() -> pd.DataFrame:
                     "test_exact_accuracy": acc + 0.01,
                     "test_loss": 1.0,
                     "parameters": 9420,
-                    "seconds_per_epoch": 2.0,
+                    "median_epoch_seconds": 2.0,
                     "best_val_epoch": 10 + seed,
                     "final_gap": 0.1,
                     "duration_s": 600.0,
