@@ -7,6 +7,7 @@ Keras dtype policy of its layers ("float32" or "mixed_bfloat16") rather than rea
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -121,7 +122,7 @@ def tiny_vgg(width: int = 10, dtype: str = "float32") -> keras.Model:
     description="tiny VGG with BatchNormalization after each convolution, before its ReLU",
 )
 def tiny_vgg_bn(width: int = 10, dtype: str = "float32") -> keras.Model:
-    """Tiny VGG with conv -> BatchNormalization -> ReLU: 9,580 parameters at width 10."""
+    """Tiny VGG with conv -> BatchNormalization -> ReLU: 9,500 trainable weights at width 10 (+80 statistics)."""
     return _vgg(width, blocks=2, batchnorm=True, name="tiny_vgg_bn", dtype=dtype)
 
 
@@ -164,6 +165,11 @@ def tiny_resnet(width: int = 10, dtype: str = "float32") -> keras.Model:
         x = layers.Activation("relu", dtype=dtype, name=f"block{b}_relu")(x)
     x = layers.AveragePooling2D(pool_size=4, dtype=dtype, name="avg_pool")(x)
     return _head(x, inputs, "tiny_resnet", dtype)
+
+
+def trainable_count(model: keras.Model) -> int:
+    """Weights the optimizer updates; ``count_params`` also counts BatchNormalization's running statistics."""
+    return sum(int(math.prod(w.shape)) for w in model.trainable_weights)
 
 
 def layer_table(model: keras.Model) -> list[dict[str, object]]:

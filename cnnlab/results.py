@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -101,6 +102,7 @@ class Results:
                         "test_exact_accuracy": metrics["test_exact_accuracy"],
                         "median_epoch_seconds": record.median_epoch_seconds(history),
                         "parameters": metrics["parameters"],
+                        "trainable_parameters": _trainable(record.config.variant, record.config.width),
                         "best_val_epoch": int(history["epoch"].iloc[int(np.argmax(history["val_accuracy"]))]),
                         "best_val_accuracy": float(history["val_accuracy"].max()),
                         "final_gap": float(history["accuracy"].iloc[-1] - history["val_accuracy"].iloc[-1]),
@@ -144,3 +146,11 @@ def collect(cache: RunCache, data_fingerprint: str, spec: ReportSpec | None = No
     if results.missing and not spec.allow_incomplete:
         raise MissingRunsError(f"{results.describe_missing(cache)} or render with --allow-incomplete")
     return results
+
+
+@functools.cache
+def _trainable(variant: str, width: int) -> int:
+    """A variant's trainable weights (built, not loaded: the count does not depend on the run)."""
+    from cnnlab.models import build_model, trainable_count
+
+    return trainable_count(build_model(variant, width=width))

@@ -57,7 +57,7 @@ def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
             {
                 "variant": labels.get(variant, variant),
                 "seeds (n)": str(len(t)),
-                "parameters": present.count(t["parameters"].iloc[0]),
+                **_parameter_columns(t),
                 "test accuracy, full set": _pm(t["test_accuracy"]),
                 "median [IQR]": median_iqr(t["test_accuracy"]),
                 EXACT_COLUMN: _pm(t["test_exact_accuracy"]),
@@ -67,6 +67,15 @@ def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
             }
         )
     return present.markdown_table(pd.DataFrame(rows))
+
+
+def _parameter_columns(t: pd.DataFrame) -> dict[str, str]:
+    """Trainable and non-trainable (BatchNormalization's running statistics) weights, when the table has both."""
+    total = int(t["parameters"].iloc[0])
+    if "trainable_parameters" not in t:
+        return {"parameters": present.count(total)}
+    trainable = int(t["trainable_parameters"].iloc[0])
+    return {"trainable": present.count(trainable), "non-trainable": present.count(total - trainable)}
 
 
 def _stopping_column(t: pd.DataFrame) -> dict[str, str]:

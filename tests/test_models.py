@@ -132,3 +132,12 @@ def test_registry_carries_labels_questions_and_the_cli_help():
     assert [v.question for v in VARIANTS.values()] == ["Q4", "Q13", "Q14", "Q15"]
     assert variant_help() == "tiny_vgg (Q4), tiny_vgg_bn (Q13), tiny_vgg_3blocks (Q14), tiny_resnet (Q15)"
     assert all(v.description and v.name == name for name, v in VARIANTS.items())
+
+
+def test_trainable_count_leaves_out_batchnorm_running_statistics():
+    from cnnlab.models import build_model, trainable_count
+
+    assert trainable_count(build_model("tiny_vgg")) == build_model("tiny_vgg").count_params() == 9420
+    bn = build_model("tiny_vgg_bn")
+    # Four BatchNormalization layers of 10 channels: gamma and beta train (80), the running mean and variance not (80).
+    assert (trainable_count(bn), bn.count_params()) == (9500, 9580)

@@ -20,6 +20,7 @@ def _table() -> pd.DataFrame:
                     "test_exact_accuracy": acc + 0.01,
                     "test_loss": 1.0,
                     "parameters": 9420,
+                    "trainable_parameters": 9420,
                     "median_epoch_seconds": 2.0,
                     "best_val_epoch": 10 + seed,
                     "final_gap": 0.1,
@@ -32,7 +33,7 @@ def _table() -> pd.DataFrame:
 def test_summary_has_one_row_per_variant_in_table_order_with_n():
     lines = tables.summary(_table(), LABELS).splitlines()
     assert "exact first 1,000" in lines[0] and len(lines) == 4
-    assert lines[2].startswith("| tiny VGG | 2 | 9,420 | 61.00 ± 1.41 % | 61.0 [60.5, 61.5] | 62.00 ± 1.41 %")
+    assert lines[2].startswith("| tiny VGG | 2 | 9,420 | 0 | 61.00 ± 1.41 % | 61.0 [60.5, 61.5] | 62.00 ± 1.41 %")
     assert lines[3].startswith("| tiny ResNet | 3 |") and "best val. acc. epoch" in lines[0]
 
 
