@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from cnnlab.config import PRECISIONS, SHUFFLES
+
 
 def _variant_help() -> str:
     from cnnlab.models import variant_help
@@ -30,8 +32,6 @@ def _default(name: str) -> object:
 
 
 def _add_protocol(parser: argparse.ArgumentParser) -> None:
-    from cnnlab.config import PRECISIONS, SHUFFLES
-
     group = parser.add_argument_group("protocol (defaults: the assignment's)")
     group.add_argument("--epochs", type=int, default=_default("epochs"), help="epochs per run (default %(default)s)")
     group.add_argument(
@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=_default("threads"),
         help="TensorFlow threads per sweep worker (default %(default)s)",
     )
-    p.add_argument("--precision", default="float32", choices=("float32", "mixed_bfloat16"))
+    p.add_argument("--precision", default=_default("precision"), choices=PRECISIONS)
     p.add_argument("--no-sweep", action="store_true", help="skip the machine-level sweep measurement")
     p.add_argument(
         "--steps-per-execution",
@@ -195,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: _output)")
     p.add_argument("--seeds", default="0-9", help="seeds the report uses (default 0-9)")
-    p.add_argument("--epochs", type=int, default=100, help="epochs of the runs to report (default 100)")
+    p.add_argument(
+        "--epochs", type=int, default=_default("epochs"), help="epochs of the runs to report (default %(default)s)"
+    )
     p.add_argument(
         "--train-subset",
         type=int,
