@@ -88,8 +88,27 @@ def _inline_cells(notebook: Any) -> None:
     notebook.cells = cells
 
 
+QMD_CELL = re.compile(r"^```\{python\}[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
+
+
+def read_qmd(path: Path) -> Any:
+    """A ``.qmd`` page with ```` ```{python} ```` cells as a notebook (front matter dropped), as Quarto runs it."""
+    import nbformat
+
+    text = re.sub(r"\A---\n.*?\n---\n", "", path.read_text(), flags=re.S)
+    cells, start = [], 0
+    for match in QMD_CELL.finditer(text):
+        if text[start : match.start()].strip():
+            cells.append(nbformat.v4.new_markdown_cell(text[start : match.start()].strip()))
+        cells.append(nbformat.v4.new_code_cell(match.group(1).rstrip()))
+        start = match.end()
+    if text[start:].strip():
+        cells.append(nbformat.v4.new_markdown_cell(text[start:].strip()))
+    return nbformat.v4.new_notebook(cells=cells)
+
+
 def execute(path: Path, env: dict[str, str] | None = None, timeout: int = 1200) -> Any:
-    """Read a percent-format chapter with jupytext and execute it with nbclient in the project root.
+    """Read a chapter (percent script with jupytext, or ``.qmd``) and execute it with nbclient in the project root.
 
     ``env`` is the kernel's environment (default: this process's).
     """
@@ -98,7 +117,7 @@ def execute(path: Path, env: dict[str, str] | None = None, timeout: int = 1200) 
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    notebook = jupytext.read(path)
+    notebook = read_qmd(path) if path.suffix == ".qmd" else jupytext.read(path)
     _inline_cells(notebook)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(FIGURE_SETUP, metadata={"cnnlab_setup": True}))
     from cnnlab.quiet import ipc_kernel_manager
@@ -115,6 +134,11 @@ def execute(path: Path, env: dict[str, str] | None = None, timeout: int = 1200) 
             message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
             raise RenderError(f"{path.name} failed: {message[-1] if message else exc}") from exc
     return notebook
+
+
+def executable(path: Path) -> bool:
+    """Whether a chapter has code to run: a percent script, or a ``.qmd`` with Python cells."""
+    return path.suffix == ".py" or (path.suffix == ".qmd" and QMD_CELL.search(path.read_text()) is not None)
 
 
 def to_markdown(notebook: Any, stem: str, figures_dir: Path) -> tuple[str, list[Path]]:
@@ -167,12 +191,47 @@ def to_markdown(notebook: Any, stem: str, figures_dir: Path) -> tuple[str, list[
 def render_chapter(path: Path, figures_dir: Path, env: dict[str, str] | None = None) -> Chapter:
     """Execute one chapter (or read a static .qmd/.md one) and convert it to markdown."""
     start = time.perf_counter()
-    if path.suffix == ".py":
+    if executable(path):
         markdown, figures = to_markdown(execute(path, env), path.stem, figures_dir)
     else:
         text = path.read_text()
         markdown, figures = nonbreaking(re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)), []
     return Chapter(path, markdown, figures, time.perf_counter() - start)
+
+
+def render_chapters(
+    paths: list[Path], out_dir: Path, env: dict[str, str], context: str, progress: bool = True, workers: int = 2
+) -> list[Chapter]:
+    """Every chapter, from the chapter store where its key matches, else executed (``workers`` at a time)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from tqdm.auto import tqdm
+
+    from cnnlab import chapter_cache
+
+    figures_dir = out_dir / "figures"
+    shutil.rmtree(figures_dir, ignore_errors=True)
+    figures_dir.mkdir(parents=True)
+    keys = {path: chapter_cache.chapter_key(path, context) for path in paths}
+    done: dict[Path, Chapter] = {}
+    for path in paths:
+        stored = chapter_cache.load(out_dir, path, keys[path], figures_dir)
+        if stored is not None:
+            done[path] = Chapter(path, *stored)
+    todo = [path for path in paths if path not in done]
+    bar = tqdm(
+        total=len(paths), initial=len(done), desc="chapters", unit="chapter", disable=not progress, file=sys.stderr
+    )
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(render_chapter, path, figures_dir, env) for path in todo]
+        for future in as_completed(futures):
+            chapter = future.result()
+            chapter_cache.store(out_dir, chapter.source, keys[chapter.source], chapter.markdown, chapter.figures)
+            done[chapter.source] = chapter
+            bar.set_postfix_str(chapter.source.name)
+            bar.update()
+    bar.close()
+    return [done[path] for path in paths]
 
 
 def render(
@@ -189,8 +248,7 @@ def render(
     ``cache``, ``data`` and ``resnet50_conv1`` override ``$CNNLAB_CACHE``, ``$CNNLAB_DATA`` and
     ``$CNNLAB_RESNET50_CONV1`` for the chapters; ``author`` overrides ``book.author`` of ``_quarto.yml``.
     """
-    from tqdm.auto import tqdm
-
+    from cnnlab import chapter_cache
     from cnnlab.cache import CACHE_ENV, RunCache
     from cnnlab.data import DATA_ENV, load_cifar10
     from cnnlab.features import RESNET_ENV, conv1_source, read_conv1
@@ -202,7 +260,8 @@ def render(
     if conv1 is not None:
         read_conv1(*conv1)
     run_cache = RunCache(cache)
-    results = collect(run_cache, load_cifar10(data).fingerprint(), spec)
+    fingerprint = load_cifar10(data).fingerprint()
+    results = collect(run_cache, fingerprint, spec)
     if results.missing:
         print(f"cnnlab: rendering without {results.describe_missing(run_cache)}", file=sys.stderr)
     # The chapters' kernels get the settings in their environment; this process's stays as it was.
@@ -213,14 +272,10 @@ def render(
         env[RESNET_ENV] = str(conv1[0])
     config = project_config()
     out_dir = (out_dir or ROOT / config.get("project", {}).get("output-dir", "_output")).resolve()
-    figures_dir = out_dir / "figures"
-    shutil.rmtree(figures_dir, ignore_errors=True)
-    figures_dir.mkdir(parents=True)
-    chapters = []
-    bar = tqdm(chapter_paths(config), desc="chapters", unit="chapter", disable=not progress, file=sys.stderr)
-    for path in bar:
-        bar.set_postfix_str(path.name)
-        chapters.append(render_chapter(path, figures_dir, env))
+    settings = {k: v for k, v in env.items() if k.startswith("CNNLAB_")}
+    context = chapter_cache.context_key(settings, run_cache.root, extra=fingerprint + FIGURE_SETUP)
+    workers = min(2, os.cpu_count() or 1)
+    chapters = render_chapters(chapter_paths(config), out_dir, env, context, progress, workers)
     markdown = front_matter(config, author) + "\n\n".join(c.markdown for c in chapters)
     markdown_path = out_dir / "report.md"
     markdown_path.write_text(markdown)

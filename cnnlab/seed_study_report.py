@@ -1,0 +1,249 @@
+"""The seed study in the report (Q9, Q6/Q13): tables and sentences computed from its cached runs.
+
+Q9 takes tiny VGG's spread over seeds apart (initialisation alone, order alone, both); Q13 asks whether
+Keras's one order for all epochs matters, for tiny VGG and +BatchNorm, and whether the BatchNorm deficit
+survives a new order at every epoch. Groups with fewer than three runs get no test: the text says how many
+runs there are instead. Every sentence names its numbers and what they could have shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown
+from matplotlib.figure import Figure
+
+from cnnlab import present
+from cnnlab.cache import RunCache
+from cnnlab.models import labels
+from cnnlab.power import detectable_between
+from cnnlab.seed_study import METRICS, Study, batchnorm_deficit, collect_study, decompose, reshuffling
+from cnnlab.stats import Comparison, std_interval, summarize
+from cnnlab.studies import GROUPS, Group
+
+SETS = {"test_accuracy": "full test set", "test_exact_accuracy": "exact 1,000"}
+MIN_SPREAD = 3  # values per group for a standard deviation's test
+SPREAD_NAMES = ("init", "order", "protocol:tiny_vgg")
+
+
+@dataclass
+class SeedStudyReport:
+    """The study's runs for the report's seeds, and what the report says about them."""
+
+    study: Study
+    planned: int  # seeds per group the report asks for
+
+    @classmethod
+    def open(cls, report: object) -> SeedStudyReport:
+        """The study beside a ``chapter.Report``'s protocol runs (same seeds, epochs and subset)."""
+        spec = report.spec  # type: ignore[attr-defined]
+        fingerprint = report.data.fingerprint()  # type: ignore[attr-defined]
+        study = collect_study(
+            RunCache(), fingerprint, list(spec.seeds), epochs=spec.epochs, train_subset=spec.train_subset
+        )
+        return cls(study, len(spec.seeds))
+
+    def n(self, name: str) -> int:
+        """Runs cached for a group (or ``protocol:<variant>``)."""
+        return len(self.study.values(name))
+
+    def counts_text(self) -> str:
+        """How complete the study is, in a sentence."""
+        counts = [self.n(g.name) for g in GROUPS]
+        if min(counts) == self.planned:
+            return f"Each group has all {self.planned} seeds."
+        groups = "; ".join(f"{g.title} ({labels()[g.variant]}): {n}" for g, n in zip(GROUPS, counts, strict=True))
+        return (
+            f"The study is not complete: of the {self.planned} seeds per group, these runs are finished ({groups}); "
+            "every number below is computed from them alone."
+        )
+
+    def _spreads_ready(self) -> bool:
+        return min(self.n(name) for name in SPREAD_NAMES) >= MIN_SPREAD
+
+    def spread_markdown(self) -> Markdown:
+        """Q9's table: mean ± std and the std's 95 % interval, per source of spread, on both test sets."""
+        rows = []
+        what = {"init": "initial weights", "order": "order of the images", "protocol:tiny_vgg": "both (the protocol)"}
+        for name, varied in what.items():
+            row = {"what varies": varied, "n": self.n(name)}
+            for metric, title in SETS.items():
+                values = self.study.values(name, metric)
+                row[f"{title}, %"] = present.pm(summarize(values), with_n=False) if len(values) else "–"
+                low_high = std_interval(values) if len(values) >= 2 else None
+                row[f"std interval, {title} (pp)"] = present.ci(_Interval(*low_high)) if low_high else "–"
+            rows.append(row)
+        return Markdown(present.markdown_table(pd.DataFrame(rows), align=["l", "r", "r", "r", "r", "r"]))
+
+    def spread_text(self, metric: str = "test_accuracy") -> str:
+        """Q9: the three spreads with intervals, whether they differ, and what robustness means with them."""
+        if not self._spreads_ready():
+            return (
+                "Taking the spread apart needs at least three runs in each of the three groups; "
+                f"there are {', '.join(str(self.n(n)) for n in SPREAD_NAMES)} so far, so no spread is compared yet."
+            )
+        parts = decompose(self.study, metric)
+        init, order, _ = parts.spreads
+        stds = [
+            f"{s.title} {present.points(s.summary.std, 2)} pp {present.ci(_Interval(s.std_low, s.std_high))}"
+            for s in parts.spreads
+        ]
+        differ = parts.differ_p < 0.05
+        ratio = parts.init_vs_both
+        if ratio.ci_high < 1:
+            share = "the initial weights alone spread it less than a whole new seed does"
+        elif ratio.ci_low > 1:
+            share = "the initial weights alone spread it more than a whole new seed does"
+        else:
+            share = "these runs cannot tell the initial weights' share of the spread from the whole"
+        return (
+            f"On the {SETS[metric]}, the standard deviation over seeds (95 % interval) is: {'; '.join(stds)}. "
+            f"A Brown–Forsythe test [@brown1974] {'finds' if differ else 'finds no'} difference between the three "
+            f"spreads ({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread to the "
+            f"protocol's is {present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
+            f"{present.num(ratio.ci_high, 2)}): {share}. In plain words: with the order of the images fixed, "
+            f"another random initialisation moves the test accuracy by about {present.points(init.summary.std, 2)} "
+            f"percentage points (one standard deviation), so about 95 % of initialisations land within "
+            f"± {present.points(2 * init.summary.std, 1)} points of {present.pct(init.summary.mean)}; "
+            f"the order alone moves it by about {present.points(order.summary.std, 2)} points. "
+            "That is what robust to the initialisation means here: a spread of that size, not the absence of one."
+        )
+
+    def _reshuffled(self, group: str) -> bool:
+        return min(self.n(group), self.n(f"protocol:{_group(group).variant}")) >= 2
+
+    def reshuffling_markdown(self) -> Markdown:
+        """Q6/Q13's table: Keras's fixed order against a new order every epoch, per variant and test set."""
+        rows = []
+        for name in ("reshuffled", "reshuffled_bn"):
+            group = _group(name)
+            for metric, title in SETS.items():
+                new, fixed = self.study.values(name, metric), self.study.values(f"protocol:{group.variant}", metric)
+                row = {
+                    "variant": labels()[group.variant],
+                    "test set": title,
+                    "fixed order, %": _pm(fixed),
+                    "new order every epoch, %": _pm(new),
+                    "n": f"{len(fixed)} vs {len(new)}",
+                    "difference (pp)": "–",
+                    "Welch": "–",
+                    "Levene": "–",
+                }
+                if self._reshuffled(name):
+                    c = reshuffling(self.study, group, metric).comparison
+                    row["difference (pp)"] = f"{present.pp(c.difference)} {present.ci(c)}"
+                    row["Welch"], row["Levene"] = _p(c.welch_p), _p(c.levene_p)
+                rows.append(row)
+        return Markdown(present.markdown_table(pd.DataFrame(rows), align=["l", "l", "r", "r", "r", "r", "r", "r"]))
+
+    def reshuffling_text(self, name: str) -> str:
+        """One variant's verdict: does a new order every epoch change its accuracy, on both test sets?"""
+        variant = labels()[_group(name).variant]
+        if not self._reshuffled(name):
+            return f"For {variant}, fewer than two runs with a new order every epoch are finished; nothing is compared."
+        said = []
+        for metric, title in SETS.items():
+            result = reshuffling(self.study, _group(name), metric)
+            said.append(f"on the {title} {_verdict(result.comparison, 'a new order every epoch', 'the fixed order')}")
+        a, b = (self.study.values(n) for n in (name, f"protocol:{_group(name).variant}"))
+        return (
+            f"For {variant}, {'; '.join(said)}. With {len(a)} and {len(b)} seeds, a difference of about "
+            f"{present.points(detectable_between(a, b), 2)} points in mean would be detected 80 % of the time."
+        )
+
+    def deficit_text(self) -> str:
+        """Q13: +BatchNorm minus tiny VGG with Keras's fixed order and with a new order every epoch."""
+        if min(self.n("reshuffled"), self.n("reshuffled_bn")) < 2:
+            return "Whether the BatchNorm deficit survives a new order every epoch needs two reshuffled runs of each."
+        said = []
+        for metric, title in SETS.items():
+            fixed, new = (batchnorm_deficit(self.study, flag, metric) for flag in (False, True))
+            said.append(
+                f"on the {title}, +BatchNorm minus tiny VGG is {present.pp(fixed.difference)} {present.ci(fixed)} pp "
+                f"with the fixed order ({present.p_value(fixed.welch_p)}) and {present.pp(new.difference)} "
+                f"{present.ci(new)} pp with a new order every epoch ({present.p_value(new.welch_p)})"
+            )
+        fixed, new = batchnorm_deficit(self.study, False), batchnorm_deficit(self.study, True)
+        if new.ci_high < 0:
+            verdict = "The deficit survives reshuffling: +BatchNorm stays lower with a new order every epoch."
+        elif new.ci_low > 0:
+            verdict = "With a new order every epoch +BatchNorm is higher: the deficit does not survive reshuffling."
+        else:
+            verdict = (
+                "With a new order every epoch the difference is not significant: these runs do not show the deficit "
+                f"surviving reshuffling (its interval {present.ci(new)} pp includes zero)."
+            )
+        text = "; ".join(said)
+        return f"{text[0].upper()}{text[1:]}. {verdict}"
+
+    def dots(self) -> dict[str, dict[str, list[float]]]:
+        """Per column of the dot figure, each metric's values over seeds (in percent)."""
+        columns = {
+            "initial weights alone": "init",
+            "order alone": "order",
+            "both (the protocol)": "protocol:tiny_vgg",
+            "new order every epoch": "reshuffled",
+            "+BatchNorm, fixed order": "protocol:tiny_vgg_bn",
+            "+BatchNorm, new order": "reshuffled_bn",
+        }
+        return {
+            title: {metric: list(100 * self.study.values(name, metric)) for metric in METRICS}
+            for title, name in columns.items()
+        }
+
+
+@dataclass(frozen=True)
+class _Interval:
+    ci_low: float
+    ci_high: float
+
+
+def _group(name: str) -> Group:
+    return next(g for g in GROUPS if g.name == name)
+
+
+def _verdict(c: Comparison, new: str, old: str) -> str:
+    """'a new order every epoch is higher/lower by x pp [ci] (Welch p)' or 'no difference detected'."""
+    if c.welch_p < 0.05:
+        direction = "higher" if c.difference > 0 else "lower"
+        size = f"{present.points(abs(c.difference), 2)} pp {present.ci(c)}"
+        return f"{new} is {direction} than {old} by {size} ({present.p_value(c.welch_p)})"
+    return (
+        f"no difference is detected between {new} and {old} ({present.pp(c.difference)} pp, 95 % interval "
+        f"{present.ci(c)}, {present.p_value(c.welch_p)})"
+    )
+
+
+def _pm(values: np.ndarray) -> str:
+    """Mean ± std in percent for a table cell ("–" without runs)."""
+    return present.pm(summarize(values), with_n=False) if len(values) else "–"
+
+
+def _p(p: float) -> str:
+    """A p-value for a table cell: "= 0.032", "< 0.001", or "–" when too few seeds define it."""
+    return "–" if p != p else present.p_value(p).removeprefix("p ")
+
+
+def dot_figure(dots: dict[str, dict[str, list[float]]]) -> Figure:
+    """The study's groups as one dot per seed, with mean ± std as a bar, on each test set."""
+    figure = Figure(figsize=(6.3, 2.6), layout="constrained")
+    axes = figure.subplots(1, 2, sharey=True)
+    rows = list(dots)[::-1]  # top to bottom as listed
+    for ax, (metric, title) in zip(axes, SETS.items(), strict=True):
+        for y, row in enumerate(rows):
+            values = dots[row][metric]
+            ax.scatter(values, [y] * len(values), s=14, color="C0", alpha=0.75, zorder=3)
+            if len(values) >= 2:
+                mean, std = float(np.mean(values)), float(np.std(values, ddof=1))
+                ax.errorbar(mean, y - 0.3, xerr=std, fmt="|", color="black", capsize=3, markersize=8)
+        ax.axhline(1.5, color="0.6", lw=0.8)
+        ax.axhline(3.5, color="0.85", lw=0.8)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("test accuracy (%)", fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="x", color="0.9")
+    axes[0].set_yticks(range(len(rows)), rows)
+    axes[0].set_ylim(-0.7, len(rows) - 0.4)
+    return figure

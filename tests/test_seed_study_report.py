@@ -1,0 +1,80 @@
+"""The seed study's sentences and tables: one test per branch of each verdict, on constructed studies."""
+
+from types import SimpleNamespace
+
+import numpy as np
+from matplotlib.collections import PathCollection
+
+from cnnlab.seed_study import Study
+from cnnlab.seed_study_report import SeedStudyReport, dot_figure
+
+BASE = [0.62, 0.63, 0.64, 0.625, 0.635, 0.615, 0.645, 0.63, 0.62, 0.64]  # std 0.01
+TIGHT = [0.63 + d for d in (-0.0005, 0.0, 0.0005, -0.0003, 0.0003, 0.0001, -0.0001, 0.0002, -0.0002, 0.0)]
+
+
+def _records(values: list[float], shift: float = 0.0) -> list[SimpleNamespace]:
+    return [
+        SimpleNamespace(metrics={"test_accuracy": v + shift, "test_exact_accuracy": v + shift + 0.02}) for v in values
+    ]
+
+
+def _report(init=BASE, order=BASE, both=BASE, reshuffled=0.0, bn=-0.03, reshuffled_bn=-0.03) -> SeedStudyReport:
+    groups = {
+        "init": _records(init),
+        "order": _records(order),
+        "reshuffled": _records(both, reshuffled),
+        "reshuffled_bn": _records(both, reshuffled + reshuffled_bn),
+    }
+    protocol = {"tiny_vgg": _records(both), "tiny_vgg_bn": _records(both, bn)}
+    return SeedStudyReport(Study(groups=groups, protocol=protocol), planned=len(both))
+
+
+def test_the_spread_is_only_compared_with_three_runs_per_group():
+    text = _report(init=BASE[:2]).spread_text()
+    assert "needs at least three runs" in text and "2, 10, 10" in text
+
+
+def test_spread_verdicts_follow_the_interval_of_the_ratio():
+    less = _report(init=TIGHT).spread_text()
+    assert "spread it less than a whole new seed" in less and "finds difference" in less
+    same = _report().spread_text()
+    assert "cannot tell the initial weights' share" in same and "finds no difference" in same
+    assert "± 2.0 points of 63.00 %" in same  # two standard deviations of 1 point around the mean
+
+
+def test_reshuffling_verdicts_name_the_direction_or_say_none_was_detected():
+    assert "a new order every epoch is higher than the fixed order by 2.00 pp" in _report(
+        reshuffled=0.02
+    ).reshuffling_text("reshuffled")
+    assert "is lower than the fixed order by 2.00 pp" in _report(reshuffled=-0.02).reshuffling_text("reshuffled")
+    unchanged = _report(reshuffled=0.001).reshuffling_text("reshuffled")
+    assert "no difference is detected" in unchanged and "would be detected 80 % of the time" in unchanged
+
+
+def test_the_batchnorm_deficit_survives_vanishes_or_reverses_with_reshuffling():
+    assert "The deficit survives reshuffling" in _report(reshuffled_bn=-0.03).deficit_text()
+    assert "not significant" in _report(reshuffled_bn=0.001).deficit_text()
+    assert "+BatchNorm is higher" in _report(reshuffled_bn=0.03).deficit_text()
+
+
+def test_an_unfinished_study_says_how_many_runs_each_group_has():
+    partial = _report()
+    partial.study.groups["reshuffled_bn"] = partial.study.groups["reshuffled_bn"][:1]
+    assert "not complete" in partial.counts_text() and "(tiny VGG + BatchNorm): 1" in partial.counts_text()
+    assert "needs two reshuffled runs" in partial.deficit_text()
+    assert "Each group has all 10 seeds" in _report().counts_text()
+    table = partial.reshuffling_markdown().data
+    rows = {line.split("|")[1].strip() + "/" + line.split("|")[2].strip(): line for line in table.splitlines()[2:]}
+    assert "| 10 vs 10 |" in rows["tiny VGG/full test set"] and "[" in rows["tiny VGG/full test set"]
+    bn = rows["tiny VGG + BatchNorm/exact 1,000"]  # one reshuffled run: shown, but nothing compared
+    assert "| 10 vs 1 |" in bn and bn.rstrip(" |").endswith("– | – | –")
+
+
+def test_the_dot_figure_has_a_row_per_group_on_each_test_set():
+    figure = dot_figure(_report().dots())
+    left, right = figure.axes
+    assert [t.get_text() for t in left.get_yticklabels()][-1] == "initial weights alone"
+    dots = [[c for c in ax.collections if isinstance(c, PathCollection)] for ax in (left, right)]
+    assert [len(d) for d in dots] == [6, 6] and all(len(c.get_offsets()) == len(BASE) for c in dots[1])
+    top = next(c.get_offsets() for c in dots[1] if c.get_offsets()[0, 1] == 5)  # the first row, at the top
+    np.testing.assert_allclose(top[:, 0], 100 * (np.array(BASE) + 0.02))  # the exact 1,000 in percent
