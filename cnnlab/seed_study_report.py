@@ -54,7 +54,7 @@ class SeedStudyReport:
         counts = [self.n(g.name) for g in GROUPS]
         if min(counts) == self.planned:
             return f"Each group has all {self.planned} seeds."
-        groups = "; ".join(f"{g.title} ({labels()[g.variant]}): {n}" for g, n in zip(GROUPS, counts, strict=True))
+        groups = "; ".join(f"{labels()[g.variant]}, {g.title}: {n}" for g, n in zip(GROUPS, counts, strict=True))
         return (
             f"The study is not complete: of the {self.planned} seeds per group, these runs are finished ({groups}); "
             "every number below is computed from them alone."
@@ -128,13 +128,13 @@ class SeedStudyReport:
                     "new order every epoch, %": _pm(new),
                     "n": f"{len(fixed)} vs {len(new)}",
                     "difference (pp)": "–",
-                    "Welch": "–",
-                    "Levene": "–",
+                    "Welch p": "–",
+                    "Levene p": "–",
                 }
                 if self._reshuffled(name):
                     c = reshuffling(self.study, group, metric).comparison
                     row["difference (pp)"] = f"{present.pp(c.difference)} {present.ci(c)}"
-                    row["Welch"], row["Levene"] = _p(c.welch_p), _p(c.levene_p)
+                    row["Welch p"], row["Levene p"] = _p(c.welch_p), _p(c.levene_p)
                 rows.append(row)
         return Markdown(present.markdown_table(pd.DataFrame(rows), align=["l", "l", "r", "r", "r", "r", "r", "r"]))
 
@@ -222,8 +222,8 @@ def _pm(values: np.ndarray) -> str:
 
 
 def _p(p: float) -> str:
-    """A p-value for a table cell: "= 0.032", "< 0.001", or "–" when too few seeds define it."""
-    return "–" if p != p else present.p_value(p).removeprefix("p ")
+    """A p-value for a table cell: "0.032", "< 0.001", or "–" when too few seeds define it."""
+    return "–" if p != p else present.p_value(p).removeprefix("p ").removeprefix("= ")
 
 
 def dot_figure(dots: dict[str, dict[str, list[float]]]) -> Figure:

@@ -60,7 +60,10 @@ def test_the_batchnorm_deficit_survives_vanishes_or_reverses_with_reshuffling():
 def test_an_unfinished_study_says_how_many_runs_each_group_has():
     partial = _report()
     partial.study.groups["reshuffled_bn"] = partial.study.groups["reshuffled_bn"][:1]
-    assert "not complete" in partial.counts_text() and "(tiny VGG + BatchNorm): 1" in partial.counts_text()
+    assert (
+        "not complete" in partial.counts_text()
+        and "tiny VGG + BatchNorm, new order every epoch: 1" in partial.counts_text()
+    )
     assert "needs two reshuffled runs" in partial.deficit_text()
     assert "Each group has all 10 seeds" in _report().counts_text()
     table = partial.reshuffling_markdown().data
