@@ -2,8 +2,9 @@
 
 A chapter opens it once (``r = open_report()``) and keeps its cells to a few lines each. ``Report`` is a
 facade: it gathers the statistics of the cached runs and hands them to ``sentences`` (the prose of
-analysis), ``tables`` (markdown tables), ``curves`` and ``confusion`` (Q8's and the errors' readings) and
-``batchnorm`` (the recomputed statistics).
+analysis), ``tables`` (markdown tables), ``curves`` and ``confusion`` (Q8's and the errors' readings),
+``evidence`` (the derived results behind the claims) and ``claims`` (each variant against the tiny VGG,
+with Holm's correction within each family, and the verdicts).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from IPython.display import Markdown
 
 from cnnlab import present, sentences, tables
 from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
+from cnnlab.claims import Claims
 from cnnlab.config import RunConfig
 from cnnlab.confusion import per_class_accuracy, summed_confusion
 from cnnlab.curves import CurveReading, read_curves
-from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, data_facts, load_cifar10
+from cnnlab.data import Cifar10, data_facts, load_cifar10
 from cnnlab.errors import MissingRunsError
 from cnnlab.evidence import Evidence
 from cnnlab.models import build_model, labels, layer_table
@@ -108,57 +110,27 @@ class Report:
         """The derived results and statistics behind the claims (JPEG, BatchNorm's modes, curves, power)."""
         return Evidence(self.results, self.data, self.labels)
 
-    def verdict(self, variant: str) -> str:
-        """The sentences that answer "is it better, and is it more robust?", on both test sets, computed from
-        the tests (Holm-corrected over the comparisons, with what the seeds could have detected)."""
-        name, base = self.evidence.name(variant), self.evidence.name(BASELINE)
-        if not self.comparable(variant):
-            return sentences.not_comparable(name, base, self.results.n(variant), self.results.n(BASELINE))
-        e = self.evidence
-        text = sentences.verdict(
-            name, base, self.comparison(variant), e.adjusted_p(variant), e.detectable(variant), e.detectable_ratio()
-        )
-        return f"{text} {e.exact_text(variant)}"
+    @cached_property
+    def claims(self) -> Claims:
+        """Every variant against the tiny VGG, measure by measure, Holm-corrected within each family."""
+        return Claims(self.results, self.evidence, self.data)
 
-    def fit(self, variant: str) -> sentences.Fit:
-        """Final training loss and train - validation gap of a variant, means over seeds."""
-        return sentences.Fit(self.values(variant, "final_train_loss").mean(), self.values(variant, "final_gap").mean())
+    def verdict(self, variant: str) -> str:
+        """Is it better, and is it more robust? On both test sets, from the Holm-corrected tests, with power."""
+        return self.claims.verdict(variant)
 
     def fit_text(self, variant: str) -> str:
-        """How closely the variant fits its training images against the tiny VGG, and what the gap says."""
-        if not self.results.n(variant) or not self.results.n(BASELINE):
-            return ""
-        return sentences.fit_text(self.label(BASELINE), self.fit(variant), self.fit(BASELINE))
-
-    def recalibrated(self, variant: str) -> np.ndarray:
-        """Test accuracy of each of a variant's runs with BatchNorm's statistics recomputed (seed order)."""
-        from cnnlab.batchnorm import recalibrated_accuracy  # imports Keras: only the chapters that need it
-        from cnnlab.derived import derived_table  # cached per run beside the runs: computing it takes minutes
-
-        if variant not in self._recalibrated:
-            runs = {variant: self.results.runs[variant]}
-            table = derived_table(
-                runs, "recalibrated", 1, lambda rec: {"accuracy": recalibrated_accuracy(rec, self.data)}
-            )
-            self._recalibrated[variant] = table["accuracy"].to_numpy(dtype=float)
-        return self._recalibrated[variant]
+        """How closely the variant fits its training images, and how much it overfits, against the tiny VGG."""
+        return self.claims.fit_text(variant)
 
     def batchnorm_text(self, variant: str) -> str:
         """What recomputing BatchNorm's test-time statistics does to a variant's seeds (a diagnostic)."""
-        from cnnlab.batchnorm import RECALIBRATION_IMAGES
+        return self.claims.recalibration_text(variant)
 
-        if self.results.n(variant) < 2:
-            return ""
-        stored, fixed = self.values(variant), self.recalibrated(variant)
-        moved = int(np.argmax(np.abs(fixed - stored)))
-        seed = self.results.runs[variant][moved].config.seed
-        text = sentences.recalibration_text(
-            RECALIBRATION_IMAGES, self.summary(variant), summarize(fixed), seed, (stored[moved], fixed[moved])
-        )
-        if self.results.n(BASELINE) < 2:
-            return text
-        against = sentences.recalibrated_against_baseline(self.label(BASELINE), compare(fixed, self.values(BASELINE)))
-        return f"{text} {against}"
+    def num_pm(self, variant: str, column: str, digits: int = 3) -> str:
+        """ "mean ± std" of a metric that is not a percentage (a loss), over a variant's seeds."""
+        s = self.summary(variant, column)
+        return present.num(s.mean, digits) + (f" ± {present.num(s.std, digits)}" if s.n > 1 else "")
 
     def leader_text(self) -> str:
         """Which variant has the best mean test accuracy, and which the smallest spread over seeds."""
@@ -203,21 +175,13 @@ class Report:
     def summary_markdown(self) -> Markdown:
         """All variants side by side: parameters, accuracies over seeds, speed, best epoch, final gap."""
         stopping = self.evidence.stopping[["variant", "seed", "min_val_loss_epoch"]]
-        return Markdown(tables.summary(self.table.merge(stopping, on=["variant", "seed"], how="left"), self.labels))
+        gaps = self.evidence.modes[["variant", "seed", "gap_inference"]]
+        table = self.table.merge(stopping, on=["variant", "seed"], how="left")
+        return Markdown(tables.summary(table.merge(gaps, on=["variant", "seed"], how="left"), self.labels))
 
     def comparison_markdown(self) -> Markdown:
-        """Each variant against the tiny VGG on both test sets: difference, interval, Welch, Holm, Hedges' g, Levene."""
-        rows = []
-        for column, images in (
-            ("test_accuracy", "full"),
-            ("test_exact_accuracy", f"exact {present.count(EXACT_TEST_IMAGES)}"),
-        ):
-            for v in (v for v in self.spec.variants if v != BASELINE):
-                ok = self.comparable(v)
-                c = self.comparison(v, column) if ok else None
-                p = self.evidence.adjusted_p(v, column) if ok else float("nan")
-                rows.append((self.label(v), images, f"{self.results.n(v)} vs {self.results.n(BASELINE)}", c, p))
-        return Markdown(tables.comparisons(rows))
+        """Each variant against the tiny VGG on both test sets: difference, interval, Welch, Mann-Whitney, Levene."""
+        return Markdown(tables.comparisons(self.claims.comparison_rows()))
 
     def seeds_markdown(self, variant: str = BASELINE) -> Markdown:
         """A variant's runs, one row per seed, with their mean."""

@@ -191,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write _output/report.html and report.pdf without Quarto",
         description="Execute the report's chapters against the cache (they never train) and "
         "write one self-contained HTML and one PDF (pandoc + Typst). Stops naming "
-        "the missing runs unless --allow-incomplete.",
+        "the missing runs unless --allow-incomplete. A chapter whose source, code, settings and runs "
+        "are unchanged since the last render into the same folder is reused from DIR/.chapters "
+        "(two chapters execute at a time otherwise).",
     )
     p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: _output)")
     p.add_argument("--seeds", default="0-9", help="seeds the report uses (default 0-9)")

@@ -74,7 +74,8 @@ local function resolve(cite)
 end
 
 -- Typst sizes auto columns to their content, but it would rather wrap a cell ("tiny VGG, 3 / blocks",
--- "65.74 ± / 1.33 %") than a header; short body cells get no-break spaces, so headers wrap instead.
+-- "65.74 ± / 1.33 %") than a header; short body cells get no-break spaces, so headers wrap instead
+-- (report-tables.typ gives each column at least its widest body cell).
 local NBSP = "\u{00A0}"
 local function glue_short_cells(t)
   for _, body in ipairs(t.bodies) do
@@ -86,12 +87,60 @@ local function glue_short_cells(t)
       end
     end
   end
+  -- a header keeps a unit in parentheses with the word before it: "test, batch (%)" may wrap, but
+  -- never leaves "(%)" or "(pp)" alone on a line
+  for _, row in ipairs(t.head.rows) do
+    for _, cell in ipairs(row.cells) do
+      cell.contents = pandoc.Blocks(cell.contents):walk({
+        Inlines = function(inlines)
+          for i = #inlines, 2, -1 do
+            local next_ = inlines[i + 1]
+            if inlines[i].t == "Space" and next_ and next_.t == "Str" and next_.text:match("^%(.*%)$") then
+              inlines[i] = pandoc.Str(NBSP)
+            end
+          end
+          return inlines
+        end,
+      })
+    end
+  end
   return t
+end
+
+-- Typst: every chapter after the first starts a page (the first follows the preface), after the figures
+-- still waiting have been placed. The break goes before the heading, not into its show rule: a heading's
+-- location, which the contents and the PDF outline print, is where its show rule's output starts.
+local CHAPTER_BREAK = "#context if counter(heading).get().first() > 0 { place.flush(); pagebreak(weak: true) }"
+-- A figure that ends a chapter does not float: it follows the chapter's last words (after the figures
+-- still waiting), instead of going to the page's bottom and leaving the hole above it.
+local STAY_OPEN = "#place.flush()\n#[#show figure.where(kind: image): set figure(placement: none)"
+local function break_before_chapters(blocks)
+  local out = pandoc.Blocks({})
+  local function end_chapter()
+    local last = out[#out]
+    if last and last.t == "Figure" then
+      out[#out] = pandoc.RawBlock("typst", STAY_OPEN)
+      out:extend({ last, pandoc.RawBlock("typst", "]") })
+    end
+  end
+  out:insert(pandoc.RawBlock("typst", "#chapter-breaks.update(true)")) -- report-tables.typ's
+  for _, block in ipairs(blocks) do
+    if block.t == "Header" and block.level == 1 then
+      end_chapter()
+      out:insert(pandoc.RawBlock("typst", CHAPTER_BREAK))
+    end
+    out:insert(block)
+  end
+  end_chapter()
+  return out
 end
 
 function Pandoc(doc)
   doc = doc:walk({ Div = lift_table_ids })
-  if typst then doc = doc:walk({ Table = glue_short_cells }) end
+  if typst then
+    doc = doc:walk({ Table = glue_short_cells })
+    doc.blocks = break_before_chapters(doc.blocks)
+  end
   number_all(doc)
   if not typst then
     doc = doc:walk({

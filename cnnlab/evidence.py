@@ -1,5 +1,5 @@
 """The evidence behind the report's claims, gathered for the chapters: the paired JPEG experiment,
-BatchNorm's two modes, what the learning curves say about stopping, Holm's correction and power.
+BatchNorm's two modes, what the learning curves say about stopping and fit, and power.
 
 ``Report.evidence`` holds one ``Evidence``; it reads the derived results (``jpeg``, ``batchnorm_modes``,
 ``early_stopping``), computes the statistics, and hands them to ``evidence_sentences`` and
@@ -20,30 +20,22 @@ from IPython.display import Markdown
 from scipy import stats as scipy_stats
 
 from cnnlab import evidence_sentences as say
-from cnnlab import evidence_tables
+from cnnlab import evidence_tables, sentences
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.jpeg import QUALITY
-from cnnlab.power import LevenePower, detectable_difference, levene_detectable_ratio, seeds_needed
+from cnnlab.power import (
+    LevenePower,
+    anova_detectable_spread,
+    detectable_difference,
+    levene_detectable_ratio,
+    seeds_needed,
+)
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import Comparison, Summary, compare, holm, summarize
+from cnnlab.stats import Summary, paired, summarize
+from cnnlab.verdicts import contrasts
 
 BATCHNORM = "tiny_vgg_bn"  # the variant whose lower accuracy Q13 explains
 NEEDED_FOR = (0.005, 0.01)  # differences (fractions) for which the report says how many seeds they need
-
-
-def paired(a: np.ndarray, b: np.ndarray) -> Comparison:
-    """A paired t-test of a - b over the same seeds, as a ``Comparison`` (its Welch fields hold the paired test)."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    with warnings.catch_warnings():  # identical pairs (tiny test runs) make the test undefined: NaN, not a warning
-        warnings.simplefilter("ignore")
-        test = scipy_stats.ttest_rel(a, b)
-        interval = test.confidence_interval()
-    diff = a - b
-    g = float(diff.mean() / diff.std(ddof=1)) if diff.std(ddof=1) else math.nan
-    return Comparison(
-        float(diff.mean()), float(interval.low), float(interval.high), float(test.statistic), float(test.pvalue),
-        g, math.nan, math.nan,
-    )  # fmt: skip
 
 
 @dataclass
@@ -91,18 +83,6 @@ class Evidence:
     def comparable(self) -> list[str]:
         return [v for v in self.variants if v != BASELINE and min(self.results.n(v), self.results.n(BASELINE)) >= 2]
 
-    def adjusted_p(self, variant: str, column: str = "test_accuracy") -> float:
-        """Welch's p of ``variant`` against the tiny VGG after Holm's correction over all the comparisons."""
-        others = self.comparable()
-        p = [compare(self.results.values(v, column), self.results.values(BASELINE, column)).welch_p for v in others]
-        return float(holm(p)[others.index(variant)])
-
-    def detectable(self, variant: str, column: str = "test_accuracy") -> float:
-        """The difference in means the seeds of ``variant`` and the tiny VGG detect with 80 % power."""
-        a, b = self.results.values(variant, column), self.results.values(BASELINE, column)
-        pooled = math.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
-        return detectable_difference(pooled, n=min(len(a), len(b))) if pooled > 0 else math.nan
-
     @cached_property
     def levene_power(self) -> LevenePower | None:
         n = min((self.results.n(v) for v in self.variants), default=0)
@@ -110,15 +90,6 @@ class Evidence:
 
     def detectable_ratio(self) -> float:
         return self.levene_power.ratio if self.levene_power else math.nan
-
-    def exact_text(self, variant: str) -> str:
-        """The comparison on the exact test images and whether it agrees with the full test set."""
-        full = compare(self.results.values(variant), self.results.values(BASELINE))
-        exact = compare(
-            self.results.values(variant, "test_exact_accuracy"), self.results.values(BASELINE, "test_exact_accuracy")
-        )
-        adjusted = (self.adjusted_p(variant), self.adjusted_p(variant, "test_exact_accuracy"))
-        return say.exact_agreement(full, exact, EXACT_TEST_IMAGES, adjusted)
 
     def power_text(self) -> str:
         """Q9: what the tiny VGG's seeds resolve, and the seeds smaller differences need."""
@@ -141,17 +112,27 @@ class Evidence:
             warnings.simplefilter("ignore")
             testable = min(map(len, groups)) >= 2 and len(groups) >= 2
             anova = scipy_stats.f_oneway(*groups).pvalue if testable else math.nan
-        text = say.jpeg_text(drops, float(anova), QUALITY)
+            within = math.sqrt(np.mean([g.var(ddof=1) for g in groups])) if testable else 0.0
+        detectable = anova_detectable_spread(len(groups), min(map(len, groups), default=0), within)
+        text = say.jpeg_text(drops, float(anova), QUALITY, detectable)
         gaps, lossy = self.gaps(), self.lossy_fraction()
         shares = {v: lossy * self.of(self.jpeg, v, "drop").mean() / gaps[v] for v in self.variants if gaps[v] > 0}
         if lossy > 0 and shares:
             text += " " + say.jpeg_share_text(shares, lossy)
-        if BATCHNORM in self.variants and self.results.n(BATCHNORM) >= 2 and self.results.n(BASELINE) >= 2:
-            drop = self.of(self.jpeg, BATCHNORM, "drop")
-            recomputed = paired(self.of(self.jpeg, BATCHNORM, "drop_recomputed"), drop)
-            against = compare(drop, self.of(self.jpeg, BASELINE, "drop"))
-            text += " " + say.jpeg_batchnorm_text(self.name(BATCHNORM), self.name(BASELINE), recomputed, against)
-        return text
+        return f"{text} {self.jpeg_batchnorm_text()}".strip()
+
+    def jpeg_batchnorm_text(self) -> str:
+        """Whether BatchNorm's running statistics explain the drop of the variants that have them."""
+        batchnorm = [
+            v for v in self.comparable() if self.jpeg.loc[self.jpeg["variant"] == v, "drop_recomputed"].notna().all()
+        ]
+        if not batchnorm:
+            return ""
+        drop = lambda v, c="drop": self.of(self.jpeg, v, c)  # noqa: E731
+        against = contrasts({v: (drop(v), drop(BASELINE)) for v in batchnorm})
+        recomputed = contrasts({v: (drop(v, "drop_recomputed"), drop(v)) for v in batchnorm}, is_paired=True)
+        rows = {self.name(v): (against[v], recomputed[v]) for v in batchnorm}
+        return say.jpeg_batchnorm_text(self.name(BASELINE), rows)
 
     def gaps(self) -> dict[str, float]:
         """Each variant's mean test accuracy on the exact images minus on the full test set."""
@@ -177,60 +158,53 @@ class Evidence:
         text = say.stopping_text(
             epochs, summarize(s["min_val_loss_epoch"]), s["val_loss_rise"].mean(), s["test_loss_rise"].mean(), fall
         )
-        early = say.early_stopping_text(summarize(s["test_accuracy_at_best_val"]), summarize(s["final_test_accuracy"]))
+        at_best, final = (s[c].to_numpy(dtype=float) for c in ("test_accuracy_at_best_val", "final_test_accuracy"))
+        early = say.early_stopping_text(summarize(at_best), summarize(final), paired(at_best, final))
         return f"{text} {early}"
 
     def offset_text(self, variant: str = BASELINE) -> str:
-        validation = np.mean([h["val_accuracy"].iloc[-1] for h in self.results.histories(variant)])
-        full, exact = self.results.values(variant).mean(), self.results.values(variant, "test_exact_accuracy").mean()
-        return say.validation_offset(float(validation), float(full), float(exact), EXACT_TEST_IMAGES)
+        validation = np.array([h["val_accuracy"].iloc[-1] for h in self.results.histories(variant)])
+        full, exact = self.results.values(variant), self.results.values(variant, "test_exact_accuracy")
+        to = contrasts({"exact": (validation, exact), "full": (validation, full)}, is_paired=True)
+        means = (float(validation.mean()), float(full.mean()), float(exact.mean()))
+        return say.validation_offset(*means, EXACT_TEST_IMAGES, (to["exact"], to["full"]))
 
     def lead_text(self, variant: str = BATCHNORM) -> str:
         """How the variant's mean validation accuracy runs against the tiny VGG's, epoch by epoch."""
-        mean = {v: np.mean([h["val_accuracy"] for h in self.results.histories(v)], axis=0) for v in (variant, BASELINE)}
-        diff = mean[variant] - mean[BASELINE]
+        curves = {v: np.array([h["val_accuracy"] for h in self.results.histories(v)]) for v in (variant, BASELINE)}
+        diff = curves[variant].mean(axis=0) - curves[BASELINE].mean(axis=0)
         behind = np.flatnonzero(diff <= 0)
-        trailing = len(diff) if not len(behind) or behind[-1] < len(diff) - 1 else None
-        if trailing is None:  # behind at the end: the lead ends where the final stretch behind begins
-            start = len(diff) - 1
-            while start > 0 and diff[start - 1] <= 0:
-                start -= 1
-            trailing = start
-        top = int(diff[: max(trailing, 1)].argmax())
-        return say.lead_text(
-            self.name(variant), self.name(BASELINE), trailing, float(diff[top]), top + 1, float(diff[-1])
+        end = len(diff) if not len(behind) or behind[-1] < len(diff) - 1 else None
+        if end is None:  # behind at the end: the lead ends where the final stretch behind begins
+            end = len(diff) - 1
+            while end > 0 and diff[end - 1] <= 0:
+                end -= 1
+        ahead = np.flatnonzero(diff[:end] > 0)
+        if not len(ahead):
+            return say.lead_text(self.name(variant), self.name(BASELINE), (0, 0, 0), (0, *[summarize([0])] * 2), 0.0)
+        first, top = int(ahead[0]), int(ahead[int(diff[ahead].argmax())])
+        lead = (first + 1, end, len(ahead))
+        at_top = (top + 1, summarize(curves[variant][:, top]), summarize(curves[BASELINE][:, top]))
+        return say.lead_text(self.name(variant), self.name(BASELINE), lead, at_top, float(diff[-1]))
+
+    def gap_measures_text(self, variant: str = BASELINE) -> str:
+        """Q8: the training history's train - validation gap at the last epoch, against the final weights'."""
+        histories = self.results.histories(variant)
+        train, val = (np.array([h[c].iloc[-1] for h in histories]) for c in ("accuracy", "val_accuracy"))
+        m = lambda c: summarize(self.of(self.modes, variant, c))  # noqa: E731
+        epochs = int(histories[0]["epoch"].iloc[-1])
+        return say.gap_measures(
+            epochs,
+            (float(train.mean()), float(val.mean())),
+            summarize(train - val),
+            m("train_inference"),
+            m("gap_inference"),
         )
 
     # BatchNorm's two modes (Q13).
 
     def modes_markdown(self) -> Markdown:
         return Markdown(evidence_tables.modes(self.modes, self.labels))
-
-    def modes_text(self, variant: str = BATCHNORM, facts: bool = True) -> str:
-        """Q13: the variant's accuracies in both modes against the tiny VGG (unless not ``facts``) and their reading."""
-        if self.results.n(variant) < 2 or self.results.n(BASELINE) < 2:
-            return ""
-        m = lambda v, c: self.of(self.modes, v, c)  # noqa: E731
-        stated = say.modes_text(
-            self.name(variant), self.name(BASELINE),
-            (m(variant, "train_inference").mean(), m(variant, "train_training").mean()),
-            (m(variant, "test_inference").mean(), m(variant, "test_training").mean()),
-            (m(variant, "gap_inference").mean(), m(BASELINE, "gap_inference").mean()),
-        )  # fmt: skip
-        mismatch = paired(m(variant, "test_training"), m(variant, "test_inference"))
-        overfit = compare(m(variant, "gap_inference"), m(BASELINE, "gap_inference"))
-        behind = m(variant, "test_training").mean() - m(BASELINE, "test_inference").mean()
-        reading = say.batchnorm_reading(self.name(variant), self.name(BASELINE), mismatch, overfit, behind)
-        return f"{stated} {reading}" if facts else reading
-
-    # The closing chapter.
-
-    def conclusion(self, variant: str) -> str:
-        """The variant against the tiny VGG on both test sets, Holm-adjusted."""
-        values = {c: (self.results.values(variant, c), self.results.values(BASELINE, c)) for c in self.COLUMNS}
-        full, exact = (compare(*values[c]) for c in self.COLUMNS)
-        adjusted = (self.adjusted_p(variant), self.adjusted_p(variant, "test_exact_accuracy"))
-        return say.conclusion(self.name(variant), self.name(BASELINE), full, exact, adjusted)
 
     def parameters_markdown(self, variants: tuple[str, ...]) -> Markdown:
         """Trainable parameters per layer of the given variants, side by side."""
@@ -252,14 +226,21 @@ class Evidence:
         return int(rows.loc[rows["test_accuracy"].idxmin(), "seed"])
 
     def outlier_text(self, variant: str) -> str:
+        """Q15: the variant's lowest seed against its others, and how much it moves the mean and the median."""
         values, seeds = self.results.values(variant), self.results.values(variant, "seed").astype(int)
         if len(values) < 3:
             return ""
         low = int(values.argmin())
         others: Summary = summarize(np.delete(values, low))
-        return say.outlier_text(
+        text = say.outlier_text(
             self.name(variant), int(seeds[low]), float(values[low]), others, float(values.std(ddof=1))
         )
+        rest = np.delete(values, low)
+        iqr = tuple(float(q) for q in np.quantile(values, [0.25, 0.75]))
+        moved = say.median_text(
+            int(seeds[low]), (values.mean(), rest.mean()), (float(np.median(values)), float(np.median(rest))), iqr
+        )
+        return f"{text} {moved}"
 
 
 def resnet_source_text(kernel: np.ndarray, bias: np.ndarray) -> str:
@@ -270,4 +251,4 @@ def resnet_source_text(kernel: np.ndarray, bias: np.ndarray) -> str:
 
     source = conv1_source()
     digest = hashlib.sha256(source[0].read_bytes()).hexdigest() if source else None
-    return say.resnet_source(tuple(kernel.shape), tuple(bias.shape), digest)
+    return sentences.resnet_source(tuple(kernel.shape), tuple(bias.shape), digest)

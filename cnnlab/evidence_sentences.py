@@ -6,9 +6,10 @@ accuracies, losses as they are) and display names, so that each branch can be te
 
 from __future__ import annotations
 
-from cnnlab import present
+from cnnlab import present, verdicts
 from cnnlab.power import POWER
 from cnnlab.stats import ALPHA, Comparison, Summary
+from cnnlab.verdicts import Contrast
 
 # Display names that read badly inside a sentence ("between the tiny VGG, 3 blocks and ..."), as prose says them.
 PROSE_NAMES = {"tiny VGG, 3 blocks": "tiny VGG with three blocks"}
@@ -17,31 +18,6 @@ PROSE_NAMES = {"tiny VGG, 3 blocks": "tiny VGG with three blocks"}
 def prose_name(label: str) -> str:
     """A variant's display name as a sentence says it."""
     return PROSE_NAMES.get(label, label)
-
-
-def _p(c: Comparison, test: str = "Welch's t-test") -> str:
-    return f"{present.pp(c.difference)} percentage points, {test} {present.p_value(c.welch_p)}"
-
-
-def exact_agreement(full: Comparison, exact: Comparison, n_exact: int, adjusted: tuple[float, float]) -> str:
-    """What the comparison gives on the exact test images, and whether it agrees with the full test set.
-
-    ``adjusted`` is the Holm-adjusted Welch p on (the full set, the exact images): it decides significance.
-    """
-    subset = f"the exact first {present.count(n_exact)} test images"
-    full_sig, exact_sig = adjusted[0] < ALPHA, adjusted[1] < ALPHA
-    facts = f"{_p(exact)}, {present.p_value(adjusted[1])} after Holm's correction"
-    if full_sig == exact_sig and ((full.difference > 0) == (exact.difference > 0) or not full_sig):
-        return f"On {subset} the difference is {facts}: the same conclusion."
-    if full_sig:
-        return (
-            f"On {subset}, however, the difference is {facts}, not significant: the two test sets disagree, and "
-            "the exact images alone, a tenth of the test set, do not confirm the difference."
-        )
-    return (
-        f"On {subset}, however, the difference is {facts}, significant: the two test sets disagree, and the "
-        "full set, mostly JPEG-compressed images, does not show what the exact images do."
-    )
 
 
 def power_text(std: float, n: int, detectable: float, needed: dict[float, int]) -> str:
@@ -72,96 +48,148 @@ def stopping_text(epochs: int, min_epoch: Summary, val_rise: float, test_rise: f
     return f"{facts}: no clear overfitting within these epochs."
 
 
-def early_stopping_text(at_best: Summary, final: Summary) -> str:
-    """What keeping the epoch of best validation accuracy would have given, against the last epoch."""
+def early_stopping_text(at_best: Summary, final: Summary, test: Comparison) -> str:
+    """What keeping the epoch of best validation accuracy would have given, against the last epoch
+    (``test``: paired over the runs)."""
     gain = at_best.mean - final.mean
     verb = "gained" if gain > 0 else "cost"
-    return (
+    facts = (
         f"Keeping the weights of the epoch with the best validation accuracy, instead of the last epoch, would have "
-        f"{verb} {present.points(abs(gain), 2)} percentage points of test accuracy "
-        f"({present.pm(at_best, with_n=False)} against {present.pm(final, with_n=False)}); the protocol keeps "
-        "the last epoch."
+        f"{verb} {present.points(abs(gain), 2)} percentage points of test accuracy ({present.pm(at_best, with_n=False)}"
+        f" against {present.pm(final, with_n=False)}; paired t-test {present.p_value(test.welch_p)})"
     )
+    reading = "a significant difference" if test.significant else "a difference these seeds do not show to be real"
+    return f"{facts}, {reading}; the protocol keeps the last epoch."
 
 
-def validation_offset(validation: float, full: float, exact: float, n_exact: int) -> str:
-    """Where the validation accuracy sits between the full test set and its exact images (last epoch, means)."""
+def validation_offset(validation: float, full: float, exact: float, n_exact: int, to: tuple[Contrast, Contrast]) -> str:
+    """Where the validation accuracy sits between the full test set and its exact images (last epoch, means);
+    ``to`` is validation against (the exact images, the full test set), paired over the runs."""
     facts = (
         f"At the last epoch the validation accuracy is {present.pct(validation)} on average, the test accuracy "
         f"{present.pct(full)} on the full test set and {present.pct(exact)} on its exact first "
         f"{present.count(n_exact)} images"
     )
-    if abs(validation - exact) < abs(validation - full):
+    tests = [f"{present.pp(c.difference)} points, paired t-test {present.p_value(c.test.welch_p)}" for c in to]
+    if not to[0].significant and to[1].significant:
         return (
-            f"{facts}. The validation split scores like the exact test images ({present.pp(validation - exact)} "
-            "points): the test curve's offset below it comes from the JPEG-derived test images "
-            "(@sec-jpeg), not from an optimistic validation split."
+            f"{facts}. The validation split scores like the exact test images ({tests[0]}{_power(to[0])}) and above "
+            f"the full test set ({tests[1]}): the test curve's offset below it comes from the JPEG-derived test "
+            "images (@sec-jpeg), not from an optimistic validation split."
         )
-    return f"{facts}. The validation split sits closer to the full test set than to its exact images."
+    return (
+        f"{facts}. The validation accuracy differs from the exact test images' by {tests[0]}, and from the full "
+        f"test set's by {tests[1]}: the JPEG-derived images alone do not explain the offset."
+    )
 
 
-def lead_text(label: str, base: str, lead_until: int, max_lead: float, max_epoch: int, final: float) -> str:
-    """How the variant's mean validation accuracy runs against the baseline's: ahead until an epoch, then behind.
+def lead_text(
+    label: str, base: str, lead: tuple[int, int, int], top: tuple[int, Summary, Summary], final: float
+) -> str:
+    """How the variant's mean validation accuracy runs against the baseline's, epoch by epoch.
 
-    ``lead_until`` is the last epoch of the lead (0 when it never leads; the last epoch when it leads to the end).
+    ``lead`` is (first epoch ahead, last epoch ahead before the final stretch behind, epochs ahead between them),
+    (0, 0, 0) when it is never ahead; ``top`` is the epoch of the largest lead with both sides' validation
+    accuracy over seeds there; ``final`` is the variant's mean minus the baseline's at the last epoch.
     """
-    if lead_until == 0:
+    first, last, ahead = lead
+    if first == 0:
         return f"The {label}'s mean validation accuracy stays below the {base}'s at every epoch."
-    lead = (
-        f"The {label} leads the {base} in mean validation accuracy until epoch {lead_until} (by up to "
-        f"{present.points(max_lead, 1)} percentage points, at epoch {max_epoch})"
+    span = last - first + 1
+    every = "at every epoch" if ahead == span else f"at {ahead} of the {span} epochs"
+    epoch, variant, baseline = top
+    until = "at epoch 1" if first == 2 else f"up to epoch {first - 1}"
+    before = f"ahead of the {base}'s" if first == 1 else f"below the {base}'s {until}, then ahead of it"
+    text = (
+        f"The {label}'s mean validation accuracy is {before} {every} from epoch {first} to "
+        f"epoch {last}, by up to {present.points(variant.mean - baseline.mean, 2)} percentage points at epoch {epoch} "
+        f"({present.pm(variant, with_n=False)} against {present.pm(baseline, with_n=False)} over seeds)"
     )
     if final > 0:
-        return f"{lead} and is still ahead at the last epoch ({present.pp(final, 1)} points)."
-    return f"{lead}, then falls behind and ends {present.points(-final, 1)} points below it."
+        return f"{text}, and still ahead at the last epoch ({present.pp(final, 2)} points)."
+    return f"{text}; from epoch {last + 1} on it is behind, and it ends {present.points(-final, 2)} points below."
 
 
-def modes_text(
-    label: str, base: str, train: tuple[float, float], test: tuple[float, float], gaps: tuple[float, float]
-) -> str:
-    """The variant's accuracies with running statistics and with batch statistics, and its gap against the base.
+def gap_measures(epochs: int, history: tuple[float, float], history_gap: Summary, train: Summary, gap: Summary) -> str:
+    """The two training - validation gaps at the last epoch: the training history's and the final weights'.
 
-    ``train`` and ``test`` are (running statistics, batch statistics); ``gaps`` is (variant, base): training
-    part minus validation accuracy in inference mode. All means over seeds.
+    ``history`` is the history's (training, validation) accuracy at the last epoch (means over seeds); ``train``
+    and ``gap`` are the training part's accuracy and the gap when the final weights are scored in inference mode.
     """
+    larger = "larger" if history_gap.mean > gap.mean else "smaller"
     return (
-        f"With its running statistics, as at test time, the {label} classifies {present.pct(train[0])} of its "
-        f"training images correctly, and {present.pct(train[1])} with each batch's own statistics, as in "
-        f"training; on the test set, {present.pct(test[0])} against {present.pct(test[1])}. Scored this way after "
-        f"training, its training accuracy exceeds its validation accuracy by {present.points(gaps[0], 1)} "
-        "percentage points, against "
-        f"{present.points(gaps[1], 1)} for the {base}."
+        f"At epoch {epochs} the training history puts the training accuracy at {present.pct(history[0])}, "
+        f"{present.points(history_gap.mean, 2)} ± {present.points(history_gap.std, 2)} percentage points above the "
+        f"validation accuracy of {present.pct(history[1])} (over seeds). That training accuracy is "
+        "Keras's running average over the epoch's batches, taken while the weights were still changing (and, in a "
+        "network with BatchNorm, with each batch's own statistics); it is not the accuracy of the final model. "
+        "Scored once with the final weights in inference mode, as the validation images are, the training part "
+        f"gives {present.pm(train, with_n=False)}, a gap of {present.points(gap.mean, 2)} ± "
+        f"{present.points(gap.std, 2)} points: the history's gap is "
+        f"{present.points(abs(history_gap.mean - gap.mean), 2)} points {larger}. Every claim about fit in this "
+        "report rests on the second measure (@tbl-modes); the history's appears only in the curves."
     )
 
 
-def batchnorm_reading(label: str, base: str, mismatch: Comparison, overfit: Comparison, behind: float) -> str:
+def modes_text(label: str, train: tuple[Summary, Summary], test: tuple[Summary, Summary]) -> str:
+    """The variant's accuracies with running statistics and with batch statistics (each a (running, batch) pair)."""
+    pm = lambda s: present.pm(s, with_n=False)  # noqa: E731
+    return (
+        f"With its running statistics, as at test time, the {label} classifies {pm(train[0])} of its training "
+        f"images correctly, and {pm(train[1])} with each batch's own statistics, as in training; on the test set, "
+        f"{pm(test[0])} against {pm(test[1])}."
+    )
+
+
+def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: Contrast) -> str:
     """Which explanation of the variant's lower accuracy the numbers support.
 
-    ``mismatch`` compares test accuracy with batch statistics to running statistics (paired over seeds);
-    ``overfit`` compares the variant's train-validation gap with the base's; ``behind`` is the variant's
-    test accuracy with batch statistics minus the base's.
+    ``mismatch`` is its test accuracy with batch statistics against running statistics (paired over seeds);
+    ``overfit`` its inference-mode train - validation gap against the base's (Holm-corrected over the variants);
+    ``behind`` its test accuracy with batch statistics against the base's.
     """
     stats_cost = mismatch.significant and mismatch.difference > 0
     wider = overfit.significant and overfit.difference > 0
-    evidence = f"(batch statistics {_p(mismatch, 'paired t-test')}; gap {_p(overfit)} against the {base})"
-    if stats_cost and wider:
-        reading = "both: the running statistics cost test accuracy, and the network overfits more than the " + base
-    elif stats_cost:
-        reading = f"a running-statistics mismatch; its gap is not detectably wider than the {base}'s"
-    elif wider:
-        reading = f"overfitting: its gap is wider than the {base}'s, and batch statistics recover nothing detectable"
-    else:
-        reading = "neither explanation detectably"
-    rest = (
-        f" Even with batch statistics it stays {present.points(-behind, 2)} points below the {base}."
-        if behind < 0
-        else ""
+    cost = (
+        f"batch statistics change its test accuracy by {present.pp(mismatch.difference)} percentage points "
+        f"({verdicts.evidence(mismatch.test, 'paired t-test')}{_power(mismatch)})"
     )
-    return f"The numbers support {reading} {evidence}.{rest}"
+    gap = (
+        f"its training − validation gap differs from the {base}'s by {present.pp(overfit.difference)} points "
+        f"({verdicts.p_values(overfit.test)}{_power(overfit)})"
+    )
+    if stats_cost and wider:
+        reading = f"both explanations: {cost}, so the running statistics cost accuracy; and {gap}, so it overfits more"
+    elif stats_cost:
+        reading = f"a running-statistics mismatch only: {cost}; but {gap}, not a detectably wider gap"
+    elif wider:
+        reading = f"overfitting only: {gap}, so it overfits more; but {cost}, nothing detectable"
+    else:
+        reading = f"neither explanation detectably: {cost}, and {gap}"
+    return f"The numbers support {reading}. {_behind(base, behind)}"
 
 
-def jpeg_text(drops: dict[str, Summary], anova_p: float, quality: int) -> str:
-    """The paired JPEG experiment: each variant's drop and whether the variants differ in it."""
+def _power(c: Contrast) -> str:
+    clause = verdicts.power_clause(c.detectable)
+    return f"; {clause}" if clause and not c.significant else ""
+
+
+def _behind(base: str, behind: Contrast) -> str:
+    facts = f"({verdicts.evidence(behind.test)}{_power(behind)})"
+    size = present.points(abs(behind.difference), 2)
+    if not behind.significant:
+        difference = present.pp(behind.difference)
+        return f"With batch statistics it is not detectably below the {base}: {difference} points {facts}."
+    if behind.difference < 0:
+        return f"Even with batch statistics it stays {size} points below the {base} {facts}."
+    return f"With batch statistics it is {size} points above the {base} {facts}."
+
+
+def jpeg_text(drops: dict[str, Summary], anova_p: float, quality: int, detectable: float) -> str:
+    """The paired JPEG experiment: each variant's drop and whether the variants differ in it.
+
+    ``detectable`` is the standard deviation of the variants' mean drops the ANOVA finds with 80 % power.
+    """
     low, high = min(drops, key=lambda v: drops[v].mean), max(drops, key=lambda v: drops[v].mean)
     facts = (
         f"JPEG compression at quality {quality} costs every variant accuracy on the same images: on average from "
@@ -170,8 +198,15 @@ def jpeg_text(drops: dict[str, Summary], anova_p: float, quality: int) -> str:
     )
     if anova_p < ALPHA:
         return f"{facts}, and the variants differ in this drop (one-way ANOVA over seeds, {present.p_value(anova_p)})."
+    power = (
+        f"; these seeds would have detected variants whose mean drops differ with a standard deviation of "
+        f"{present.points(detectable, 2)} points with {present.pct(POWER, 0)} power"
+        if detectable == detectable
+        else ""
+    )
     return (
-        f"{facts}; the variants do not differ detectably in it (one-way ANOVA over seeds, {present.p_value(anova_p)})."
+        f"{facts}; the variants do not differ detectably in it (one-way ANOVA over seeds, "
+        f"{present.p_value(anova_p)}{power})."
     )
 
 
@@ -186,27 +221,47 @@ def jpeg_share_text(shares: dict[str, float], lossy_fraction: float) -> str:
     )
 
 
-def jpeg_batchnorm_text(label: str, base: str, recomputed: Comparison, against_base: Comparison) -> str:
-    """Whether the variant's JPEG drop comes from its running statistics (recomputed on the scored images).
+def jpeg_batchnorm_text(base: str, rows: dict[str, tuple[Contrast, Contrast]]) -> str:
+    """Whether BatchNorm's running statistics explain what compression costs the variants that have them.
 
-    ``recomputed`` is the drop with recomputed statistics minus the drop as trained (paired over seeds);
-    ``against_base`` is the drop as trained minus the base's.
+    ``rows`` maps each such variant's name to (its drop against the base's drop; its drop with statistics
+    recomputed on the scored images against its drop as trained, paired), each Holm-corrected over the variants.
     """
-    fixed = recomputed.significant and recomputed.difference < 0
-    larger = against_base.significant and against_base.difference > 0
-    facts = (
-        f"Recomputing the running statistics of the {label} on the images being scored changes its drop by "
-        f"{present.pp(recomputed.difference)} points (paired t-test {present.p_value(recomputed.welch_p)}); "
-        f"as trained, its drop differs from the {base}'s by {_p(against_base)}"
+    hypothesis = (
+        "If compression shifted the statistics that BatchNorm's running averages hold, the variants with "
+        f"BatchNorm would lose more to it than the {base}, and recomputing the averages on the images being scored "
+        "would give part of the loss back."
     )
-    if fixed and larger:
-        return f"{facts}: its larger drop comes partly from running statistics that JPEG images shift."
-    if fixed:
-        return (
-            f"{facts}: the running statistics account for part of its drop, but its drop is not shown to be "
-            f"larger than the {base}'s in the first place."
+    facts = "; ".join(
+        f"the {name}'s drop is {'larger' if against.difference > 0 else 'smaller'} "
+        f"than the {base}'s by {present.points(abs(against.difference), 2)} points ({verdicts.p_values(against.test)}) "
+        f"and recomputing changes it by {present.pp(recomputed.difference)} points "
+        f"({verdicts.p_values(recomputed.test, 'paired t-test')})"
+        for name, (against, recomputed) in rows.items()
+    )
+    larger = [n for n, (a, _) in rows.items() if a.significant and a.difference > 0]
+    recovered = [n for n, (_, r) in rows.items() if r.significant and r.difference < 0]
+    both = [n for n in larger if n in recovered]
+    if both:
+        reading = (
+            f"For the {' and the '.join(both)} both happen: its larger drop comes partly from its running statistics."
         )
-    return f"{facts}: the running statistics do not detectably explain its drop."
+    elif recovered:
+        reading = (
+            f"Recomputing gives part of the drop back for the {' and the '.join(recovered)}, but its drop is not "
+            f"shown to be larger than the {base}'s: the running statistics explain part of what compression costs "
+            f"it, not a difference from the {base}."
+        )
+    else:
+        drop = max(a.detectable for a, _ in rows.values())
+        back = max(r.detectable for _, r in rows.values())
+        reading = (
+            "Neither happens detectably, so these runs do not show BatchNorm's running statistics to explain any "
+            f"part of what compression costs (a drop {present.points(drop, 2)} points larger than the {base}'s, or "
+            f"a change of {present.points(back, 2)} points from recomputing, would have been detected with "
+            f"{present.pct(POWER, 0)} power)."
+        )
+    return f"{hypothesis} {facts[0].upper()}{facts[1:]}. {reading}"
 
 
 def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: float) -> str:
@@ -219,33 +274,18 @@ def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: 
     )
 
 
-def resnet_source(kernel_shape: tuple[int, ...], bias_shape: tuple[int, ...], sha256: str | None) -> str:
-    """Where Q12's ResNet50 first-layer weights came from: Keras's download, or a file of them with its hash."""
-    shapes = f"kernel {' × '.join(map(str, kernel_shape))}, bias {' × '.join(map(str, bias_shape))}"
-    if sha256 is None:
+def median_text(seed: int, mean: tuple[float, float], median: tuple[float, float], iqr: tuple[float, float]) -> str:
+    """How much the mean and the median move when the lowest seed is left out ((with it, without it) each);
+    ``iqr`` is the interquartile range with it."""
+    moves = (
+        f"Leaving seed {seed} out moves the mean from {present.pct(mean[0])} to {present.pct(mean[1])} "
+        f"({present.pp(mean[1] - mean[0])} points) and the median from {present.pct(median[0])} to "
+        f"{present.pct(median[1])} ({present.pp(median[1] - median[0])})"
+    )
+    quartiles = f"[{present.pct(iqr[0])}, {present.pct(iqr[1])}]"
+    if abs(median[1] - median[0]) < abs(mean[1] - mean[0]) / 2:
         return (
-            "The weights are Keras's ImageNet weights for ResNet50, downloaded by "
-            f'`keras.applications.ResNet50(weights="imagenet")` ({shapes} in `conv1_conv`).'
+            f"{moves}: the median and the interquartile range {quartiles} (@tbl-summary) register the collapse of "
+            "one seed much less than the mean and the standard deviation do."
         )
-    return (
-        "The machine that rendered this report could not download them, so the network was built without "
-        "weights and its first layer, `conv1_conv`, was given Keras's ImageNet ResNet50 weights for that layer "
-        f"({shapes}), read from a file of SHA-256 `{sha256[:16]}…`; the rest of the network, which Q12 does not "
-        "look at, keeps random weights."
-    )
-
-
-def conclusion(label: str, base: str, full: Comparison, exact: Comparison, adjusted: tuple[float, float]) -> str:
-    """A variant against the base on both test sets, as trained, with Holm-adjusted p-values."""
-    sig = (adjusted[0] < ALPHA, adjusted[1] < ALPHA)
-    facts = (
-        f"As trained, the {label} differs from the {base} by {present.pp(full.difference)} percentage points on "
-        f"the full test set ({present.p_value(adjusted[0])} after Holm's correction) and by "
-        f"{present.pp(exact.difference)} on the exact images ({present.p_value(adjusted[1])})"
-    )
-    if all(sig) and (full.difference > 0) == (exact.difference > 0):
-        return f"{facts}: it is {'better' if full.difference > 0 else 'worse'} on both."
-    if not any(sig):
-        return f"{facts}: neither test set shows a difference these seeds can resolve."
-    where = "full test set" if sig[0] else "exact images"
-    return f"{facts}: the difference is significant on the {where} only, so it is not established on both."
+    return f"{moves}: the median moves about as much as the mean, so the collapse is not that of one seed alone."

@@ -102,3 +102,30 @@ def channel_correlation(kernel: np.ndarray) -> np.ndarray:
     over the three pairs (R-G, R-B, G-B); near 1 for a filter that sees brightness, negative for colour-opponent."""
     pairs = np.triu_indices(3, 1)
     return np.array([np.corrcoef(kernel[:, :, :, f].reshape(-1, 3).T)[pairs].mean() for f in range(kernel.shape[-1])])
+
+
+def colour_share(kernel: np.ndarray) -> np.ndarray:
+    """Per filter of a 3-channel kernel (kh, kw, 3, filters): the share of its squared weights that differs
+    between the colour channels. 0 when red, green and blue are weighted alike at every position (the filter
+    sees brightness only, and its picture is grey), 2/3 when one channel alone is weighted, 1 when the channels
+    cancel at every position."""
+    grey = kernel.mean(axis=2, keepdims=True)
+    total = np.square(kernel).sum(axis=(0, 1, 2))
+    return np.square(kernel - grey).sum(axis=(0, 1, 2)) / np.where(total > 0, total, np.nan)
+
+
+def receptive_fields(model: Any) -> dict[str, int]:
+    """Side, in input pixels, of the square patch each spatial layer's units depend on (their receptive field),
+    from the kernel or pool sizes and strides of the layers before it (a chain of layers, as the tiny VGG)."""
+    size, jump, fields = 1, 1, {}
+    shown = set(feature_layers(model))
+    for layer in model.layers:
+        config = layer.get_config()
+        window = config.get("kernel_size") or config.get("pool_size")
+        if window is not None:
+            stride = config.get("strides") or window
+            size += (window[0] - 1) * jump
+            jump *= stride[0]
+        if layer.name in shown:
+            fields[layer.name] = size
+    return fields

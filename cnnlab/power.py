@@ -44,6 +44,42 @@ def detectable_difference(std: float, n: int = 10, power: float = POWER, alpha: 
     return detectable_effect(n, power, alpha) * std
 
 
+def detectable_between(a: np.ndarray | list[float], b: np.ndarray | list[float], power: float = POWER) -> float:
+    """The difference in means two groups of seeds with these spreads detect with ``power`` (their pooled std,
+    the smaller n); NaN when they have no spread."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    pooled = math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2) if min(x.size, y.size) >= 2 else 0.0
+    return detectable_difference(pooled, min(x.size, y.size), power) if pooled > 0 else math.nan
+
+
+def paired_detectable(a: np.ndarray | list[float], b: np.ndarray | list[float], power: float = POWER) -> float:
+    """The mean paired difference (a - b over the same seeds) the paired t-test detects with ``power``, at the
+    spread of the observed differences (noncentral t with n - 1 degrees of freedom); NaN without spread."""
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    n, std = diff.size, float(diff.std(ddof=1)) if diff.size >= 2 else 0.0
+    if std == 0:
+        return math.nan
+    critical = stats.t.ppf(1 - ALPHA / 2, n - 1)
+
+    def reached(effect: float) -> float:
+        shift = effect * math.sqrt(n)
+        wrong_side = float(np.nan_to_num(stats.nct.cdf(-critical, n - 1, shift), nan=0.0))
+        return float(stats.nct.sf(critical, n - 1, shift)) + wrong_side - power
+
+    return float(optimize.brentq(reached, 1e-6, 100.0)) * std
+
+
+def anova_detectable_spread(groups: int, n: int, within_std: float, power: float = POWER) -> float:
+    """The standard deviation of the group means that a one-way ANOVA over ``groups`` groups of ``n`` detects
+    with ``power`` (noncentral F, Cohen's f times the within-group std); NaN without spread."""
+    if within_std <= 0 or groups < 2 or n < 2:
+        return math.nan
+    df1, df2 = groups - 1, groups * (n - 1)
+    critical = stats.f.ppf(1 - ALPHA, df1, df2)
+    f = optimize.brentq(lambda f: stats.ncf.sf(critical, df1, df2, f * f * groups * n) - power, 1e-6, 100.0)
+    return float(f) * within_std
+
+
 def seeds_needed(difference: float, std: float, power: float = POWER, alpha: float = ALPHA) -> int:
     """The fewest seeds per group that detect a difference in means of ``difference`` with ``power``."""
     if difference <= 0 or std <= 0:

@@ -1,17 +1,16 @@
 """The report's sentences of analysis: pure functions of the statistics they state.
 
-Each function takes numbers already computed from the cache (``Summary``, ``Comparison``, means) and
-display names, and returns English; none reads the cache, so every branch can be tested on its own.
+Each function takes numbers already computed from the cache and display names, and returns English; none
+reads the cache, so every branch can be tested on its own. The verdicts against the tiny VGG are in
+``verdicts``; the sentences of the evidence behind them in ``evidence_sentences``.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import numpy as np
 
 from cnnlab import present
-from cnnlab.power import POWER
-from cnnlab.stats import ALPHA, Comparison, Summary
+from cnnlab.stats import ALPHA
 
 
 def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
@@ -19,144 +18,6 @@ def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
     return (
         f"With {n} run(s) of the {label} and {n_base} of the {base}, the two cannot be compared yet: "
         "a comparison needs at least two seeds of each."
-    )
-
-
-def mean_sentence(
-    label: str, base: str, c: Comparison, adjusted_p: float | None = None, detectable: float | None = None
-) -> str:
-    """Whether the variant's mean test accuracy is significantly higher, lower, or not shown to differ.
-
-    ``adjusted_p`` is Welch's p after Holm's correction over the family of comparisons (it decides when
-    given); ``detectable`` is the difference (a fraction) these seeds would have found with 80 % power.
-    """
-    direction = "higher" if c.difference > 0 else "lower"
-    diff = f"{present.pp(c.difference)} percentage points, {present.INTERVAL} {present.ci(c)}"
-    tests = f"Welch's t-test {present.p_value(c.welch_p)}"
-    if adjusted_p is not None:
-        tests += f", {present.p_value(adjusted_p)} after Holm's correction over the comparisons with the {base}"
-    tests += f"; Hedges' g = {present.num(c.hedges_g, 2)}"
-    p = c.welch_p if adjusted_p is None else adjusted_p
-    if p < ALPHA:
-        reading = "it is better on this test set" if c.difference > 0 else "it is worse on this test set"
-        return (
-            f"The {label} has a significantly {direction} mean test accuracy than the {base} ({diff}; {tests}): "
-            f"{reading}."
-        )
-    text = (
-        f"The mean test accuracy of the {label} is {present.points(abs(c.difference), 2)} percentage points "
-        f"{direction} than that of the {base} ({present.INTERVAL} {present.ci(c)}; {tests}), a difference these "
-        "seeds cannot tell from chance: neither is shown to be better."
-    )
-    if detectable is not None and not math.isnan(detectable):
-        text += (
-            f" With these seeds a difference of {present.points(detectable, 2)} percentage points or more would "
-            f"have been detected with {present.pct(POWER, 0)} power."
-        )
-    return text
-
-
-def spread_sentence(c: Comparison, detectable_ratio: float | None = None) -> str:
-    """Whether the spread over seeds is significantly smaller, larger, not shown to differ, or untestable.
-
-    ``detectable_ratio`` is the ratio of standard deviations Levene's test finds with 80 % power here.
-    """
-    if math.isnan(c.levene_p):
-        return (
-            "Its spread over seeds cannot be tested with these runs (Levene's test needs at least three "
-            "seeds of each variant and test accuracies that are not all equal)."
-        )
-    ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}, Levene's test {present.p_value(c.levene_p)}"
-    direction = "smaller" if c.std_ratio < 1 else "larger"
-    if c.spread_differs:
-        robust = "more" if c.std_ratio < 1 else "less"
-        return f"Its spread over seeds is significantly {direction} ({ratio}): it is {robust} robust to the seed."
-    text = (
-        f"Its spread over seeds is {direction} but not significantly so ({ratio}): the seeds do not show it to be "
-        "more or less robust."
-    )
-    if detectable_ratio is not None and not math.isnan(detectable_ratio):
-        text += (
-            f" (With these seeds, Levene's test detects with {present.pct(POWER, 0)} power only spreads that differ "
-            f"by a factor of about {present.num(detectable_ratio, 1)} or more.)"
-        )
-    return text
-
-
-def verdict(
-    label: str,
-    base: str,
-    c: Comparison,
-    adjusted_p: float | None = None,
-    detectable: float | None = None,
-    detectable_ratio: float | None = None,
-) -> str:
-    """The answer to "is it better, and is it more robust?" from the tests against the baseline."""
-    return f"{mean_sentence(label, base, c, adjusted_p, detectable)} {spread_sentence(c, detectable_ratio)}"
-
-
-@dataclass(frozen=True)
-class Fit:
-    """How a variant fits its training images: means over seeds after the last epoch."""
-
-    train_loss: float  # training loss
-    gap: float  # training accuracy minus validation accuracy (a fraction)
-
-
-def fit_text(base: str, fit: Fit, base_fit: Fit) -> str:
-    """How closely a variant fits its training images against the baseline, and what its gap says."""
-    facts = (
-        f"After the last epoch its training loss is {present.num(fit.train_loss)} against "
-        f"{present.num(base_fit.train_loss)} for the {base}, and its training accuracy exceeds its validation "
-        f"accuracy by {present.points(fit.gap, 1)} percentage points against {present.points(base_fit.gap, 1)} "
-        "(means over seeds)"
-    )
-    closer, wider = fit.train_loss < base_fit.train_loss, fit.gap > base_fit.gap
-    if closer and wider:
-        reading = (
-            "It fits the training images more closely, but the wider gap shows that the extra fit does not "
-            "carry over to new images: it overfits more (the protocol has no dropout, weight decay or data "
-            "augmentation to hold this back)"
-        )
-    elif closer:
-        reading = "It fits the training images more closely without a wider gap"
-    elif wider:
-        reading = "It fits the training images less closely and still overfits more"
-    else:
-        reading = "It fits the training images less closely and overfits less"
-    return f"{facts}. {reading}."
-
-
-def recalibration_text(images: int, before: Summary, after: Summary, seed: int, moved: tuple[float, float]) -> str:
-    """What recomputing BatchNorm's statistics from ``images`` training images does to the seeds.
-
-    ``moved`` is the test accuracy, as trained and recomputed, of ``seed``, the seed that moves most.
-    """
-    text = (
-        "At test time BatchNormalization normalises with running averages of the training batches' "
-        f"statistics. Recomputing them from {present.count(images)} training images with each "
-        "seed's final weights, without changing any trained weight, gives a test accuracy of "
-        f"{present.pm(after)} against {present.pm(before, with_n=False)} as trained; the seed that moves "
-        f"most, {seed}, goes from {present.pct(moved[0])} to {present.pct(moved[1])}."
-    )
-    if after.std >= before.std:
-        return f"{text} The spread over seeds does not shrink: it comes from the learned weights themselves."
-    share = "most" if after.std < before.std / 2 else "part"
-    return (
-        f"{text} The spread over seeds shrinks (standard deviation {present.points(before.std, 2)} → "
-        f"{present.points(after.std, 2)} points): {share} of it comes from those running averages, not "
-        "from what the networks learned."
-    )
-
-
-def recalibrated_against_baseline(base: str, c: Comparison) -> str:
-    """The recomputed accuracies against the baseline, and why the tables keep the trained numbers."""
-    standing = "a significant difference" if c.significant else "not a significant difference"
-    return (
-        f"Against the {base}, which has no BatchNormalization, that would be "
-        f"{present.pp(c.difference)} percentage points ({present.INTERVAL} {present.ci(c)}; Welch's t-test "
-        f"{present.p_value(c.welch_p)}), {standing}; but recomputing the statistics is a step the "
-        "assignment's protocol does not take, so the tables keep the numbers as trained."
     )
 
 
@@ -180,14 +41,40 @@ def balance_text(train_per_class: list[int], test_per_class: list[int]) -> str:
     )
 
 
-def correlation_reading(correlation: float) -> str:
-    """What the mean correlation of a filter's colour channels says about the filters."""
-    if correlation > 0.5:
-        return "most filters look at brightness patterns the same way in all colours"
+NEARLY_GREY, MOSTLY_COLOUR = 0.1, 0.5  # colour shares (``features.colour_share``) below and above which we say so
+
+
+def colour_text(shares: np.ndarray) -> str:
+    """The colour share of a set of first-layer filters: median, range, and how many are nearly grey or mostly
+    colour."""
+    x = np.asarray(shares, dtype=float)
+    grey, coloured = int((x < NEARLY_GREY).sum()), int((x > MOSTLY_COLOUR).sum())
     return (
-        "many filters weigh the colour channels differently, so they respond to colour contrasts as well as "
-        "to brightness edges"
+        f"the median colour share is {present.num(float(np.median(x)), 2)} (from "
+        f"{present.num(float(x.min()), 2)} to {present.num(float(x.max()), 2)}); {present.count(grey)} of them are "
+        f"nearly grey (below {NEARLY_GREY}) and {present.count(coloured)} mostly colour (above {MOSTLY_COLOUR})"
     )
+
+
+def colour_comparison(label: str, base: str, shares: np.ndarray, base_shares: np.ndarray, p: float) -> str:
+    """Whether one network's first-layer filters are greyer or more coloured than another's (Mann-Whitney ``p``)."""
+    median, base_median = float(np.median(shares)), float(np.median(base_shares))
+    facts = (
+        f"median colour share {present.num(median, 2)} against {present.num(base_median, 2)}; Mann–Whitney's rank "
+        f"test {present.p_value(p)}"
+    )
+    if p < ALPHA:
+        greyer = "greyer" if median < base_median else "more coloured"
+        return f"the {label}'s first-layer filters are significantly {greyer} than the {base}'s ({facts})"
+    return f"the {label}'s first-layer filters do not differ detectably in colour share from the {base}'s ({facts})"
+
+
+def receptive_text(fields: dict[str, int]) -> str:
+    """The receptive field of each layer's units: "3 × 3 pixels in `block1_conv1`, 5 × 5 in ..."."""
+    parts = [
+        f"{size} × {size}{' pixels' if i == 0 else ''} in `{name}`" for i, (name, size) in enumerate(fields.items())
+    ]
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 
 def order_text(same_every_epoch: bool) -> str:
@@ -222,4 +109,20 @@ def resumed_text(resumed: int) -> str:
         f"{present.count_of(resumed, 'run was', 'runs were')} interrupted and resumed from the checkpoint of the "
         "last finished epoch, which gives the numbers of an uninterrupted run (Adam's state is saved with the "
         "weights, and the batch order is the same at every epoch)."
+    )
+
+
+def resnet_source(kernel_shape: tuple[int, ...], bias_shape: tuple[int, ...], sha256: str | None) -> str:
+    """Where Q12's ResNet50 first-layer weights came from: Keras's download, or a file of them with its hash."""
+    shapes = f"kernel {' × '.join(map(str, kernel_shape))}, bias {' × '.join(map(str, bias_shape))}"
+    if sha256 is None:
+        return (
+            "The weights are Keras's ImageNet weights for ResNet50, downloaded by "
+            f'`keras.applications.ResNet50(weights="imagenet")` ({shapes} in `conv1_conv`).'
+        )
+    return (
+        "The machine that rendered this report could not download them, so the network was built without "
+        "weights and its first layer, `conv1_conv`, was given Keras's ImageNet ResNet50 weights for that layer "
+        f"({shapes}), read from a file whose SHA-256 checksum begins {sha256[:16]}; the rest of the network, which "
+        "Q12 does not look at, keeps random weights."
     )

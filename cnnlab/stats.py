@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -56,16 +57,36 @@ class Comparison:
     hedges_g: float
     levene_p: float
     std_ratio: float  # variant std / baseline std
+    mannwhitney_p: float = math.nan  # two-sided Mann-Whitney U test: do the seeds' ranks differ?
+    # The same three p-values after Holm's correction over the comparison's family (NaN: in no family).
+    holm_welch_p: float = math.nan
+    holm_mannwhitney_p: float = math.nan
+    holm_levene_p: float = math.nan
+
+    @property
+    def mean_p(self) -> float:
+        """The p-value that decides about the means: Welch's after Holm's correction when in a family."""
+        return self.welch_p if math.isnan(self.holm_welch_p) else self.holm_welch_p
+
+    @property
+    def ranks_p(self) -> float:
+        """The p-value that decides about the ranks: Mann-Whitney's, after Holm's correction when in a family."""
+        return self.mannwhitney_p if math.isnan(self.holm_mannwhitney_p) else self.holm_mannwhitney_p
+
+    @property
+    def spread_p(self) -> float:
+        """The p-value that decides about the spread: Levene's, after Holm's correction when in a family."""
+        return self.levene_p if math.isnan(self.holm_levene_p) else self.holm_levene_p
 
     @property
     def significant(self) -> bool:
-        """Welch's test rejects equal means at the 5 % level."""
-        return bool(self.welch_p < ALPHA)
+        """Welch's test (Holm-corrected within its family, if any) rejects equal means at the 5 % level."""
+        return bool(self.mean_p < ALPHA)
 
     @property
     def spread_differs(self) -> bool:
-        """Levene's test (median-centred, Brown-Forsythe) rejects equal variances at the 5 % level."""
-        return bool(self.levene_p < ALPHA)
+        """Levene's test (median-centred, Brown-Forsythe; Holm-corrected if in a family) rejects equal variances."""
+        return bool(self.spread_p < ALPHA)
 
 
 def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
@@ -91,6 +112,7 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
         interval = welch.confidence_interval(confidence_level=1 - ALPHA)
         # With two values, both deviations from the median are equal: no within-group spread to test.
         levene_p = stats.levene(a, b, center="median").pvalue if min(len(a), len(b)) >= 3 else math.nan
+        ranks_p = stats.mannwhitneyu(a, b, alternative="two-sided").pvalue
     return Comparison(
         difference=float(a.mean() - b.mean()),
         ci_low=float(interval.low),
@@ -100,7 +122,55 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
         hedges_g=hedges_g(a, b),
         levene_p=float(levene_p),
         std_ratio=float(a.std(ddof=1) / b.std(ddof=1)) if b.std(ddof=1) else math.nan,
+        mannwhitney_p=float(ranks_p),
     )
+
+
+def paired(a: np.ndarray | list[float], b: np.ndarray | list[float]) -> Comparison:
+    """A paired t-test of a - b over the same seeds, as a ``Comparison`` (its Welch fields hold the paired
+    test, its Mann-Whitney field Wilcoxon's signed-rank test; no spread test)."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    with warnings.catch_warnings():  # identical pairs (tiny test runs) make the tests undefined: NaN, not a warning
+        warnings.simplefilter("ignore")
+        test = stats.ttest_rel(x, y)
+        interval = test.confidence_interval(confidence_level=1 - ALPHA)
+        diff = x - y
+        signed_rank = stats.wilcoxon(x, y).pvalue if np.any(diff) else math.nan
+    g = float(diff.mean() / diff.std(ddof=1)) if diff.std(ddof=1) else math.nan
+    return Comparison(
+        float(diff.mean()), float(interval.low), float(interval.high), float(test.statistic), float(test.pvalue),
+        g, math.nan, math.nan, float(signed_rank),
+    )  # fmt: skip
+
+
+def family(pairs: Mapping[str, tuple[np.ndarray, np.ndarray]], is_paired: bool = False) -> dict[str, Comparison]:
+    """Compare each pair (variant, baseline) of a family that asks one question of several variants, and
+    correct each test's p-values with Holm's method over the family (``holm_*`` fields)."""
+    tested = {name: (paired if is_paired else compare)(a, b) for name, (a, b) in pairs.items()}
+    if len(tested) < 2:  # a single test is no family: nothing to correct
+        return tested
+    names = list(tested)
+    adjusted = {
+        field: holm([getattr(tested[n], field) for n in names]) for field in ("welch_p", "mannwhitney_p", "levene_p")
+    }
+    return {
+        n: replace(
+            tested[n],
+            holm_welch_p=float(adjusted["welch_p"][i]),
+            holm_mannwhitney_p=float(adjusted["mannwhitney_p"][i]),
+            holm_levene_p=float(adjusted["levene_p"][i]),
+        )
+        for i, n in enumerate(names)
+    }
+
+
+def paired_spread_p(a: np.ndarray | list[float], b: np.ndarray | list[float]) -> float:
+    """Pitman-Morgan test that two paired samples (the same seeds, measured twice) have equal variances: the
+    correlation of their sums with their differences is zero exactly when the variances are equal."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size < 3 or not np.any(x - y) or not np.any(x + y - (x + y).mean()):
+        return math.nan
+    return float(stats.pearsonr(x + y, x - y).pvalue)
 
 
 def curve_band(histories: list, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -15,7 +15,15 @@ from cnnlab.evidence_tables import median_iqr
 from cnnlab.stats import Comparison, summarize
 
 EXACT_COLUMN = f"exact first {present.count(EXACT_TEST_IMAGES)}"
-COMPARISON_COLUMNS = ("difference (pp)", present.INTERVAL, "Welch", "Holm", "Hedges' g", "std ratio", "Levene")
+COMPARISON_COLUMNS = (
+    "difference (pp)",
+    present.INTERVAL,
+    "Welch p (Holm)",
+    "Mann–Whitney p (Holm)",
+    "Hedges' g",
+    "std ratio",
+    "Levene p (Holm)",
+)
 
 
 def banner(missing: Sequence[tuple[str, int]], total: int) -> str:
@@ -50,7 +58,8 @@ def _pm(values: pd.Series) -> str:
 
 def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
     """One row per variant of the run table: parameters, accuracies over seeds (mean ± std, median and
-    interquartile range), speed, epoch of lowest validation loss (or best validation accuracy), final gap."""
+    interquartile range), speed, epoch of lowest validation loss (or best validation accuracy), and the final
+    weights' training - validation gap in inference mode when the table has it (``gap_inference``)."""
     rows = []
     for variant, t in table.groupby("variant", sort=False):
         rows.append(
@@ -63,7 +72,7 @@ def summary(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
                 EXACT_COLUMN: _pm(t["test_exact_accuracy"]),
                 "s / epoch": present.num(t["median_epoch_seconds"].mean(), 1),
                 **_stopping_column(t),
-                "train − val. gap (pp)": present.points(t["final_gap"].mean(), 1),
+                **_gap_column(t),
             }
         )
     return present.markdown_table(pd.DataFrame(rows))
@@ -78,6 +87,14 @@ def _parameter_columns(t: pd.DataFrame) -> dict[str, str]:
     return {"trainable": present.count(trainable), "non-trainable": present.count(total - trainable)}
 
 
+def _gap_column(t: pd.DataFrame) -> dict[str, str]:
+    """The training - validation gap of the final weights in inference mode (mean ± std, points), when known."""
+    if "gap_inference" not in t:
+        return {}
+    s = summarize(t["gap_inference"].to_numpy(dtype=float))
+    return {"train − val. gap (pp)": present.points(s.mean, 2) + (f" ± {present.points(s.std, 2)}" if s.n > 1 else "")}
+
+
 def _stopping_column(t: pd.DataFrame) -> dict[str, str]:
     """The epoch of lowest validation loss (mean ± std) when the run table has it, else best validation accuracy."""
     if "min_val_loss_epoch" in t:
@@ -86,11 +103,17 @@ def _stopping_column(t: pd.DataFrame) -> dict[str, str]:
     return {"best val. acc. epoch": present.num(t["best_val_epoch"].mean(), 0)}
 
 
-def comparisons(rows: Sequence[tuple[str, str, str, Comparison | None, float]]) -> str:
-    """Each variant against the baseline: (label, test images, "n vs n", comparison or None when it cannot be
-    made, Holm-adjusted Welch p over the family of comparisons on those test images)."""
+def p_pair(raw: float, adjusted: float) -> str:
+    """A p-value and its Holm-adjusted value, for a table cell: "0.042 (0.127)", "< 0.001 (< 0.001)"."""
+    bare = lambda p: "n/a" if p != p else ("< 0.001" if p < 0.001 else f"{p:.3f}")  # noqa: E731
+    return bare(raw) if adjusted != adjusted else f"{bare(raw)} ({bare(adjusted)})"
+
+
+def comparisons(rows: Sequence[tuple[str, str, str, Comparison | None]]) -> str:
+    """Each variant against the baseline: (label, test images, "n vs n", comparison with its family's Holm
+    p-values, or None when it cannot be made)."""
     frame = []
-    for label, images, n, c, adjusted in rows:
+    for label, images, n, c in rows:
         head = {"variant": label, "test images": images, "n": n}
         if c is None:
             frame.append({**head, **dict.fromkeys(COMPARISON_COLUMNS, "n/a")})
@@ -98,11 +121,11 @@ def comparisons(rows: Sequence[tuple[str, str, str, Comparison | None, float]]) 
         values = (
             present.pp(c.difference),
             present.ci(c),
-            present.p_value(c.welch_p),
-            present.p_value(adjusted),
+            p_pair(c.welch_p, c.holm_welch_p),
+            p_pair(c.mannwhitney_p, c.holm_mannwhitney_p),
             present.num(c.hedges_g, 2),
             present.num(c.std_ratio, 2),
-            present.p_value(c.levene_p),
+            p_pair(c.levene_p, c.holm_levene_p),
         )
         frame.append({**head, **dict(zip(COMPARISON_COLUMNS, values, strict=True))})
     return present.markdown_table(pd.DataFrame(frame))

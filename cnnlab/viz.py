@@ -35,6 +35,7 @@ plt.rcParams.update(
     }
 )
 
+OTHERS = "#b0b0b0"  # reference curves drawn behind the one a panel is about
 SPLIT_STYLE = {"": ("training", "C0"), "val_": ("validation", "C1"), "test_": ("test", "C2")}
 
 
@@ -84,59 +85,80 @@ _LAYER_COLORS = {
     "Dense": "#DA8BC3",
     "InputLayer": "#8C8C8C",
 }
+_LAYER_NAMES = {"Conv2D": "conv", "BatchNormalization": "BN", "Activation": "ReLU", "MaxPooling2D": "max\npool"}
+_LAYER_NAMES |= {
+    "AveragePooling2D": "avg\npool",
+    "Add": "add",
+    "Flatten": "flatten",
+    "Dense": "dense",
+    "InputLayer": "input",
+}
+INK = "#222222"  # the diagrams' text: dark on white, never on a coloured box
+_SHORTCUT = {"arrowstyle": "-|>", "lw": 1.0, "color": _LAYER_COLORS["Add"], "connectionstyle": "arc3,rad=-0.35"}
 
 
 def architecture(rows: list[dict], title: str = "") -> Figure:
     """A left-to-right diagram of a model's layers; box height follows the spatial size (Q4, Q13-Q15).
 
-    Drawn at about the PDF's text width, so that the labels keep their size on the page.
+    Under each box the layer's kind, under those each run of layers with one output shape, and each
+    block's layers on a grey band with the block's name; curved arrows are residual shortcuts. All text
+    is horizontal and dark, at least ``MIN_FONT`` at the printed size (the figure is the text's width).
     """
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 3.0), layout="constrained")
-    n = len(rows)
-    fontsize = 7.5 if n <= 12 else MIN_FONT
-    positions = {}
+    residual = any(len(row.get("inputs", [])) > 1 for row in rows)
+    top = 0.75 if residual else 0.48  # inches above the boxes' axis: the shortcuts' arcs
+    fig = plt.figure(figsize=(TEXT_WIDTH, top + 1.12))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-0.6, len(rows) - 0.4)
+    ax.set_ylim(-1.12, top)  # y in inches, so that the text's rows can be spaced in inches
+    ax.axis("off")
+    size = MIN_FONT if len(rows) > 12 else 7.5
+    tops = []
     for i, row in enumerate(rows):
         shape = row["output_shape"]
-        height = 0.5 + 2.0 * (shape[0] / 32 if len(shape) == 3 else 0.15)
-        ax.add_patch(
-            plt.Rectangle(
-                (i - 0.38, -height / 2), 0.76, height, color=_LAYER_COLORS.get(row["type"], "grey"), alpha=0.85
-            )
-        )
-        dims = "×".join(map(str, shape))
-        ax.text(
-            i, 0, f"{row['layer']}\n{dims}", rotation=90, ha="center", va="center", fontsize=fontsize, color="white"
-        )
-        positions[row["layer"]] = (i, height)
+        height = 0.14 + 0.66 * shape[0] / 32 if len(shape) == 3 else 0.14
+        tops.append(height / 2)
+        ax.add_patch(plt.Rectangle((i - 0.31, -height / 2), 0.62, height, color=_LAYER_COLORS.get(row["type"], "grey")))
+        name = _LAYER_NAMES.get(row["type"], row["type"])
+        ax.text(i, -0.45, name, ha="center", va="top", fontsize=size, color=INK, linespacing=1.0)
         if i:
-            ax.annotate("", xy=(i - 0.38, 0), xytext=(i - 0.62, 0), arrowprops={"arrowstyle": "->", "lw": 0.8})
-    for row in rows:
-        for source in row.get("inputs", [])[1:]:  # a second input is a residual shortcut
-            (x0, h0), (x1, _) = positions[source], positions[row["layer"]]
-            ax.annotate(
-                "",
-                xy=(x1, 1.3),
-                xytext=(x0, h0 / 2),
-                arrowprops={"arrowstyle": "->", "lw": 1.0, "color": "#8172B3", "connectionstyle": "arc3,rad=-0.3"},
-            )
-    handles = [
-        plt.Rectangle((0, 0), 1, 1, color=c) for t, c in _LAYER_COLORS.items() if any(r["type"] == t for r in rows)
-    ]
-    labels = [t for t in _LAYER_COLORS if any(r["type"] == t for r in rows)]
-    ax.legend(
-        handles,
-        labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.02),
-        ncol=min(len(labels), 5),
-        frameon=False,
-    )
-    ax.set_xlim(-0.6, n - 0.4)
-    ax.set_ylim(-1.6, 1.9)
-    ax.axis("off")
+            ax.annotate("", (i - 0.31, 0), (i - 0.69, 0), arrowprops={"arrowstyle": "-|>", "lw": 0.6, "color": INK})
+    _blocks(ax, rows)
+    _shape_runs(ax, rows, size)
+    index = {row["layer"]: i for i, row in enumerate(rows)}
+    for i, row in enumerate(rows):
+        for j in [index[source] for source in row.get("inputs", [])[1:]]:  # a second input is a shortcut
+            ax.annotate("", (i, tops[i]), (j, tops[j]), arrowprops=_SHORTCUT)
     if title:
         ax.set_title(title)
     return fig
+
+
+def _blocks(ax: plt.Axes, rows: list[dict]) -> None:
+    """A grey band behind each block's layers (names "block1_…", "stem_…"), its name at the bottom."""
+    groups: list[list[int]] = []
+    for i, row in enumerate(rows):
+        prefix = row["layer"].split("_")[0] if "_" in row["layer"] else ""
+        block = prefix if prefix.startswith(("block", "stem")) else ""
+        if block and groups and rows[groups[-1][0]]["layer"].startswith(block + "_"):
+            groups[-1].append(i)
+        elif block:
+            groups.append([i])
+    for group in groups:
+        first, last = group[0], group[-1]
+        ax.add_patch(plt.Rectangle((first - 0.42, -0.86), last - first + 0.84, 1.31, color="#ececec", zorder=0))
+        name = rows[first]["layer"].split("_")[0].replace("block", "block ")
+        ax.text((first + last) / 2, -0.83, name, ha="center", va="bottom", fontsize=7.5, color=INK, style="italic")
+
+
+def _shape_runs(ax: plt.Axes, rows: list[dict], size: float) -> None:
+    """Under the boxes, each run of consecutive layers with one output shape: a line and the shape."""
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i]["output_shape"] != rows[start]["output_shape"]:
+            ax.plot([start - 0.31, i - 1 + 0.31], [-0.93, -0.93], color=INK, lw=0.6)
+            text = "×".join(map(str, rows[start]["output_shape"]))
+            ax.text((start + i - 1) / 2, -0.96, text, ha="center", va="top", fontsize=size, color=INK)
+            start = i
 
 
 def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
@@ -175,17 +197,39 @@ COLUMN_LABELS = {"val_accuracy": "validation accuracy (%)", "val_loss": "validat
 def variant_curves(
     histories: dict[str, list[pd.DataFrame]], column: str = "val_accuracy", labels: Mapping[str, str] | None = None
 ) -> Figure:
-    """One history column, mean ± std over seeds, for several variants on one axis (labels: display names)."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 2.8), layout="constrained")
-    for i, (variant, runs) in enumerate(histories.items()):
-        epochs, mean, std = curve_band(runs, column)
-        mean, std = mean * _scale(column), std * _scale(column)
-        ax.plot(epochs, mean, color=f"C{i}", label=f"{_name(variant, labels)} (n = {len(runs)})")
-        ax.fill_between(epochs, mean - std, mean + std, color=f"C{i}", alpha=0.2, linewidth=0)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(COLUMN_LABELS.get(column, column.replace("_", " ")))
-    ax.grid(alpha=0.3)
-    ax.legend()
+    """One history column, mean ± std over seeds, one panel per variant (labels: display names).
+
+    Small multiples on one y scale: each panel draws its variant in colour over the other variants' means
+    in grey, so that curves which lie close together can still be told apart. The y axis spans the bands
+    after the first tenth of the epochs, where the variants differ; the first epochs may enter from outside.
+    """
+    bands = {variant: curve_band(runs, column) for variant, runs in histories.items()}
+    later = [np.stack([m - s, m + s])[:, len(m) // 10 :] for _, m, s in bands.values() if len(m)]
+    fig, axes = plt.subplots(
+        1, len(bands), figsize=(TEXT_WIDTH, 2.3), layout="constrained", sharex=True, sharey=True, squeeze=False
+    )
+    scale = _scale(column)
+    for i, (ax, (variant, (epochs, mean, std))) in enumerate(zip(axes[0], bands.items(), strict=True)):
+        for other, (x, y, _) in bands.items():
+            if other != variant:
+                ax.plot(x, y * scale, color=OTHERS, linewidth=0.8)
+        ax.fill_between(epochs, (mean - std) * scale, (mean + std) * scale, color=f"C{i}", alpha=0.3, linewidth=0)
+        ax.plot(epochs, mean * scale, color=f"C{i}", linewidth=1.4)
+        ax.set_title(f"{_name(variant, labels)}\n(n = {len(histories[variant])})")
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel(COLUMN_LABELS.get(column, column.replace("_", " ")))
+    if later:
+        low, high = min(v.min() for v in later) * scale, max(v.max() for v in later) * scale
+        axes[0, 0].set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+    handles = [plt.Line2D([], [], color="C0", linewidth=1.4), plt.Line2D([], [], color=OTHERS, linewidth=0.8)]
+    fig.legend(
+        handles,
+        ["the panel's variant: mean ± std over seeds", "the other variants: mean"],
+        loc="outside lower center",
+        ncol=2,
+        frameon=False,
+    )
     return fig
 
 
@@ -214,7 +258,7 @@ def seed_scatter(
 def confusion(matrix: np.ndarray, title: str = "") -> Figure:
     """A confusion matrix in row percentages (true class per row) with class names."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
-    fig, ax = plt.subplots(figsize=(4.9, 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(4.2, 3.55), layout="constrained")
     # pcolormesh, not imshow: the cells stay vector shapes (a figure with an image reaches the report as PNG)
     image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, rates, cmap="Blues", vmin=0, vmax=100)
     ax.set_aspect("equal")
@@ -235,7 +279,7 @@ def confusion(matrix: np.ndarray, title: str = "") -> Figure:
 
 def per_class_accuracy(per_class: dict[str, np.ndarray], labels: Mapping[str, str] | None = None) -> Figure:
     """Per-class test accuracy, mean ± std over seeds, for each variant (grouped bars; labels: display names)."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 2.9), layout="constrained")
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 2.5), layout="constrained")
     width = 0.8 / len(per_class)
     for i, (variant, matrix) in enumerate(per_class.items()):
         std = matrix.std(axis=0, ddof=1) if len(matrix) > 1 else np.zeros(10)

@@ -84,17 +84,21 @@ def first_layer_weights(kernel: np.ndarray) -> Figure:
     return fig
 
 
-def rgb_filters(kernel_rgb: np.ndarray, columns: int = 8) -> Figure:
-    """Filters (H, W, 3, N) as RGB images, each min-max scaled to [0, 1] (Q12)."""
+def rgb_filters(kernel_rgb: np.ndarray, columns: int = 16) -> Figure:
+    """Filters (H, W, 3, N) as RGB images, each min-max scaled to [0, 1], titled by number from 1 (Q12)."""
     n = kernel_rgb.shape[-1]
     rows = int(np.ceil(n / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(4.6, 4.6 * rows / columns), layout="constrained")
+    cell = TEXT_WIDTH / columns
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(TEXT_WIDTH, rows * (cell + 0.14)), layout="constrained", squeeze=False
+    )
+    fig.get_layout_engine().set(w_pad=0.01, h_pad=0.01, wspace=0.04, hspace=0.04)
     for i, ax in enumerate(axes.ravel()):
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.axis("off")
         if i < n:
             f = kernel_rgb[..., i]
             ax.imshow((f - f.min()) / (f.max() - f.min() + 1e-12), interpolation="nearest")
+            ax.set_title(str(i + 1), fontsize=MIN_FONT, pad=1.5)
     return fig
 
 

@@ -25,8 +25,7 @@ r.banner()
 # `{python} " × ".join(map(str, facts["image_shape"]))` (height × width × RGB channels) with 8-bit
 # pixel values from `{python} facts["pixel_min"]` to `{python} facts["pixel_max"]`.
 # @tbl-counts gives the number of images per class: `{python} balance`.
-# The images were read from `{python} r.data.source.split("/")[-1]` (fingerprint
-# `{python} facts["fingerprint"]`); @sec-data-note says which test images are exact.
+# @sec-data-note says how the images were obtained and which test images are exact.
 
 # %%
 #| label: tbl-counts
@@ -55,7 +54,7 @@ viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER
 # %% [markdown]
 # ## Q3. Preprocessing {#sec-q3}
 #
-# Two steps prepare the data (`cnnlab.data.preprocess`):
+# Two steps prepare the data:
 #
 # * **Pixel scaling.** The 8-bit values are converted to 32-bit floats and divided by 255, so every
 #   input lies in \[0, 1\]. This changes only the scale: the inputs are not centred (their mean is about

@@ -47,8 +47,7 @@ viz.architecture(layer_table(vgg));
 # estimates of the gradient's first and second moments, so one default learning rate suits all
 # `{python} present.word(len(r.labels))`
 # variants, with and without BatchNormalization; the same optimizer settings are used everywhere, so
-# differences between variants come from the architectures alone. The code is
-# `cnnlab.train.compile_model`:
+# differences between variants come from the architectures alone. The compilation is:
 #
 # ```python
 # model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),

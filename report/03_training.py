@@ -26,28 +26,26 @@ same_order = all(order == orders[0] for order in orders)
 # `{python} present.count(first.metrics["n_train"])` images are used for training and
 # `{python} present.count(first.metrics["n_validation"])` for validation, i.e.
 # `{python} math.ceil(first.metrics["n_train"] / p.batch_size)` gradient steps per epoch.
-# `{python} sentences.order_text(same_order)`. TensorFlow's deterministic kernels are switched on, so a run can be repeated
+# `{python} sentences.order_text(same_order)` (@sec-reshuffle tests whether that matters). TensorFlow's deterministic kernels are switched on, so a run can be repeated
 # exactly. After every
 # epoch the validation set and the test set are evaluated on a copy of that epoch's weights (the test set
 # for the curves of @sec-q8 only, never to choose anything).
-# On this machine a typical epoch of the tiny VGG (the median of each run, averaged over runs) took
+# On the machine that trained the runs, a typical epoch of the tiny VGG (the median of each run, averaged over runs) took
 # `{python} present.num(base["median_epoch_seconds"].mean(), 1)` s (training, validation and test passes,
 # `{python} sentences.threads_text(first.metadata.get("threads"))`).
 
 # %% [markdown]
 # ## Q7. Test-set evaluation {#sec-q7}
 #
-# Only part of the test set is exact: images 0–`{python} present.count(EXACT_TEST_IMAGES - 1)` are the
-# original pixels, images `{python} present.count(EXACT_TEST_IMAGES)`–`{python} present.count(first.metrics["n_test"] - 1)`
-# were rebuilt from JPEG files (@sec-data-note). Every test accuracy is therefore given twice: on the full
-# test set and on the exact first `{python} present.count(EXACT_TEST_IMAGES)` images; @sec-jpeg measures
-# what the compression costs. After its last epoch, the run with seed `{python} first.config.seed` reaches a test loss of
+# Every test accuracy is given twice, on the full test set and on its exact first
+# `{python} present.count(EXACT_TEST_IMAGES)` images (@sec-data-note says why). After its last epoch, the run
+# with seed `{python} first.config.seed` reaches a test loss of
 # `{python} present.num(first.metrics["test_loss"])` and a test accuracy of
 # `{python} present.pct(first.metrics["test_accuracy"])` on the `{python} present.count(first.metrics["n_test"])`
 # test images (`{python} present.pct(first.metrics["test_exact_accuracy"])` on the exact first
 # `{python} present.count(first.metrics["n_test_exact"])`). Over all `{python} acc.n` seeds the test
-# accuracy is `{python} r.pm("tiny_vgg")` and the test loss `{python} present.num(r.summary("tiny_vgg", "test_loss").mean)`
-# on average (@sec-q9). The model is evaluated as it is after the last epoch; no epoch is chosen on
+# accuracy is `{python} r.pm("tiny_vgg")` and the test loss `{python} r.num_pm("tiny_vgg", "test_loss")`
+# (mean ± std; @sec-q9). The model is evaluated as it is after the last epoch; no epoch is chosen on
 # validation or test data.
 
 # %% [markdown]
@@ -56,8 +54,7 @@ same_order = all(order == orders[0] for order in orders)
 # @fig-curves-one shows the loss and accuracy per epoch of the run with seed `{python} first.config.seed`,
 # on the training, validation and test sets; @fig-curves-band shows the mean and standard deviation of
 # the same curves over all `{python} acc.n` seeds.
-# `{python} r.evidence.stopping_text()` At epoch `{python} p.epochs` the training accuracy exceeds the validation
-# accuracy by `{python} present.points(base["final_gap"].mean(), 1)` percentage points on average. Averaged over epochs and
+# `{python} r.evidence.stopping_text()` `{python} r.evidence.gap_measures_text()` Averaged over epochs and
 # seeds, the test accuracy curve runs `{python} present.points(abs(q8.offset), 2)` percentage points
 # `{python} "below" if q8.offset < 0 else "above"` the validation curve (mean absolute distance
 # `{python} present.points(q8.distance, 2)` points). `{python} r.evidence.offset_text()`
@@ -100,3 +97,29 @@ r.seeds_markdown("tiny_vgg")
 #| label: fig-seeds
 #| fig-cap: "Tiny VGG: test accuracy of each seed (dots) and mean ± standard deviation (black)."
 viz.seed_scatter(base, labels=r.labels);
+
+# %%
+#| include: false
+from cnnlab.seed_study_report import SeedStudyReport, dot_figure
+
+study = SeedStudyReport.open(r)
+
+# %% [markdown]
+# ### What the spread over seeds is made of {#sec-seed-sources}
+#
+# In these runs the seed fixes two things: the initial weights and the order in which the training images
+# are visited (one order for all epochs, @sec-q6). Two further groups of tiny VGG runs take them apart:
+# one varies only the initial weights (the order of seed 0 for every run), the other only the order (the
+# initial weights of seed 0); the protocol's runs vary both (@tbl-seed-sources, @fig-seed-study).
+# `{python} study.counts_text()`
+# `{python} study.spread_text()`
+
+# %%
+#| label: tbl-seed-sources
+#| tbl-cap: "Tiny VGG's test accuracy when only the initial weights, only the order of the training images, or both (the protocol) change with the seed: mean ± std over seeds and the 95 % interval of the standard deviation (chi-square), on the full test set and on its exact 1,000 images."
+study.spread_markdown()
+
+# %%
+#| label: fig-seed-study
+#| fig-cap: "The seed study, one dot per seed: tiny VGG with only the initial weights, only the order, or both varied; with a new order of the training images at every epoch; and +BatchNorm with Keras's fixed order and with a new order every epoch. Bars: mean ± one standard deviation."
+dot_figure(study.dots())

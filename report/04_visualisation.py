@@ -17,6 +17,16 @@ zeros = {name: float((m == 0).mean()) for name, m in maps.items()}
 kernel = features.first_layer_kernel(model)
 corr = features.channel_correlation(kernel).mean()  # how colour-blind the filters are
 
+# %%
+#| include: false
+import numpy as np
+
+fields = features.receptive_fields(model)  # the patch of the image each layer's units depend on
+sizes = ", ".join(f"{h} × {h}" for h in dict.fromkeys(m.shape[0] for m in maps.values()))
+kernels = [features.first_layer_kernel(r.trained_model("tiny_vgg", i)) for i in range(r.results.n("tiny_vgg"))]
+shares = np.concatenate([features.colour_share(k) for k in kernels])  # Q11-Q12: how much of each filter is colour
+first_shares = shares[: kernel.shape[-1]]
+
 # %% [markdown]
 # ## Q10. Feature maps {#sec-q10}
 #
@@ -25,9 +35,9 @@ corr = features.channel_correlation(kernel).mean()  # how colour-blind the filte
 # `{python} CLASS_NAMES[r.predictions("tiny_vgg")[image_index]]`) through the trained
 # tiny VGG and keep the output of every layer except flatten and the dense layer. @fig-fmap-one shows
 # filter `{python} filter_index + 1` of each layer, as in the assignment; @fig-fmap-all shows all
-# `{python} r.protocol.width` filters of every layer. The first convolution responds to edges and
-# colour contrasts at full resolution; each pooling halves the resolution, and deeper maps respond to
-# larger, more abstract patterns. ReLU makes the maps sparse: `{python} present.pct(zeros["block1_conv1"], 0)`
+# `{python} r.protocol.width` filters of every layer. Each pooling halves the maps' height and width
+# (`{python} sizes`), and the units of each layer depend on a larger patch of the image, their receptive
+# field (from the kernel sizes and strides): `{python} sentences.receptive_text(fields)`. ReLU makes the maps sparse: `{python} present.pct(zeros["block1_conv1"], 0)`
 # of the activations of `block1_conv1` are exactly zero for this image, and
 # `{python} present.pct(zeros["block2_conv2"], 0)` of those of `block2_conv2`.
 
@@ -49,9 +59,14 @@ viz_images.all_feature_maps(maps);
 # `{python} kernel.shape[2]` input channels. @fig-weights shows all of them on one colour scale
 # (red positive, blue negative; weights from `{python} present.num(kernel.min(), 2)` to
 # `{python} present.num(kernel.max(), 2)`). Within a filter the three channels' weights have an average
-# correlation of `{python} present.num(corr, 2)`: `{python} sentences.correlation_reading(corr)`.
-# With only 3 × 3 weights the filters cannot form the smooth oriented edges of a large network
-# (@sec-q12); they are small difference operators.
+# correlation of `{python} present.num(corr, 2)`. How much of a filter is colour rather than brightness
+# we measure by its *colour share*: the part of its squared weights that differs between the red, green
+# and blue channels. It is 0 for a filter that weighs the three channels alike, which sees brightness only
+# and is drawn grey; 2/3 for one that looks at a single channel; 1 for one whose channels cancel at every
+# position. The first seed's filters (@fig-weights) have colour shares from
+# `{python} present.num(first_shares.min(), 2)` to `{python} present.num(first_shares.max(), 2)`; over the
+# `{python} len(shares)` first-layer filters of all `{python} len(kernels)` seeds,
+# `{python} sentences.colour_text(shares)`.
 
 # %%
 #| label: fig-weights
@@ -60,12 +75,16 @@ viz_images.first_layer_weights(kernel);
 
 # %%
 #| include: false
+from scipy.stats import mannwhitneyu
+
 from cnnlab.evidence import resnet_source_text
 
 resnet = features.load_resnet50()
 resnet_kernel, resnet_bias = resnet.get_layer("conv1_conv").get_weights()
 channel_corr = features.channel_correlation(resnet_kernel)
 opponent = int((channel_corr < 0).sum())
+resnet_shares = features.colour_share(resnet_kernel)  # the same for BGR or RGB order
+colour_p = float(mannwhitneyu(resnet_shares, shares).pvalue)  # two-sided by default
 
 # %% [markdown]
 # ## Q12. The first layer of ResNet50 trained on ImageNet {#sec-q12}
@@ -76,12 +95,12 @@ opponent = int((channel_corr < 0).sum())
 # `{python} resnet_kernel.shape[1]` × `{python} resnet_kernel.shape[2]` weights. Keras's ImageNet
 # ResNet50 was converted from the original Caffe model and expects **BGR** input, so the kernel's
 # channel axis is reversed before each filter is drawn as an RGB image (@fig-resnet), each scaled to
-# \[0, 1\] on its own. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels
-# are positively correlated on average (brightness detectors, which look grey: oriented edges and bars
-# at several orientations and frequencies), and in `{python} opponent` they are anti-correlated
-# (colour-opponent filters, such as green against magenta). The tiny VGG's channel correlation of
-# `{python} present.num(corr, 2)` (@sec-q11) compares with `{python} present.num(channel_corr.mean(), 2)`
-# here.
+# \[0, 1\] on its own. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels'
+# weights are positively correlated on average and in `{python} opponent` anti-correlated; their mean
+# correlation is `{python} present.num(channel_corr.mean(), 2)`, against `{python} present.num(corr, 2)` for
+# the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, over its
+# `{python} len(resnet_shares)` filters `{python} sentences.colour_text(resnet_shares)`:
+# `{python} sentences.colour_comparison("ImageNet ResNet50", "tiny VGG", resnet_shares, shares, colour_p)`.
 
 # %%
 #| label: fig-resnet

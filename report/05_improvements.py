@@ -19,22 +19,34 @@ def shape(variant, layer, channels=True):
     return " × ".join(map(str, dims if channels else dims[:2]))
 
 
-# %% [markdown]
-# Each variant below starts again from the tiny VGG, changes one thing, and is trained under exactly
-# the protocol of @sec-q6 with the same seeds. It is compared with the tiny VGG over seeds
-# (`{python} n_base` runs of the tiny VGG): the difference of the mean test accuracies with its 95 %
-# confidence interval and Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g
-# [@hedges1981] as the effect size, and Levene's test of the spread over seeds in its median-centred form
-# [@levene1960; @brown1974], our measure of robustness
-# to the initialisation. Every test is at the `{python} present.pct(ALPHA, 0)` level. The three comparisons of means with the
-# tiny VGG form one family: their Welch p-values are corrected with Holm's method [@holm1979], which keeps
-# the chance of any false claim among the three at that level, and a difference counts as significant only
-# after the correction (both p-values are given). Each comparison is made on the full test set and on its
-# exact first `{python} present.count(r.evidence.exact_images)` images (@sec-data-note), and the verdict says
-# when the two disagree. "Not significant" means the runs cannot tell the variants apart, not that they
-# are equal; each such verdict says how large a difference the seeds would have detected.
+# %%
+#| include: false
+from cnnlab.power import POWER
+from cnnlab.verdicts import levene_power_text
 
 # %% [markdown]
+# Each variant below starts again from the tiny VGG, changes one thing, and is trained under exactly
+# the protocol of @sec-q6 with the same seeds. It is compared with the tiny VGG (`{python} n_base` runs)
+# over seeds, on the full test set and on its exact first `{python} present.count(r.evidence.exact_images)`
+# images (@sec-data-note): the difference of the mean test accuracies with its 95 % confidence interval and
+# Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g [@hedges1981] as the effect
+# size, Mann–Whitney's rank test, which compares the seeds' ranks and so cannot be driven by one outlying
+# seed, and Levene's test of the spread over seeds in its median-centred form [@levene1960; @brown1974],
+# our measure of robustness to the initialisation. Every test is two-sided at the
+# `{python} present.pct(ALPHA, 0)` level.
+#
+# **Which p-values are corrected.** A *family* is one question asked of each of the three variants, such
+# as "does its mean test accuracy on the full test set differ from the tiny VGG's?"; Holm's method
+# [@holm1979] corrects the p-values within it, which keeps the chance of any false claim among the three
+# at `{python} present.pct(ALPHA, 0)`. Each test on each of the two test sets is one family (Welch's,
+# Mann–Whitney's and Levene's: six families of three), and so is each fit measure of @tbl-modes; a question
+# asked only of the two variants with BatchNormalization makes a family of two. A difference counts as
+# significant only after the correction, and both p-values are given. A test about one variant alone
+# (a paired test of its two BatchNorm modes) has nothing to correct. "Not significant" means the runs
+# cannot tell the variants apart, not that they are equal; each such verdict says how large a difference
+# its seeds would have detected with `{python} present.pct(POWER, 0)` power.
+# `{python} levene_power_text(n_base, r.evidence.detectable_ratio())`
+
 # ## Q13. BatchNormalization before the activations {#sec-q13}
 #
 # Every convolution is now followed by BatchNormalization [@ioffe2015batchnorm] and only then by its ReLU
@@ -43,16 +55,17 @@ def shape(variant, layer, channels=True):
 # `{python} params["tiny_vgg_bn"]` in all. BatchNormalization normalises each channel over the
 # mini-batch, which keeps the inputs of every ReLU centred and scaled while the weights change.
 # Its test accuracy is **`{python} r.pm("tiny_vgg_bn")`** against `{python} r.pm("tiny_vgg")`
-# for the tiny VGG. `{python} r.verdict("tiny_vgg_bn")` `{python} r.fit_text("tiny_vgg_bn")`
-# @fig-bn-curves shows its curves, and @fig-all-val sets its validation curve beside the others':
-# `{python} r.evidence.lead_text("tiny_vgg_bn")`
+# for the tiny VGG. `{python} r.verdict("tiny_vgg_bn")`
+#
+# `{python} r.fit_text("tiny_vgg_bn")` @fig-bn-curves shows its curves, and @fig-all-val sets its
+# validation curve beside the others'. `{python} r.evidence.lead_text("tiny_vgg_bn")`
 #
 # `{python} r.batchnorm_text("tiny_vgg_bn")`
 #
 # **Why is it lower?** Two explanations fit a lower test accuracy: the network overfits more, or the
 # running statistics it uses at test time do not match what its weights need. @tbl-modes scores every
 # run's final weights both ways, on its training part, its validation part and the test set.
-# `{python} r.evidence.modes_text("tiny_vgg_bn")`
+# `{python} r.claims.why_lower("tiny_vgg_bn")`
 
 # %%
 #| label: fig-bn-arch
@@ -69,21 +82,50 @@ viz.curve_bands(r.results.histories("tiny_vgg_bn"), r.label("tiny_vgg_bn"));
 #| tbl-cap: "Each variant's final weights scored with BatchNorm's running statistics (as at test time) and with each batch's own statistics (as in training, over consecutive batches of the protocol's size): accuracy on the training part, the validation part and the full test set, and the training − validation gap with running statistics, mean ± std over seeds. Without BatchNorm both ways are the same (n/a)."
 r.evidence.modes_markdown()
 
+# %%
+#| include: false
+from cnnlab.seed_study_report import SeedStudyReport
+
+study = SeedStudyReport.open(r)
+
+# %% [markdown]
+# ### Does Keras's fixed order matter? {#sec-reshuffle}
+#
+# Keras shows the training images in the same order at every epoch of a seeded run (@sec-q6), so a
+# BatchNorm layer sees the same mini-batches, with the same batch statistics, a hundred times over. A
+# reader may ask whether that is why +BatchNorm is lower. Runs of tiny VGG and of +BatchNorm that draw a
+# new order at every epoch (from the seed and the epoch; the validation part stays the last 30 %) answer
+# it (@tbl-reshuffle, @fig-seed-study; @sec-seed-sources says how many of the study's runs are finished).
+#
+# `{python} study.reshuffling_text("reshuffled")` `{python} study.reshuffling_text("reshuffled_bn")`
+# `{python} study.deficit_text()`
+
+# %%
+#| label: tbl-reshuffle
+#| tbl-cap: "Keras's one order for all epochs (the protocol) against a new order at every epoch: test accuracy, mean ± std over seeds, and the difference (new − fixed) with its 95 % interval, Welch's test of the means and Levene's test of the spreads (– where too few seeds define it)."
+study.reshuffling_markdown()
+
 # %% [markdown]
 # ## Q14. A third convolution block {#sec-q14}
 #
 # A third block of two convolutions and max-pooling (@fig-3b-arch) reduces the maps to
 # `{python} shape("tiny_vgg_3blocks", "block3_pool")`
 # before flatten, so the dense layer shrinks and the network has fewer parameters
-# (`{python} params["tiny_vgg_3blocks"]` against `{python} params["tiny_vgg"]`), while each unit of
+# (`{python} params["tiny_vgg_3blocks"]` against `{python} params["tiny_vgg"]`, @tbl-params), while each unit of
 # the last block sees a larger part of the image. Its test accuracy is
 # **`{python} r.pm("tiny_vgg_3blocks")`**. `{python} r.verdict("tiny_vgg_3blocks")`
+#
 # `{python} r.fit_text("tiny_vgg_3blocks")` @fig-3b-curves shows its curves.
 
 # %%
 #| label: fig-3b-arch
 #| fig-cap: "Tiny VGG with a third convolution block."
 viz.architecture(layer_table(models["tiny_vgg_3blocks"]));
+
+# %%
+#| label: tbl-params
+#| tbl-cap: "Trainable parameters per layer of the tiny VGG and the three-block variant (layers without parameters left out)."
+r.evidence.parameters_markdown(("tiny_vgg", "tiny_vgg_3blocks"))
 
 # %%
 #| label: fig-3b-curves
@@ -102,11 +144,11 @@ viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3bloc
 # `{python} r.verdict("tiny_resnet")` Residual connections were introduced to train very deep networks [@he2016resnet],
 # where gradients otherwise fade through many layers; with two blocks there is little to fix, so a
 # small gain or none is what to expect.
+#
 # `{python} r.fit_text("tiny_resnet")` @fig-res-curves shows its curves.
 #
 # **Robustness.** `{python} r.evidence.outlier_text("tiny_resnet")` @fig-res-seed shows that seed's curves
-# against the others'. @tbl-summary gives the median and interquartile range beside mean ± std: one
-# seed moves them much less.
+# against the others'.
 #
 # Its stem has a BatchNormalization layer. `{python} r.batchnorm_text("tiny_resnet")`
 
@@ -137,12 +179,12 @@ seed_against_others(r.results.histories("tiny_resnet"), seeds, r.evidence.lowest
 
 # %%
 #| label: tbl-summary
-#| tbl-cap: "All variants over seeds: test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), median seconds per epoch, epoch of the lowest validation loss (mean ± std), and train − validation accuracy gap at the last epoch in percentage points (means over seeds). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
+#| tbl-cap: "All variants over seeds: test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), median seconds per epoch, epoch of the lowest validation loss (mean ± std), and the final weights' training − validation accuracy gap in inference mode (percentage points, mean ± std, as in @tbl-modes). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
 r.summary_markdown()
 
 # %%
 #| label: tbl-compare
-#| tbl-cap: "Each variant against the tiny VGG, on the full test set and on its exact subset: difference of mean test accuracy (percentage points) with its 95 % interval, Welch's test (raw p, then Holm-adjusted over the variants compared on the same test images), Hedges' g, ratio of standard deviations and Levene's test."
+#| tbl-cap: "Each variant against the tiny VGG, on the full test set and on its exact subset: difference of mean test accuracy (percentage points) with its 95 % interval, Welch's t-test, Mann–Whitney's rank test, Hedges' g, ratio of standard deviations and Levene's test. Test images: the full test set or its exact subset. Each p is given raw and, in brackets, after Holm's correction within its family: the three variants compared with the same test on the same test images."
 r.comparison_markdown()
 
 # %%

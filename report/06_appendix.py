@@ -20,13 +20,16 @@ resumed = sum(bool(m.get("resumed_at_epochs")) for m in meta)
 # %% [markdown]
 # ## The test data {#sec-data-note}
 #
-# The runs used the images from `{python} r.data.source.split("/")[-1]` (data fingerprint `{python} r.facts["fingerprint"]`).
-# When CIFAR-10 cannot be downloaded, cnnlab reads a local copy in the official format. The copy used
-# here has the exact training set, but only the first `{python} present.count(EXACT_TEST_IMAGES)` test
-# images are the original pixels: the other `{python} present.count(r.facts["n_test"] - EXACT_TEST_IMAGES)`
-# were rebuilt from JPEG files (quality `{python} QUALITY`, a mean absolute error of about
-# `{python} present.num(LOSSY_MEAN_ABS_ERROR, 0)` of 255 per pixel) and are
-# slightly blurred. The test accuracies in this report are therefore given on the full test set and on the
+# CIFAR-10 could not be downloaded where the models were trained, so the runs read a copy assembled in the
+# official Python format from public sources: the `{python} present.count(r.facts["n_train"])` training
+# images and the first `{python} present.count(EXACT_TEST_IMAGES)` test images, in their original order
+# and with their labels, from the lossless PNG files of the CIFAR-10 demonstration of the ConvNetJS
+# library; the other `{python} present.count(r.facts["n_test"] - EXACT_TEST_IMAGES)` test images, with
+# their correct labels but in an order of their own, from a public collection of the test images as JPEG
+# files (quality `{python} QUALITY`, a mean absolute error of about
+# `{python} present.num(LOSSY_MEAN_ABS_ERROR, 0)` of 255 per pixel), which are slightly blurred. So the
+# training set is exact, and of the test set only the first `{python} present.count(EXACT_TEST_IMAGES)`
+# images are. The test accuracies in this report are therefore given on the full test set and on the
 # exact first `{python} present.count(EXACT_TEST_IMAGES)` images; over all runs the exact subset scores
 # `{python} present.pp(exact_gap)` percentage points against the full set, a difference that mixes
 # the JPEG effect with the difference between the two groups of images and the sampling noise of a
@@ -56,7 +59,7 @@ r.evidence.jpeg_markdown()
 # `{python} versions["python"]`, on `{python} "/".join(cpus)` CPUs with
 # `{python} sentences.threads_text(meta[0].get("threads"))`.
 # `{python} sentences.resumed_text(resumed)`
-# Each run executed the project's run notebook for one variant and one seed and kept its configuration,
+# Each run executed the same training notebook for one variant and one seed and kept its configuration,
 # per-epoch history, metrics, trained weights, test predictions and timings (@tbl-runs). The analyses of
 # the trained weights (the JPEG experiment, BatchNorm's two modes, the recomputed statistics) were run
 # afterwards on those stored weights, without training anything again.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,11 @@ def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> 
     return subprocess.run(
         [sys.executable, "-m", "cnnlab.cli", *args], capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT
     )
+
+
+# Layout tests read PDF pages with poppler-utils (pdftoppm, pdftotext): .ci/run installs it; elsewhere
+# `apt-get install poppler-utils`, or these tests are skipped with this reason.
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("pdftotext")),
+    reason="needs poppler-utils (pdftoppm, pdftotext): apt-get install poppler-utils",
+)

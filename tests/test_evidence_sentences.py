@@ -3,7 +3,8 @@
 import pytest
 
 from cnnlab import evidence_sentences as say
-from tests.test_sentences import _comparison, _summary
+from tests.test_sentences import _summary
+from tests.test_verdicts import _contrast, _test
 
 
 def test_prose_name_rewrites_only_names_that_read_badly():
@@ -11,20 +12,6 @@ def test_prose_name_rewrites_only_names_that_read_badly():
         say.prose_name("tiny VGG, 3 blocks") == "tiny VGG with three blocks"
         and say.prose_name("tiny VGG") == "tiny VGG"
     )
-
-
-@pytest.mark.parametrize(
-    ("full", "exact", "adjusted", "expected"),
-    [
-        ((-0.02, 0.001), (-0.01, 0.001), (0.003, 0.003), "the same conclusion"),
-        ((-0.004, 0.4), (0.003, 0.6), (0.8, 0.8), "the same conclusion"),
-        ((-0.02, 0.001), (-0.01, 0.04), (0.003, 0.12), "do not confirm the difference"),
-        ((-0.004, 0.4), (-0.03, 0.001), (0.8, 0.003), "does not show what the exact images do"),
-    ],
-)
-def test_exact_agreement_says_when_the_test_sets_disagree(full, exact, adjusted, expected):
-    text = say.exact_agreement(_comparison(*full), _comparison(*exact), 1000, adjusted)
-    assert expected in text and "exact first 1,000 test images" in text and "after Holm's correction" in text
 
 
 def test_power_text_gives_the_detectable_difference_and_seeds_needed():
@@ -40,63 +27,39 @@ def test_stopping_text_branches(val_rise, expected):
     assert expected in text and "lowest at epoch 59 ± 18" in text and "to epoch 100" in text
 
 
-@pytest.mark.parametrize(("at_best", "expected"), [(0.634, "gained 0.40"), (0.626, "cost 0.40")])
-def test_early_stopping_text_names_gain_or_cost(at_best, expected):
-    assert expected in say.early_stopping_text(_summary(at_best, 0.005), _summary(0.63, 0.007))
-
-
-def test_validation_offset_says_which_test_set_validation_sits_with():
-    assert "scores like the exact test images" in say.validation_offset(0.655, 0.63, 0.657, 1000)
-    assert "closer to the full test set" in say.validation_offset(0.63, 0.63, 0.66, 1000)
-
-
 @pytest.mark.parametrize(
-    ("lead_until", "final", "expected"),
-    [(0, -0.01, "stays below"), (21, -0.014, "until epoch 21"), (100, 0.01, "still ahead at the last epoch")],
+    ("at_best", "p", "expected"),
+    [(0.634, 0.01, "gained 0.40"), (0.626, 0.01, "cost 0.40"), (0.634, 0.3, "gained 0.40")],
 )
-def test_lead_text_branches(lead_until, final, expected):
-    assert expected in say.lead_text("a", "b", lead_until, 0.031, 4, final)
+def test_early_stopping_text_names_gain_or_cost_and_whether_it_is_real(at_best, p, expected):
+    text = say.early_stopping_text(_summary(at_best, 0.005), _summary(0.63, 0.007), _test(at_best - 0.63, p))
+    assert expected in text and f"paired t-test p = {p:.3f}" in text
+    assert ("a significant difference" in text) == (p < 0.05)
+    assert ("do not show to be real" in text) == (p > 0.05)
 
 
 @pytest.mark.parametrize(
-    ("mismatch_p", "gap_p", "expected"),
+    ("to_exact", "to_full", "expected"),
     [
-        (0.001, 0.001, "support both"),
-        (0.001, 0.4, "support a running-statistics mismatch"),
-        (0.4, 0.001, "support overfitting"),
-        (0.4, 0.4, "support neither explanation"),
+        ((-0.0026, 0.4), (0.0253, 0.001), "scores like the exact test images (−0.26 points, paired t-test p = 0.400;"),
+        ((-0.02, 0.001), (0.0253, 0.001), "the JPEG-derived images alone do not explain the offset"),
+        ((-0.0026, 0.4), (0.001, 0.6), "the JPEG-derived images alone do not explain the offset"),
     ],
 )
-def test_batchnorm_reading_branches(mismatch_p, gap_p, expected):
-    text = say.batchnorm_reading("a", "b", _comparison(0.015, mismatch_p), _comparison(0.012, gap_p), -0.011)
-    assert expected in text and "paired t-test" in text and "stays 1.10 points below the b" in text
-
-
-def test_modes_text_states_both_modes_and_the_gaps():
-    text = say.modes_text("a", "b", (0.74, 0.767), (0.6026, 0.618), (0.0995, 0.0876))
-    assert "74.00 %" in text and "76.70 %" in text and "by 10.0 percentage points, against 8.8 for the b" in text
+def test_validation_offset_rests_on_paired_tests(to_exact, to_full, expected):
+    text = say.validation_offset(0.6548, 0.6295, 0.6574, 1000, (_contrast(*to_exact), _contrast(*to_full)))
+    assert expected in text and "65.48 % on average" in text
 
 
 @pytest.mark.parametrize(("p", "expected"), [(0.01, "the variants differ"), (0.2, "do not differ detectably")])
 def test_jpeg_text_branches(p, expected):
-    text = say.jpeg_text({"a": _summary(0.027, 0.01), "b": _summary(0.038, 0.01)}, p, 75)
+    text = say.jpeg_text({"a": _summary(0.027, 0.01), "b": _summary(0.038, 0.01)}, p, 75, 0.0077)
     assert expected in text and "from 2.70 percentage points (the a) to 3.80 (the b)" in text
+    assert ("a standard deviation of 0.77 points with 80 % power" in text) == (p > 0.05)
 
 
 def test_jpeg_share_text_gives_the_range():
     assert "87 % to 104 %" in say.jpeg_share_text({"a": 0.87, "b": 1.04}, 0.9)
-
-
-@pytest.mark.parametrize(
-    ("recomputed", "against", "expected"),
-    [
-        ((-0.007, 0.01), (0.011, 0.01), "comes partly from running statistics"),
-        ((-0.007, 0.01), (0.011, 0.2), "not shown to be larger"),
-        ((-0.007, 0.2), (0.011, 0.2), "do not detectably explain"),
-    ],
-)
-def test_jpeg_batchnorm_text_branches(recomputed, against, expected):
-    assert expected in say.jpeg_batchnorm_text("a", "b", _comparison(*recomputed), _comparison(*against))
 
 
 def test_outlier_text_most_or_part():
@@ -105,19 +68,85 @@ def test_outlier_text_most_or_part():
 
 
 @pytest.mark.parametrize(
-    ("full", "exact", "adjusted", "expected"),
+    ("lead", "final", "expected"),
     [
-        ((-0.027, 0.001), (-0.013, 0.04), (0.001, 0.001), "worse on both"),
-        ((0.027, 0.001), (0.013, 0.04), (0.001, 0.001), "better on both"),
-        ((-0.004, 0.4), (-0.003, 0.6), (0.8, 0.8), "neither test set"),
-        ((-0.027, 0.001), (-0.013, 0.04), (0.001, 0.13), "significant on the full test set only"),
+        ((0, 0, 0), -0.01, "stays below the b's at every epoch"),
+        ((2, 21, 20), -0.0143, "below the b's at epoch 1, then ahead of it at every epoch from epoch 2 to"),
+        ((5, 21, 17), -0.0143, "below the b's up to epoch 4, then ahead of it at every epoch from epoch 5 to"),
+        ((1, 21, 18), -0.0143, "ahead of the b's at 18 of the 21 epochs from epoch 1 to epoch 21"),
+        ((2, 100, 99), 0.01, "and still ahead at the last epoch (+1.00 points)"),
     ],
 )
-def test_conclusion_branches(full, exact, adjusted, expected):
-    assert expected in say.conclusion("a", "b", _comparison(*full), _comparison(*exact), adjusted)
+def test_lead_text_gives_the_crossing_and_the_numbers(lead, final, expected):
+    text = say.lead_text("a", "b", lead, (4, _summary(0.5492, 0.0202), _summary(0.5177, 0.0206)), final)
+    assert expected in text
+    if lead[0]:
+        assert "by up to 3.15 percentage points at epoch 4 (54.92 ± 2.02 % against 51.77 ± 2.06 % over seeds)" in text
+    if final < 0 and lead[0]:
+        assert text.endswith("from epoch 22 on it is behind, and it ends 1.43 points below.")
 
 
-def test_resnet_source_with_and_without_a_file():
-    assert "downloaded by" in say.resnet_source((7, 7, 3, 64), (64,), None)
-    text = say.resnet_source((7, 7, 3, 64), (64,), "ab" * 32)
-    assert "kernel 7 × 7 × 3 × 64, bias 64" in text and "SHA-256 `abababababababab…`" in text
+@pytest.mark.parametrize(("history_gap", "expected"), [(0.0915, "0.39 points larger"), (0.08, "0.76 points smaller")])
+def test_gap_measures_says_what_each_gap_is_and_which_one_the_claims_use(history_gap, expected):
+    text = say.gap_measures(100, (0.7463, 0.6548), _summary(history_gap, 0.0053), _summary(0.7424, 0.0056),
+                            _summary(0.0876, 0.0038))  # fmt: skip
+    assert expected in text and "running average over the epoch's batches" in text and "in inference mode" in text
+    assert "74.63 %" in text and "74.24 ± 0.56 %" in text and "a gap of 8.76 ± 0.38 points" in text
+
+
+def test_modes_text_states_both_modes_with_their_spread():
+    text = say.modes_text("a", (_summary(0.74, 0.0128), _summary(0.7667, 0.007)), (_summary(0.6026, 0.012),
+                          _summary(0.618, 0.0073)))  # fmt: skip
+    assert "classifies 74.00 ± 1.28 % of its training images" in text and "76.67 ± 0.70 % with each batch's" in text
+
+
+@pytest.mark.parametrize(
+    ("mismatch_p", "gap_p", "expected"),
+    [
+        (0.001, 0.001, "support both explanations"),
+        (0.001, 0.4, "support a running-statistics mismatch only"),
+        (0.4, 0.001, "support overfitting only"),
+        (0.4, 0.4, "support neither explanation detectably"),
+    ],
+)
+def test_batchnorm_reading_branches(mismatch_p, gap_p, expected):
+    text = say.batchnorm_reading("b", _contrast(0.015, mismatch_p), _contrast(0.012, gap_p), _contrast(-0.011))
+    assert expected in text and "paired t-test" in text and "stays 1.10 points below the b" in text
+    assert ("would have detected" in text) == (mismatch_p > 0.05 or gap_p > 0.05)
+
+
+@pytest.mark.parametrize(
+    ("behind", "expected"),
+    [
+        ((-0.011, 0.001), "Even with batch statistics it stays 1.10 points below the b"),
+        ((0.011, 0.001), "With batch statistics it is 1.10 points above the b"),
+        ((-0.003, 0.4), "With batch statistics it is not detectably below the b: −0.30 points"),
+    ],
+)
+def test_batchnorm_reading_says_where_batch_statistics_leave_it(behind, expected):
+    assert expected in say.batchnorm_reading("b", _contrast(0.015), _contrast(0.012), _contrast(*behind))
+
+
+@pytest.mark.parametrize(
+    ("against", "recomputed", "expected"),
+    [
+        ((0.011, 0.01), (-0.007, 0.01), "For the a both happen"),
+        ((0.011, 0.2), (-0.007, 0.01), "Recomputing gives part of the drop back for the a, but its drop is not"),
+        ((0.011, 0.2), (-0.007, 0.2), "Neither happens detectably"),
+    ],
+)
+def test_jpeg_batchnorm_text_follows_from_the_two_tests(against, recomputed, expected):
+    rows = {"a": (_contrast(*against), _contrast(*recomputed)), "c": (_contrast(-0.004, 0.5), _contrast(-0.006, 0.2))}
+    text = say.jpeg_batchnorm_text("b", rows)
+    assert text.startswith("If compression shifted the statistics") and expected in text
+    assert "The a's drop is larger than the b's by 1.10 points" in text and "the c's drop is smaller" in text
+    assert ("would have been detected" in text) == (expected == "Neither happens detectably")
+
+
+@pytest.mark.parametrize(
+    ("median", "expected"),
+    [((0.6276, 0.6297), "register the collapse of one seed much less"), ((0.62, 0.6274), "about as much as the mean")],
+)
+def test_median_text_says_whether_the_median_registers_one_seed(median, expected):
+    text = say.median_text(8, (0.6219, 0.6293), median, (0.6148, 0.6405))
+    assert expected in text and "moves the mean from 62.19 % to 62.93 % (+0.74 points)" in text

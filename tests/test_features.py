@@ -10,9 +10,11 @@ from cnnlab.features import (
     activations,
     bgr_to_rgb,
     channel_correlation,
+    colour_share,
     first_layer_kernel,
     load_resnet50,
     load_trained,
+    receptive_fields,
 )
 from cnnlab.models import build_model, feature_layers
 
@@ -75,3 +77,17 @@ def test_load_trained_rebuilds_the_run_and_loads_its_weights(tmp_path, precision
 def test_an_offline_conv1_path_that_does_not_exist_is_named(tmp_path):
     with pytest.raises(DataNotFoundError, match="does not exist"):
         load_resnet50(tmp_path / "missing.npz")
+
+
+def test_colour_share_of_grey_single_channel_and_opponent_filters():
+    grey = np.ones((3, 3, 3))
+    red = np.stack([np.ones((3, 3)), np.zeros((3, 3)), np.zeros((3, 3))], axis=2)
+    opponent = np.stack([np.ones((3, 3)), -np.ones((3, 3)), np.zeros((3, 3))], axis=2)
+    shares = colour_share(np.stack([grey, red, opponent, 0.5 * grey + 0.1 * opponent], axis=-1))
+    assert shares[:3] == pytest.approx([0.0, 2 / 3, 1.0]) and 0 < shares[3] < 0.1
+
+
+def test_receptive_fields_of_the_tiny_vgg(model):
+    # 3 x 3 convolutions add 2 pixels at stride 1; pooling adds 1 and doubles the stride
+    fields = receptive_fields(model)
+    assert list(fields.values()) == [3, 5, 6, 10, 14, 16] and list(fields) == feature_layers(model)

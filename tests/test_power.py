@@ -5,9 +5,12 @@ import pytest
 from scipy import stats
 
 from cnnlab.power import (
+    anova_detectable_spread,
+    detectable_between,
     detectable_difference,
     detectable_effect,
     levene_detectable_ratio,
+    paired_detectable,
     seeds_needed,
     t_test_power,
 )
@@ -54,3 +57,20 @@ def test_levene_ratio_is_reproducible_and_has_the_power_it_claims():
     assert levene_detectable_ratio(40, replications=1000).ratio < found.ratio
     with pytest.raises(ValueError):
         levene_detectable_ratio(2)
+
+
+def test_detectable_differences_are_detected_with_80_percent_power_in_simulation():
+    """Normal samples at the detectable difference are rejected in about 80 % of replications."""
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(0, 0.01, 10), rng.normal(0, 0.007, 10)
+    pooled = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
+    assert detectable_between(a, b) == pytest.approx(detectable_difference(pooled, 10))
+    assert np.isnan(detectable_between([0.5, 0.5], [0.5, 0.5]))
+    shift = paired_detectable(a, b)
+    diffs = rng.normal(shift, (a - b).std(ddof=1), (4000, 10))
+    assert np.mean(stats.ttest_1samp(diffs, 0, axis=1).pvalue < 0.05) == pytest.approx(0.8, abs=0.025)
+    spread = anova_detectable_spread(4, 10, 0.01)
+    means = spread * np.array([-1, -1, 1, 1])  # population std of the four means = spread
+    groups = rng.normal(means[:, None, None], 0.01, (4, 4000, 10))
+    assert np.mean(stats.f_oneway(*groups, axis=1).pvalue < 0.05) == pytest.approx(0.8, abs=0.025)
+    assert np.isnan(anova_detectable_spread(4, 10, 0.0))

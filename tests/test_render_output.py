@@ -1,8 +1,14 @@
-"""cnnlab.pages on a small document: figure files, citations and references, author, typography, layout."""
+"""cnnlab.pages on small documents: figure files, citations and references, author, typography, layout.
+
+The layout tests read the PDF's text with pypdf and its words' positions with pdftotext (poppler-utils).
+"""
 
 import base64
 import io
+import itertools
 import re
+import subprocess
+from html import unescape
 
 import matplotlib
 import numpy as np
@@ -13,6 +19,8 @@ from pypdf import PdfReader
 from cnnlab import present
 from cnnlab.pages import ROOT, TEXT_WIDTH, front_matter, pandoc_outputs, write_figure
 from cnnlab.render import project_config
+from tests.conftest import needs_poppler
+from tools import page_fill
 
 matplotlib.use("Agg")
 
@@ -98,3 +106,131 @@ def test_long_table_breaks_across_pages_and_no_line_starts_with_percent(converte
     assert sum("run accuracy test" in page for page in pages) >= 2  # the header row repeats
     lines = [line.strip() for page in pages for line in page.splitlines()]
     assert not [line for line in lines if line.startswith(("%", "<", "±"))]
+
+
+def _paragraph(sentences: int) -> str:
+    return present.nonbreaking(" ".join(["The accuracy of this variant is 65.74 ± 1.33 % over ten seeds."] * sentences))
+
+
+def _table(label: str, header: list[str], rows: list[list[str]], caption: str = "") -> str:
+    lines = ["| " + " | ".join(header) + " |", "|:--" + "|--:" * (len(header) - 1) + "|"]
+    lines += ["| " + " | ".join(present.nonbreaking(cell) for cell in row) + " |" for row in rows]
+    return f"::: {{#{label}}}\n" + "\n".join(lines) + f"\n\n: {label}.{caption}\n:::\n\n"
+
+
+# names joined by an en dash, at every offset in the line
+DASHED = " ".join(f"Test {i} is Pitman–Morgan's, on 0–255." for i in range(80))
+# words of a caption that no-break spaces between numbers do not glue: "mean ± std" may fall at a line's end
+CAPTION = " Accuracy of each variant, mean ± std over seeds, and its loss" * 12
+
+
+WIDE = ["variant", "seeds (n)", "trainable", "non-trainable", "test accuracy, full set (%)", "median [IQR]"]
+WIDE += ["exact first 1,000 (%)", "s / epoch", "min. val. loss epoch", "train − val. gap (pp)"]
+WIDE_ROW = ["tiny VGG + BatchNorm", "10", "9,500", "80", "60.26 ± 1.20 %", "60.6 [59.2, 61.1]", "64.42 ± 1.37 %"]
+WIDE_ROW += ["23.5", "31 ± 17", "13.3"]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """Three chapters with floating figures and tables: one that fits a page, one longer, one wide."""
+    out = tmp_path_factory.mktemp("book")
+    (out / "figures").mkdir()
+    small, _ = write_figure(_displayed(_plot(5.0)), out / "figures" / "small")
+    tall = Figure(figsize=(5.0, 4.5))
+    tall.add_subplot().plot([0, 1], [1, 0])
+    large, _ = write_figure(_displayed(tall), out / "figures" / "tall")
+    rows = [[f"run {i}", present.pct(0.6 + i / 1000), "p < 0.001"] for i in range(70)]
+    markdown = (
+        front_matter(project_config(), author="Ada Lovelace")
+        + f"# Preface {{.unnumbered}}\n\n{_paragraph(10)}\n\n# First {{#sec-first}}\n\n{_paragraph(30)}\n\n"
+        + _table("tbl-wide", WIDE, [WIDE_ROW] * 4, present.nonbreaking(CAPTION))
+        + f"# Second {{#sec-second}}\n\n{_paragraph(60)}\n\n"
+        + f"![Small.](figures/{small.name}){{#fig-small width=75%}}\n\n{_paragraph(60)}\n\n"
+        + _table("tbl-fits", ["row", "accuracy (%)", "test"], [["fit", *row[1:]] for row in rows[:30]])
+        + f"{_paragraph(40)}\n\n# Third {{#sec-third}}\n\n{_paragraph(70)}\n\n"
+        + f"![Tall.](figures/{large.name}){{#fig-tall width=75%}}\n\n"
+        + _table("tbl-long", ["run", "accuracy (%)", "test"], rows)
+        + f"{_paragraph(10)}\n\n# Fourth {{#sec-fourth}}\n\n{_paragraph(10)}\n\n{DASHED}\n"
+    )
+    (out / "report.md").write_text(markdown)
+    _, pdf = pandoc_outputs(out / "report.md", out)
+    return pdf
+
+
+def _words(pdf) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words as (x0, y0, x1, y1, text), y from the top, from pdftotext -bbox (poppler-utils)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    word = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [
+        [(float(a), float(b), float(c), float(d), unescape(t)) for a, b, c, d, t in re.findall(word, page)]
+        for page in html.split("<page ")[1:]
+    ]
+
+
+def _lines(words: list[tuple[float, float, float, float, str]]) -> dict[float, list[tuple]]:
+    lines: dict[float, list[tuple]] = {}
+    for w in words:
+        lines.setdefault(round(w[3]), []).append(w)
+    return lines
+
+
+def test_contents_and_outline_give_each_chapter_the_page_it_starts_on(book):
+    pages = [page.extract_text() for page in PdfReader(book).pages]
+    listed = dict(re.findall(r"^(\d+ \w+) [ .]+\D*(\d+)$", pages[0], flags=re.M))
+    assert list(listed) == ["1 First", "2 Second", "3 Third", "4 Fourth"]
+    for heading, page in listed.items():
+        starts = [n for n, text in enumerate(pages, start=1) if heading in text.splitlines()]
+        assert starts[:1] == [int(page)], f"{heading}: listed on page {page}, printed on {starts}"
+    reader = PdfReader(book)
+    outline = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
+    assert {h: outline[h] for h in listed} == {h: int(p) for h, p in listed.items()}
+    assert not [n for n, text in enumerate(pages, start=1) if re.fullmatch(r"\s*\d*\s*", text)]  # no blank page
+
+
+@needs_poppler
+def test_no_page_but_a_chapters_last_is_over_a_third_empty(book):
+    assert page_fill.overfull_pages(book) == {}
+
+
+@needs_poppler
+def test_a_table_that_fits_a_page_is_not_split_and_a_longer_one_has_no_figure_inside(book):
+    pages = _words(book)
+    assert [sum(w[4] == "fit" for w in page) for page in pages if "fit" in _text(page)] == [30]
+    spanned = [n for n, page in enumerate(pages) if "run" in {w[4] for w in page}]
+    figure = [(n, w[1]) for n, page in enumerate(pages) for w in page if w[4] == "Tall."]
+    first_row = min(w[1] for w in pages[spanned[0]] if w[4] == "run")
+    assert figure[0] < (spanned[0], first_row), "a figure between the parts of a table"  # it comes first
+    assert len(spanned) >= 2 and all("test" in {w[4] for w in pages[n]} for n in spanned)  # the header repeats
+
+
+def _text(page: list[tuple]) -> str:
+    return " ".join(w[4] for w in page)
+
+
+@needs_poppler
+def test_wide_table_cells_stay_apart_and_headers_keep_their_units(book):
+    typst = (book.parent / "report.typ").read_text()
+    assert r"[accuracy~\(%)]" in typst and r"[train − val. gap~\(pp)]" in typst
+    page = next(page for page in _words(book) if "BatchNorm" in _text(page))
+    # too wide at 8.5 pt, the table is set smaller (not under 7 pt) and its columns sized for that size
+    cell, text = (next(w[3] - w[1] for w in page if w[4] == word) for word in ("BatchNorm", "Accuracy"))
+    assert 7 / 10.5 - 0.02 < cell / text < 8.5 / 10.5 - 0.03
+    for line in _lines(page).values():
+        line.sort()
+        overlaps = [(a[4], b[4]) for a, b in itertools.pairwise(line) if a[2] > b[0] + 0.5]
+        assert not overlaps
+    for unit in [w for w in page if w[4] in {"(%)", "(pp)", "(n)"}]:  # never alone on a header line
+        assert [w for w in _lines(page)[round(unit[3])] if 0 <= unit[0] - w[2] < 6], unit
+
+
+def test_no_line_of_a_caption_starts_with_a_unit(book):
+    text = "\n".join(page.extract_text() for page in PdfReader(book).pages).replace("\xa0", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    assert sum("mean ± std" in line for line in lines) >= 5
+    assert not [line for line in lines if line.startswith(("%", "< 0", "±"))]
+
+
+def test_no_line_breaks_after_an_en_dash_inside_a_name(book):
+    lines = [line.strip() for page in PdfReader(book).pages for line in page.extract_text().splitlines()]
+    assert sum("Pitman–Morgan" in line for line in lines) >= 20
+    assert not [line for line in lines if line.endswith("–")]

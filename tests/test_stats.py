@@ -7,7 +7,19 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cnnlab.stats import compare, curve_band, hedges_g, holm, spread_p, std_interval, std_ratio, summarize
+from cnnlab.stats import (
+    compare,
+    curve_band,
+    family,
+    hedges_g,
+    holm,
+    paired,
+    paired_spread_p,
+    spread_p,
+    std_interval,
+    std_ratio,
+    summarize,
+)
 
 
 def test_summary_of_known_values():
@@ -109,3 +121,36 @@ def test_spread_of_three_groups():
     assert spread_p(*groups) < 0.05
     with pytest.raises(ValueError):
         spread_p([1.0, 2.0, 3.0])
+
+
+def test_comparison_adds_mann_whitney_and_paired_tests_match_scipy():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(0.62, 0.01, 10), rng.normal(0.63, 0.007, 10)
+    assert compare(a, b).mannwhitney_p == pytest.approx(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    c = paired(a, b)
+    assert c.welch_p == pytest.approx(stats.ttest_rel(a, b).pvalue) and c.difference == pytest.approx((a - b).mean())
+    assert c.mannwhitney_p == pytest.approx(stats.wilcoxon(a, b).pvalue) and math.isnan(c.levene_p)
+
+
+def test_family_corrects_each_test_with_holm_and_a_single_test_is_no_family():
+    rng = np.random.default_rng(4)
+    base = rng.normal(0.63, 0.007, 10)
+    pairs = {v: (rng.normal(0.63 + d, 0.007 * s, 10), base) for v, d, s in (("a", -0.02, 1), ("b", 0, 3), ("c", 0, 1))}
+    tested = family(pairs)
+    for field in ("welch_p", "mannwhitney_p", "levene_p"):
+        raw = [getattr(compare(*pairs[v]), field) for v in pairs]
+        assert [getattr(tested[v], f"holm_{field}") for v in pairs] == pytest.approx(list(holm(raw)))
+    assert tested["a"].significant == (tested["a"].holm_welch_p < 0.05) and tested["a"].mean_p != tested["a"].welch_p
+    assert tested["b"].spread_p == tested["b"].holm_levene_p
+    alone = family({"a": pairs["a"]})["a"]
+    assert alone == compare(*pairs["a"]) and alone.mean_p == alone.welch_p
+
+
+def test_paired_spread_p_is_pitman_morgan():
+    rng = np.random.default_rng(5)
+    before = rng.normal(0.62, 0.027, 10)
+    after = 0.65 + 0.2 * (before - 0.62) + rng.normal(0, 0.002, 10)  # the same seeds, a fifth of the spread
+    assert paired_spread_p(before, after) == pytest.approx(stats.pearsonr(before + after, before - after).pvalue)
+    assert paired_spread_p(before, after) < 0.05
+    assert paired_spread_p(before, before + rng.normal(0, 0.001, 10)) > 0.05
+    assert math.isnan(paired_spread_p(before[:2], after[:2]))

@@ -44,17 +44,30 @@ def test_summary_gives_the_epoch_of_lowest_validation_loss_when_the_table_has_it
     assert "| unknown |" in tables.summary(_table().replace("tiny_vgg", "unknown"), LABELS)  # unlabelled: its name
 
 
-def test_comparisons_show_n_and_na_when_a_comparison_cannot_be_made():
-    c = Comparison(0.03, 0.01, 0.05, 3.0, 0.004, 1.2, 0.5, 0.8)
+def test_comparisons_show_raw_and_holm_p_for_welch_mann_whitney_and_levene():
+    c = Comparison(0.03, 0.01, 0.05, 3.0, 0.004, 1.2, 0.5, 0.8, 0.0004, 0.012, 0.0012, 1.0)
+    single = Comparison(0.03, 0.01, 0.05, 3.0, 0.004, 1.2, 0.5, 0.8, 0.02)  # in no family: raw p only
     text = tables.comparisons(
-        [("tiny ResNet", "full", "3 vs 2", c, 0.012), ("tiny VGG + BatchNorm", "full", "1 vs 2", None, float("nan"))]
+        [
+            ("tiny ResNet", "full", "3 vs 2", c),
+            ("a", "full", "3 vs 2", single),
+            ("tiny VGG + BatchNorm", "full", "1 vs 2", None),
+        ]
     )
     lines = text.splitlines()
-    assert "95 % interval" in lines[0] and "| Holm |" in lines[0] and "| test images |" in lines[0]
+    assert "| Welch p (Holm) | Mann–Whitney p (Holm) |" in lines[0] and "| Levene p (Holm) |" in lines[0]
     assert lines[2] == (
-        "| tiny ResNet | full | 3 vs 2 | +3.00 | [1.00, 5.00] | p = 0.004 | p = 0.012 | 1.20 | 0.80 | p = 0.500 |"
+        "| tiny ResNet | full | 3 vs 2 | +3.00 | [1.00, 5.00] | 0.004 (0.012) | < 0.001 (0.001) | 1.20 | 0.80 "
+        "| 0.500 (1.000) |"
     )
-    assert lines[3].count("n/a") == 7
+    assert "| 0.004 | 0.020 |" in lines[3] and lines[4].count("n/a") == 7
+
+
+def test_summary_gives_the_inference_mode_gap_when_the_table_has_it():
+    table = _table().assign(gap_inference=[0.08, 0.09, 0.05, 0.04, 0.06])
+    lines = tables.summary(table, LABELS).splitlines()
+    assert "train − val. gap (pp)" in lines[0] and lines[2].endswith("| 8.50 ± 0.71 |")
+    assert "gap" not in tables.summary(_table(), LABELS).splitlines()[0]  # the history's gap is never shown
 
 
 def test_seeds_table_ends_with_the_mean_row():

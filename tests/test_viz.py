@@ -38,13 +38,24 @@ def test_variant_curves_and_per_class_bars_use_display_names():
     curves = viz.variant_curves(
         {"tiny_vgg": [_history(0.3)], "tiny_vgg_bn": [_history(0.2), _history(0.25)]}, labels=LABELS
     )
+    titles = [ax.get_title() for ax in curves.axes]
+    assert titles == ["tiny VGG\n(n = 1)", "tiny VGG + BatchNorm\n(n = 2)"]
     ax = curves.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["tiny VGG (n = 1)", "tiny VGG + BatchNorm (n = 2)"]
     assert ax.get_ylabel() == "validation accuracy (%)" and ax.get_xlabel() == "epoch"
-    assert max(ax.lines[0].get_ydata()) == pytest.approx(50.0)  # in percent, as the text gives accuracies
+    assert max(ax.lines[-1].get_ydata()) == pytest.approx(50.0)  # in percent, as the text gives accuracies
     figure = viz.per_class_accuracy({"tiny_vgg_bn": np.full((2, 10), 0.5)}, labels=LABELS)
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["tiny VGG + BatchNorm (n = 2)"]
     assert [t.get_text() for t in figure.axes[0].get_xticklabels()][:2] == ["airplane", "automobile"]
+
+
+def test_variant_curves_are_small_multiples_with_one_variant_in_colour_each(figures):
+    # overlaid on one axis, four close curves and their bands could not be told apart
+    axes = figures["variant_curves"].axes
+    assert len(axes) == 4 and len({ax.get_title() for ax in axes}) == 4
+    for ax in axes:
+        coloured = {line.get_color() for line in ax.lines} - {viz.OTHERS}
+        assert len(coloured) == 1 and sum(line.get_color() == viz.OTHERS for line in ax.lines) == 3
+    assert all(t.get_fontsize() >= viz.MIN_FONT for t in figures["variant_curves"].legends[0].get_texts())
 
 
 def _curves(n: int = 3) -> pd.DataFrame:
@@ -124,3 +135,38 @@ def test_accuracy_axes_are_in_percent(figures):
         ax = figures[name].axes[1]
         assert ax.get_ylabel() == "accuracy (%)"
         assert 20 < max(max(line.get_ydata()) for line in ax.lines) <= 100, name
+
+
+def _texts(figure: Figure) -> list[Text]:
+    figure.canvas.draw()
+    return [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("variant", ["tiny_vgg", "tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet"])
+def test_architecture_labels_are_horizontal_dark_and_apart(variant):
+    from matplotlib.colors import to_rgb
+
+    from cnnlab.models import build_model, layer_table
+
+    figure = viz.architecture(layer_table(build_model(variant)))
+    texts = _texts(figure)
+    for text in texts:
+        assert text.get_rotation() == 0 and text.get_fontsize() >= viz.MIN_FONT, text.get_text()
+        assert sum(to_rgb(text.get_color())) / 3 < 0.4, f"{text.get_text()!r} is not dark"  # printed on white
+    assert {t.get_text() for t in texts} >= {"input", "conv", "dense"}
+    boxes = [t.get_window_extent() for t in texts]
+    overlapping = [
+        (texts[i].get_text(), texts[j].get_text())
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
+    assert not overlapping
+    plt.close(figure)
+
+
+def test_filter_figures_number_every_filter(figures):
+    titles = [ax.get_title() for ax in figures["rgb_filters"].axes]
+    assert titles == [str(i) for i in range(1, 65)]  # the text refers to filters by number
+    weights = figures["first_layer_weights"].axes[:10]
+    assert [ax.get_title() for ax in weights] == [f"filter {i}" for i in range(1, 11)]

@@ -1,0 +1,188 @@
+"""The claims of Q13-Q15 and of the conclusions: each variant against the tiny VGG, one family per measure.
+
+A family asks one question of several variants, e.g. "is its mean test accuracy on the full test set different
+from the tiny VGG's?" for each of the three variants; Holm's method corrects the p-values within it
+(``stats.family``). The families: test accuracy on each test set (Welch's, Mann-Whitney's and Levene's tests),
+the fit measures of BatchNorm's modes table (training accuracy and train - validation gap, both in inference
+mode), and the accuracies with BatchNorm's statistics recomputed (the variants with BatchNorm only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from cnnlab import evidence_sentences as say
+from cnnlab import sentences, verdicts
+from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
+from cnnlab.evidence import Evidence
+from cnnlab.results import BASELINE, Results
+from cnnlab.stats import Comparison, paired_spread_p, summarize
+from cnnlab.verdicts import Contrast, contrasts
+
+TEST_SETS = {"full": "test_accuracy", "exact": "test_exact_accuracy"}  # the full test set, then its exact images
+RECOMPUTED = {"full": "accuracy", "exact": "exact_accuracy"}  # the same, with BatchNorm's statistics recomputed
+FIT = {"train": "train_inference", "gap": "gap_inference"}  # BatchNorm's modes table, inference mode
+
+
+@dataclass
+class Claims:
+    """Every variant against the tiny VGG, measure by measure, and the sentences that state the verdicts."""
+
+    results: Results
+    evidence: Evidence
+    data: Cifar10
+
+    @property
+    def others(self) -> list[str]:
+        """The variants compared with the tiny VGG (two seeds or more on each side)."""
+        return self.evidence.comparable()
+
+    def name(self, variant: str) -> str:
+        return self.evidence.name(variant)
+
+    @property
+    def base(self) -> str:
+        return self.name(BASELINE)
+
+    @property
+    def batchnorm_variants(self) -> list[str]:
+        """The compared variants with a BatchNormalization layer (BatchNorm's modes table says which)."""
+        modes = self.evidence.modes
+        return [v for v in self.others if bool(modes.loc[modes["variant"] == v, "batchnorm"].all())]
+
+    @cached_property
+    def recalibrated(self) -> pd.DataFrame:
+        """Test accuracies with BatchNorm's statistics recomputed (full set and exact images), cached per run."""
+        from cnnlab.recalibration import recalibrated_table
+
+        return recalibrated_table({v: self.results.runs[v] for v in self.batchnorm_variants}, self.data)
+
+    def recomputed_values(self, variant: str, test_set: str = "full") -> np.ndarray:
+        return Evidence.of(self.recalibrated, variant, RECOMPUTED[test_set])
+
+    @cached_property
+    def accuracy(self) -> dict[str, dict[str, Contrast]]:
+        """Test set ("full", "exact") -> variant -> its test accuracy against the tiny VGG's, as trained."""
+        values = self.results.values
+        return {
+            s: contrasts({v: (values(v, column), values(BASELINE, column)) for v in self.others})
+            for s, column in TEST_SETS.items()
+        }
+
+    @cached_property
+    def recomputed(self) -> dict[str, dict[str, Contrast]]:
+        """Test set -> variant with BatchNorm -> its accuracy with recomputed statistics against the tiny VGG's."""
+        values = self.results.values
+        return {
+            s: contrasts({v: (self.recomputed_values(v, s), values(BASELINE, column)) for v in self.batchnorm_variants})
+            for s, column in TEST_SETS.items()
+        }
+
+    @cached_property
+    def fit(self) -> dict[str, dict[str, Contrast]]:
+        """Measure ("train", "gap") -> variant -> its inference-mode fit against the tiny VGG's."""
+        of, modes = Evidence.of, self.evidence.modes
+        return {
+            m: contrasts({v: (of(modes, v, column), of(modes, BASELINE, column)) for v in self.others})
+            for m, column in FIT.items()
+        }
+
+    def verdict(self, variant: str) -> str:
+        """Q13-Q15: the mean test accuracy on both test sets, the rank test, and the spread over seeds."""
+        if variant not in self.others:
+            n, n_base = self.results.n(variant), self.results.n(BASELINE)
+            return sentences.not_comparable(self.name(variant), self.base, n, n_base)
+        full, exact = (self.accuracy[s][variant] for s in TEST_SETS)
+        return " ".join(
+            (
+                verdicts.accuracy_verdict(self.name(variant), self.base, full, exact, EXACT_TEST_IMAGES),
+                verdicts.ranks_sentence(full.test, exact.test, EXACT_TEST_IMAGES),
+                verdicts.spread_sentence(full.test),
+            )
+        )
+
+    def fit_text(self, variant: str) -> str:
+        """How closely the variant fits its training images, and how much it overfits, against the tiny VGG."""
+        if variant not in self.others:
+            return ""
+        return verdicts.fit_text(self.base, self.fit["train"][variant], self.fit["gap"][variant])
+
+    def recalibration_text(self, variant: str) -> str:
+        """What recomputing BatchNorm's statistics does to a variant's seeds, and the verdict against the tiny VGG."""
+        from cnnlab.batchnorm import RECALIBRATION_IMAGES
+
+        if variant not in self.batchnorm_variants:
+            return ""
+        stored = {s: self.results.values(variant, c) for s, c in TEST_SETS.items()}
+        fixed = {s: self.recomputed_values(variant, s) for s in TEST_SETS}
+        moved = int(np.argmax(np.abs(fixed["full"] - stored["full"])))
+        seed = self.results.runs[variant][moved].config.seed
+        text = verdicts.recalibration_text(
+            RECALIBRATION_IMAGES,
+            tuple(summarize(stored[s]) for s in TEST_SETS),
+            tuple(summarize(fixed[s]) for s in TEST_SETS),
+            EXACT_TEST_IMAGES,
+        )
+        spread = verdicts.spread_change(
+            float(stored["full"].std(ddof=1)),
+            float(fixed["full"].std(ddof=1)),
+            paired_spread_p(stored["full"], fixed["full"]),
+        )
+        full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
+        against = verdicts.accuracy_verdict(
+            self.name(variant),
+            self.base,
+            full,
+            exact,
+            EXACT_TEST_IMAGES,
+            "with its statistics recomputed, ",
+            "would be",
+        )
+        return (
+            f"{text} {verdicts.moved_text(seed, (stored['full'][moved], fixed['full'][moved]))} {spread} {against} "
+            "Recomputing the statistics is a step the assignment's protocol does not take, so the tables keep the "
+            "numbers as trained."
+        )
+
+    def why_lower(self, variant: str) -> str:
+        """Q13: the variant's accuracies with running and with batch statistics, and which explanation they support."""
+        if variant not in self.batchnorm_variants:
+            return ""
+        m = lambda v, c: Evidence.of(self.evidence.modes, v, c)  # noqa: E731
+        s = lambda c: summarize(m(variant, c))  # noqa: E731
+        train, test = ((s(f"{p}_inference"), s(f"{p}_training")) for p in ("train", "test"))
+        stated = say.modes_text(self.name(variant), train, test)
+        mismatch = contrasts({variant: (m(variant, "test_training"), m(variant, "test_inference"))}, is_paired=True)
+        behind = contrasts({variant: (m(variant, "test_training"), m(BASELINE, "test_inference"))})
+        reading = say.batchnorm_reading(self.base, mismatch[variant], self.fit["gap"][variant], behind[variant])
+        return f"{stated} {reading}"
+
+    def comparison_rows(self) -> list[tuple[str, str, str, Comparison | None]]:
+        """Rows of the all-variants comparison table: each variant on each test set, with its family's Holm p."""
+        rows = []
+        for test_set, images in (("full", "full"), ("exact", "exact")):
+            for v in (v for v in self.results.spec.variants if v != BASELINE):
+                c = self.accuracy[test_set][v].test if v in self.others else None
+                rows.append(
+                    (self.evidence.labels.get(v, v), images, f"{self.results.n(v)} vs {self.results.n(BASELINE)}", c)
+                )
+        return rows
+
+    def conclusion(self, variant: str) -> str:
+        """The conclusions' answer for a variant: accuracy as trained, with recomputed statistics, and its fit."""
+        if variant not in self.others:
+            return self.verdict(variant)
+        name, sets = self.name(variant), EXACT_TEST_IMAGES
+        full, exact = (self.accuracy[s][variant] for s in TEST_SETS)
+        text = f"As trained, {verdicts.compact(name, self.base, full, exact, sets)}."
+        if variant in self.batchnorm_variants:
+            full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
+            recomputed = verdicts.compact(name, self.base, full, exact, sets, "would be")
+            scores = verdicts.pm_pair(full.variant, exact.variant)
+            text += f" With its BatchNorm statistics recomputed ({scores}), {recomputed}."
+        fit = verdicts.fit_compact(self.fit["train"][variant], self.fit["gap"][variant])
+        return f"{text} Scored in inference mode, {fit}."

@@ -1,0 +1,272 @@
+"""Verdict sentences: a variant against the tiny VGG on one measure, over seeds.
+
+Every verdict names the direction and size of the difference with its 95 % interval, the test that decides
+(Holm-corrected within its family, ``stats.family``), its plain conclusion and, when the test finds nothing,
+the difference the seeds would have detected with 80 % power. Like ``sentences``, these are pure functions
+of numbers already computed (accuracies and gaps as fractions) and display names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnnlab import present
+from cnnlab.power import POWER, detectable_between, paired_detectable
+from cnnlab.stats import ALPHA, Comparison, Summary, family, summarize
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """One measure of a variant against the baseline: both sides over seeds, the comparison (with its family's
+    Holm-corrected p-values) and the difference these seeds detect with 80 % power."""
+
+    variant: Summary
+    base: Summary
+    test: Comparison
+    detectable: float
+
+    @property
+    def significant(self) -> bool:
+        return self.test.significant
+
+    @property
+    def difference(self) -> float:
+        return self.test.difference
+
+
+def contrasts(pairs: dict[str, tuple[np.ndarray, np.ndarray]], is_paired: bool = False) -> dict[str, Contrast]:
+    """A family of comparisons (variant, baseline) as contrasts: summaries, Holm-corrected tests and power."""
+    tests = family(pairs, is_paired)
+    power = paired_detectable if is_paired else detectable_between
+    return {v: Contrast(summarize(a), summarize(b), tests[v], power(a, b)) for v, (a, b) in pairs.items()}
+
+
+def direction(difference: float) -> str:
+    return "higher" if difference > 0 else "lower"
+
+
+def p_values(c: Comparison, test: str = "Welch's t-test") -> str:
+    """ "Welch's t-test p = 0.042, Holm p = 0.127" (the Holm part only when the test is in a family)."""
+    text = f"{test} {present.p_value(c.welch_p)}"
+    return text if math.isnan(c.holm_welch_p) else f"{text}, Holm {present.p_value(c.holm_welch_p)}"
+
+
+def evidence(c: Comparison, test: str = "Welch's t-test") -> str:
+    """The interval and the test of a difference: "95 % interval [−3.63, −1.73]; Welch's t-test p < 0.001, ..."."""
+    return f"{present.INTERVAL} {present.ci(c)}; {p_values(c, test)}"
+
+
+def power_clause(detectable: float) -> str:
+    """What a test that found nothing could have found: "" when unknown."""
+    if math.isnan(detectable):
+        return ""
+    return (
+        f"these seeds would have detected a difference of {present.points(detectable, 2)} points with "
+        f"{present.pct(POWER, 0)} power"
+    )
+
+
+def _where(n_exact: int) -> tuple[str, str]:
+    return "the full test set", f"the exact {present.count(n_exact)} images"
+
+
+def accuracy_verdict(
+    label: str, base: str, full: Contrast, exact: Contrast, n_exact: int, prefix: str = "", verb: str = "is"
+) -> str:
+    """The variant's mean test accuracy against the base on the full test set and on its exact images
+    (``prefix`` and ``verb`` for a hypothetical: "With its statistics recomputed, ", "would be")."""
+    sets = _where(n_exact)
+    facts = (
+        f"{prefix}the mean test accuracy of the {label} {verb} {direction(full.difference)} than that of the {base} "
+        f"by {present.points(abs(full.difference), 2)} percentage points on {sets[0]} ({evidence(full.test)}; "
+        f"Hedges' g = {present.num(full.test.hedges_g, 2)}) and {direction(exact.difference)} by "
+        f"{present.points(abs(exact.difference), 2)} on {sets[1]} ({evidence(exact.test)})"
+    )
+    return f"{facts[0].upper()}{facts[1:]}: {two_sets_reading(full, exact, n_exact)}."
+
+
+def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int) -> str:
+    """The plain conclusion of a difference measured on both test sets, decided by the Holm-corrected p."""
+    sets = _where(n_exact)
+    better = lambda c: "better" if c.difference > 0 else "worse"  # noqa: E731
+    if full.significant and exact.significant:
+        if (full.difference > 0) == (exact.difference > 0):
+            return f"significant after Holm's correction on both test sets, so it is {better(full)} on both"
+        return "significant on both test sets but in opposite directions: the two test sets disagree"
+    if not full.significant and not exact.significant:
+        text = "significant on neither test set after Holm's correction: these seeds cannot tell the two apart"
+        power = [f"{present.points(c.detectable, 2)} points on {s}" for c, s in zip((full, exact), sets, strict=True)]
+        if not any(math.isnan(c.detectable) for c in (full, exact)):
+            text += f" (they would have detected {power[0]} and {power[1]} with {present.pct(POWER, 0)} power)"
+        return text
+    hit, miss = (full, exact) if full.significant else (exact, full)
+    hit_set, miss_set = sets if full.significant else sets[::-1]
+    power = f" (where {power_clause(miss.detectable)})" if power_clause(miss.detectable) else ""
+    head = f"significant after Holm's correction on {hit_set} but not on {miss_set}{power}"
+    if full.significant:
+        return f"{head}: it is {better(hit)} on {hit_set}, and the exact images alone do not confirm it"
+    return f"{head}: the two test sets disagree"
+
+
+def ranks_sentence(full: Comparison, exact: Comparison, n_exact: int) -> str:
+    """Mann-Whitney's rank test on both test sets, and whether it reaches Welch's verdicts."""
+    sets = _where(n_exact)
+    facts = (
+        f"Mann–Whitney's rank test, which one outlying seed cannot drive, gives Holm {present.p_value(full.ranks_p)} "
+        f"on {sets[0]} and {present.p_value(exact.ranks_p)} on {sets[1]}"
+    )
+    differ = [s for c, s in zip((full, exact), sets, strict=True) if (c.ranks_p < ALPHA) != c.significant]
+    if not differ:
+        return f"{facts}: the same verdicts as Welch's test."
+    return f"{facts}: unlike Welch's test on {' and '.join(differ)}."
+
+
+def levene_power_text(n: int, ratio: float) -> str:
+    """What Levene's test can detect with ``n`` seeds per variant: said once, for every spread verdict."""
+    if math.isnan(ratio):
+        return "With so few seeds, Levene's test cannot be relied on to detect any difference in spread."
+    return (
+        f"For the spread that is the same everywhere: with {n} seeds each, Levene's test detects with "
+        f"{present.pct(POWER, 0)} power only standard deviations that differ by a factor of about "
+        f"{present.num(ratio, 1)} or more."
+    )
+
+
+def spread_sentence(c: Comparison) -> str:
+    """Whether the spread over seeds is significantly smaller, larger, not shown to differ, or untestable."""
+    if math.isnan(c.levene_p):
+        return (
+            "Its spread over seeds cannot be tested with these runs (Levene's test needs at least three "
+            "seeds of each variant and test accuracies that are not all equal)."
+        )
+    held = f"Levene's test {present.p_value(c.levene_p)}"
+    if not math.isnan(c.holm_levene_p):
+        held += f", Holm {present.p_value(c.holm_levene_p)}"
+    ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}"
+    larger = "smaller" if c.std_ratio < 1 else "larger"
+    if c.spread_differs:
+        robust = "more" if c.std_ratio < 1 else "less"
+        return f"Its spread over seeds is significantly {larger} ({ratio}; {held}): it is {robust} robust to the seed."
+    return (
+        f"Its spread over seeds is {larger} ({ratio}) but not significantly so ({held}): these seeds do not show it "
+        "to be more or less robust, and only a much larger difference in spread would have been detected "
+        "(@sec-improvements)."
+    )
+
+
+def fit_text(base: str, train: Contrast, gap: Contrast) -> str:
+    """How closely the variant fits its training images and how much it overfits, against the base, from the final
+    weights scored in inference mode: accuracy on the training part, and that minus the validation accuracy."""
+    facts = (
+        f"Scored with its final weights in inference mode, as the validation images are (@sec-q8), it classifies "
+        f"{present.pm(train.variant, with_n=False)} of its training images correctly against "
+        f"{present.pm(train.base, with_n=False)} for the {base} ({present.pp(train.difference)} percentage points, "
+        f"{evidence(train.test)}), and its training accuracy exceeds its validation accuracy by "
+        f"{_points_pm(gap.variant)} points against {_points_pm(gap.base)} ({present.pp(gap.difference)}, "
+        f"{evidence(gap.test)})"
+    )
+    return f"{facts}: {fit_reading(train)}, and {gap_reading(gap)}."
+
+
+def _points_pm(s: Summary) -> str:
+    return f"{present.points(s.mean, 2)} ± {present.points(s.std, 2)}"
+
+
+def _fit_core(train: Contrast) -> str:
+    if train.significant:
+        return f"it fits its training images {'more' if train.difference > 0 else 'less'} closely"
+    return "it fits its training images neither detectably more nor less closely"
+
+
+def _gap_core(gap: Contrast) -> str:
+    if gap.significant:
+        return f"it overfits {'more' if gap.difference > 0 else 'less'}"
+    return "it does not detectably overfit more or less"
+
+
+def _power_note(c: Contrast, sep: str) -> str:
+    """The power clause of a contrast its test did not find significant, after ``sep`` ("" otherwise)."""
+    return f"{sep}{power_clause(c.detectable)}" if not c.significant and power_clause(c.detectable) else ""
+
+
+def fit_reading(train: Contrast) -> str:
+    note = _power_note(train, "")
+    return _fit_core(train) + (f" ({note})" if note else "")
+
+
+def gap_reading(gap: Contrast) -> str:
+    note = _power_note(gap, "")
+    return _gap_core(gap) + (f" ({note})" if note else "")
+
+
+def fit_compact(train: Contrast, gap: Contrast) -> str:
+    """A short form of :func:`fit_text` for the conclusions."""
+    return (
+        f"{_fit_core(train)} ({present.pct(train.variant.mean)} of its training images against "
+        f"{present.pct(train.base.mean)}, Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
+        f"{_gap_core(gap)} (training − validation gap {present.points(gap.variant.mean, 2)} against "
+        f"{present.points(gap.base.mean, 2)} points, Holm {present.p_value(gap.test.mean_p)}{_power_note(gap, '; ')})"
+    )
+
+
+def pm_pair(full: Summary, exact: Summary) -> str:
+    """ "61.84 ± 0.80 % on the full test set, 65.10 ± 1.02 % on the exact images"."""
+    return (
+        f"{present.pm(full, with_n=False)} on the full test set, {present.pm(exact, with_n=False)} on the exact images"
+    )
+
+
+def spread_change(before: float, after: float, p: float) -> str:
+    """What recomputing BatchNorm's statistics does to the standard deviation over seeds (Pitman-Morgan's ``p``)."""
+    facts = (
+        f"The standard deviation over seeds goes from {present.points(before, 2)} to {present.points(after, 2)} points"
+    )
+    test = f"Pitman–Morgan test of paired variances {present.p_value(p)}"
+    if after >= before:
+        return f"{facts} ({test}): the spread comes from the learned weights, not from the running averages."
+    if not p < ALPHA:
+        return f"{facts}, a fall these seeds do not show to be real ({test})."
+    share = "most" if after < before / 2 else "part"
+    return (
+        f"{facts} ({test}): {share} of the spread as trained comes from the running averages, not from what the "
+        "networks learned."
+    )
+
+
+def recalibration_text(
+    images: int, before: tuple[Summary, Summary], after: tuple[Summary, Summary], n_exact: int
+) -> str:
+    """What recomputing BatchNorm's statistics from ``images`` training images gives on both test sets
+    (``before`` and ``after`` are (full test set, exact images))."""
+    return (
+        "At test time BatchNormalization normalises with running averages of the training batches' statistics. "
+        f"Recomputing them from {present.count(images)} training images with each seed's final weights, without "
+        f"changing any trained weight, gives a test accuracy of {present.pm(after[0])} on the full test set against "
+        f"{present.pm(before[0], with_n=False)} as trained, and {present.pm(after[1], with_n=False)} on the exact "
+        f"{present.count(n_exact)} images against {present.pm(before[1], with_n=False)}."
+    )
+
+
+def moved_text(seed: int, moved: tuple[float, float]) -> str:
+    return (
+        f"The seed that moves most, {seed}, goes from {present.pct(moved[0])} to {present.pct(moved[1])} on the "
+        "full test set."
+    )
+
+
+def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
+    """A short form of :func:`accuracy_verdict` for the conclusions: differences, Holm's p, where significant."""
+    sets = _where(n_exact)
+    facts = (
+        f"the {label} {verb} {direction(full.difference)} than the {base} by {present.points(abs(full.difference), 2)} "
+        f"points on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and {direction(exact.difference)} by "
+        f"{present.points(abs(exact.difference), 2)} on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
+    )
+    if full.significant and exact.significant and (full.difference > 0) == (exact.difference > 0):
+        return f"{facts}: significant on both"
+    if not full.significant and not exact.significant:
+        return f"{facts}: significant on neither"
+    return f"{facts}: significant on {sets[0] if full.significant else sets[1]} only"
