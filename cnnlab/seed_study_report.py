@@ -105,10 +105,10 @@ class SeedStudyReport:
             f"protocol's is {present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
             f"{present.num(ratio.ci_high, 2)}): {share}. In plain words: with the order of the images fixed, "
             f"another random initialisation moves the test accuracy by about {present.points(init.summary.std, 2)} "
-            f"percentage points (one standard deviation), so about 95 % of initialisations land within "
-            f"± {present.points(2 * init.summary.std, 1)} points of {present.pct(init.summary.mean)}; "
-            f"the order alone moves it by about {present.points(order.summary.std, 2)} points. "
-            "That is what robust to the initialisation means here: a spread of that size, not the absence of one."
+            f"percentage points (one standard deviation; with {init.summary.n} runs, anywhere from "
+            f"{present.points(init.std_low, 2)} to {present.points(init.std_high, 2)} points at 95 % confidence), "
+            f"and the order alone by about {present.points(order.summary.std, 2)} points. That is what robust to the "
+            "initialisation means here: a spread of that size, not the absence of one."
         )
 
     def _reshuffled(self, group: str) -> bool:
@@ -143,13 +143,18 @@ class SeedStudyReport:
         variant = labels()[_group(name).variant]
         if not self._reshuffled(name):
             return f"For {variant}, fewer than two runs with a new order every epoch are finished; nothing is compared."
-        said = []
-        for metric, title in SETS.items():
-            result = reshuffling(self.study, _group(name), metric)
-            said.append(f"on the {title} {_verdict(result.comparison, 'a new order every epoch', 'the fixed order')}")
+        results = [reshuffling(self.study, _group(name), metric).comparison for metric in SETS]
+        if all(c.welch_p >= 0.05 for c in results):
+            numbers = "; ".join(f"{t}: {_numbers(c)}" for t, c in zip(SETS.values(), results, strict=True))
+            said = f"these runs cannot tell a new order every epoch from the fixed order on either test set ({numbers})"
+        else:
+            said = "; ".join(
+                f"on the {title} {_verdict(c, 'a new order every epoch', 'the fixed order')}"
+                for title, c in zip(SETS.values(), results, strict=True)
+            )
         a, b = (self.study.values(n) for n in (name, f"protocol:{_group(name).variant}"))
         return (
-            f"For {variant}, {'; '.join(said)}. With {len(a)} and {len(b)} seeds, a difference of about "
+            f"For {variant}, {said}. With {len(a)} and {len(b)} seeds, a difference of about "
             f"{present.points(detectable_between(a, b), 2)} points in mean would be detected 80 % of the time."
         )
 
@@ -172,8 +177,8 @@ class SeedStudyReport:
             verdict = "With a new order every epoch +BatchNorm is higher: the deficit does not survive reshuffling."
         else:
             verdict = (
-                "With a new order every epoch the difference is not significant: these runs do not show the deficit "
-                f"surviving reshuffling (its interval {present.ci(new)} pp includes zero)."
+                "With a new order every epoch these runs cannot tell whether the deficit survives reshuffling: "
+                f"its interval, {present.ci(new)} pp, includes zero."
             )
         text = "; ".join(said)
         return f"{text[0].upper()}{text[1:]}. {verdict}"
@@ -189,7 +194,7 @@ class SeedStudyReport:
             "+BatchNorm, new order": "reshuffled_bn",
         }
         return {
-            title: {metric: list(100 * self.study.values(name, metric)) for metric in METRICS}
+            f"{title} (n = {self.n(name)})": {metric: list(100 * self.study.values(name, metric)) for metric in METRICS}
             for title, name in columns.items()
         }
 
@@ -204,16 +209,18 @@ def _group(name: str) -> Group:
     return next(g for g in GROUPS if g.name == name)
 
 
+def _numbers(c: Comparison) -> str:
+    """ "+0.12 pp [−1.0, 1.2], p = 0.8": a difference with its interval and Welch's p."""
+    return f"{present.pp(c.difference)} pp {present.ci(c)}, {present.p_value(c.welch_p)}"
+
+
 def _verdict(c: Comparison, new: str, old: str) -> str:
-    """'a new order every epoch is higher/lower by x pp [ci] (Welch p)' or 'no difference detected'."""
+    """'a new order every epoch is higher/lower by x pp [ci] (Welch p)', or that these runs cannot tell."""
     if c.welch_p < 0.05:
         direction = "higher" if c.difference > 0 else "lower"
         size = f"{present.points(abs(c.difference), 2)} pp {present.ci(c)}"
         return f"{new} is {direction} than {old} by {size} ({present.p_value(c.welch_p)})"
-    return (
-        f"no difference is detected between {new} and {old} ({present.pp(c.difference)} pp, 95 % interval "
-        f"{present.ci(c)}, {present.p_value(c.welch_p)})"
-    )
+    return f"these runs cannot tell {new} from {old} ({_numbers(c)})"
 
 
 def _pm(values: np.ndarray) -> str:

@@ -132,7 +132,7 @@ def comparisons(rows: Sequence[tuple[str, str, str, Comparison | None]]) -> str:
 
 
 def seeds(runs: pd.DataFrame) -> str:
-    """One variant's runs, one row per seed, and a bold row of means (± std for the accuracies)."""
+    """One variant's runs, one row per seed, and a bold row of mean ± std for every column."""
     frame = pd.DataFrame(
         {
             "seed": runs["seed"].astype(str),
@@ -146,8 +146,8 @@ def seeds(runs: pd.DataFrame) -> str:
         f"**mean ± std (n = {len(runs)})**",
         f"**{_pm(runs['test_accuracy'])}**",
         _pm(runs["test_exact_accuracy"]),
-        present.num(runs["test_loss"].mean()),
-        present.num(runs["best_val_epoch"].mean(), 0),
+        f"{present.num(runs['test_loss'].mean())} ± {present.num(runs['test_loss'].std(), 3)}",
+        f"{present.num(runs['best_val_epoch'].mean(), 0)} ± {present.num(runs['best_val_epoch'].std(), 0)}",
     ]
     return present.markdown_table(frame)
 

@@ -222,10 +222,10 @@ def variant_curves(
     if later:
         low, high = min(v.min() for v in later) * scale, max(v.max() for v in later) * scale
         axes[0, 0].set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
-    handles = [plt.Line2D([], [], color="C0", linewidth=1.4), plt.Line2D([], [], color=OTHERS, linewidth=0.8)]
+    handles = [plt.Line2D([], [], color="0.15", linewidth=1.4), plt.Line2D([], [], color=OTHERS, linewidth=0.8)]
     fig.legend(
         handles,
-        ["the panel's variant: mean ± std over seeds", "the other variants: mean"],
+        ["the panel's variant, in its colour: mean ± std over seeds", "the other variants: mean"],
         loc="outside lower center",
         ncol=2,
         frameon=False,

@@ -6,6 +6,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -55,7 +56,10 @@ def test_variant_curves_are_small_multiples_with_one_variant_in_colour_each(figu
     for ax in axes:
         coloured = {line.get_color() for line in ax.lines} - {viz.OTHERS}
         assert len(coloured) == 1 and sum(line.get_color() == viz.OTHERS for line in ax.lines) == 3
-    assert all(t.get_fontsize() >= viz.MIN_FONT for t in figures["variant_curves"].legends[0].get_texts())
+    legend = figures["variant_curves"].legends[0]
+    assert all(t.get_fontsize() >= viz.MIN_FONT for t in legend.get_texts())
+    panel_colours = {to_hex(line.get_color()) for ax in axes for line in ax.lines} - {to_hex(viz.OTHERS)}
+    assert to_hex(legend.legend_handles[0].get_color()) not in panel_colours  # no one panel's colour
 
 
 def _curves(n: int = 3) -> pd.DataFrame:
