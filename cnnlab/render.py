@@ -30,6 +30,7 @@ from cnnlab.results import SPEC_ENV, ReportSpec
 ROOT = Path(__file__).resolve().parent.parent
 INLINE = re.compile(r"`\{python\}\s+([^`]+)`")
 OPTION = re.compile(r"^#\|\s?(.*)$")
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)  # a page's YAML header, which Quarto reads
 # Run first in every chapter's kernel (as Quarto's setup cell does with fig-format): each matplotlib figure
 # is displayed as SVG and PNG, and pages.write_figure keeps one. 250 dpi: a 32-pixel image drawn half an inch
 # wide keeps each of its pixels a crisp square of about 4 dots (viz draws images nearest-neighbour).
@@ -95,7 +96,7 @@ def read_qmd(path: Path) -> Any:
     """A ``.qmd`` page with ```` ```{python} ```` cells as a notebook (front matter dropped), as Quarto runs it."""
     import nbformat
 
-    text = re.sub(r"\A---\n.*?\n---\n", "", path.read_text(), flags=re.S)
+    text = FRONT_MATTER.sub("", path.read_text())
     cells, start = [], 0
     for match in QMD_CELL.finditer(text):
         if text[start : match.start()].strip():
@@ -195,7 +196,7 @@ def render_chapter(path: Path, figures_dir: Path, env: dict[str, str] | None = N
         markdown, figures = to_markdown(execute(path, env), path.stem, figures_dir)
     else:
         text = path.read_text()
-        markdown, figures = nonbreaking(re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)), []
+        markdown, figures = nonbreaking(FRONT_MATTER.sub("", text)), []
     return Chapter(path, markdown, figures, time.perf_counter() - start)
 
 

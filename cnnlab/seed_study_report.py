@@ -71,7 +71,7 @@ class SeedStudyReport:
             row = {"what varies": varied, "n": self.n(name)}
             for metric, title in SETS.items():
                 values = self.study.values(name, metric)
-                row[f"{title}, %"] = present.pm(summarize(values), with_n=False) if len(values) else "–"
+                row[f"{title}, %"] = _pm(values)
                 low_high = std_interval(values) if len(values) >= 2 else None
                 row[f"std interval, {title} (pp)"] = present.ci(_Interval(*low_high)) if low_high else "–"
             rows.append(row)
