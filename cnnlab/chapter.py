@@ -29,6 +29,7 @@ from cnnlab.errors import MissingRunsError
 from cnnlab.evidence import Evidence
 from cnnlab.models import build_model, labels, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
+from cnnlab.seed_study_report import SeedStudyReport
 from cnnlab.stats import Comparison, Summary, compare, summarize
 
 
@@ -190,6 +191,11 @@ class Report:
     def runs_markdown(self) -> Markdown:
         """Every run of the report."""
         return Markdown(tables.runs(self.table, self.labels))
+
+    @cached_property
+    def seed_study(self) -> SeedStudyReport:
+        """The seed study's runs beside these (Q9, Q13, the appendix's provenance)."""
+        return SeedStudyReport.open(self)
 
 
 def open_report(spec: ReportSpec | None = None) -> Report:

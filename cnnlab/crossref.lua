@@ -26,6 +26,7 @@ end
 local function number_all(doc)
   local fig, tbl = 0, 0
   local levels = {}
+  local lettered = false
   doc:walk({
     Figure = function(f)
       if prefix_of(f.identifier) == "fig" then fig = fig + 1; numbers[f.identifier] = tostring(fig) end
@@ -35,10 +36,12 @@ local function number_all(doc)
     end,
     Header = function(h)
       if h.classes:includes("unnumbered") then return end
+      if h.classes:includes("appendix") and not lettered then lettered = true; levels = {} end
       levels[h.level] = (levels[h.level] or 0) + 1
       for l = h.level + 1, 9 do levels[l] = nil end
       local parts = {}
       for l = 1, h.level do parts[#parts + 1] = tostring(levels[l] or 0) end
+      if lettered then parts[1] = string.char(64 + levels[1]) end
       if h.identifier ~= "" then numbers[h.identifier] = table.concat(parts, ".") end
     end,
   })
@@ -58,6 +61,7 @@ local function resolve(cite)
   for i, c in ipairs(cite.citations) do
     local kind = kinds[prefix_of(c.id)]
     if not kind then return nil end
+    if kind == "Section" and (numbers[c.id] or ""):match("^%u") then kind = "Appendix" end
     if i > 1 then out[#out + 1] = pandoc.Str(", ") end
     if typst then
       out[#out + 1] = pandoc.RawInline("typst", "@" .. c.id)
@@ -135,8 +139,45 @@ local function break_before_chapters(blocks)
   return out
 end
 
+-- Appendices (after render's empty Div.appendices, as Quarto's book.appendices): their headings are
+-- lettered, A and A.1, and referred to as "Appendix A.1". Typst: a page break, the heading counter reset and
+-- a lettered numbering from the marker on. HTML: each heading carries its letter itself (pandoc's
+-- --number-sections only counts on).
+local TYPST_APPENDICES = table.concat({
+  "#place.flush()",
+  "#pagebreak(weak: true)",
+  "#counter(heading).update(0)",
+  '#set heading(numbering: "A.1", supplement: [Appendix])',
+}, "\n")
+local function mark_appendices(blocks)
+  local out, after = pandoc.Blocks({}), false
+  for _, block in ipairs(blocks) do
+    if block.t == "Div" and block.classes:includes("appendices") then
+      after = true
+      if typst then out:insert(pandoc.RawBlock("typst", TYPST_APPENDICES)) end
+    else
+      if after and block.t == "Header" and not block.classes:includes("unnumbered") then
+        block.classes:insert("appendix")
+      end
+      out:insert(block)
+    end
+  end
+  return out
+end
+
+local function letter_html_headings(h)
+  if h.classes:includes("appendix") and numbers[h.identifier] then
+    h.classes:insert("unnumbered")
+    local number = pandoc.Span({ pandoc.Str(numbers[h.identifier]) }, pandoc.Attr("", { "header-section-number" }))
+    h.content:insert(1, pandoc.Space())
+    h.content:insert(1, number)
+    return h
+  end
+end
+
 function Pandoc(doc)
   doc = doc:walk({ Div = lift_table_ids })
+  doc.blocks = mark_appendices(doc.blocks)
   if typst then
     doc = doc:walk({ Table = glue_short_cells })
     doc.blocks = break_before_chapters(doc.blocks)
@@ -144,6 +185,7 @@ function Pandoc(doc)
   number_all(doc)
   if not typst then
     doc = doc:walk({
+      Header = letter_html_headings,
       Figure = function(f)
         if numbers[f.identifier] then f.caption = caption_prefix(f.caption, "Figure " .. numbers[f.identifier]) end
         return f

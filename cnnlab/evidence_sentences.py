@@ -30,7 +30,9 @@ def power_text(std: float, n: int, detectable: float, needed: dict[float, int]) 
         f"What do {present.count(n)} seeds resolve? With a standard deviation of {present.points(std, 2)} percentage "
         f"points over seeds, two variants compared over {present.count(n)} seeds each differ detectably (Welch's "
         f"test at {present.pct(ALPHA, 0)}, {present.pct(POWER, 0)} power) from {present.points(detectable, 2)} "
-        f"points on; smaller differences need more seeds per variant: {others}."
+        f"points on; smaller differences need more seeds per variant: {others}. That holds for two variants "
+        "that spread as little as the tiny VGG; one that spreads more is compared less finely, and each comparison "
+        "of @sec-improvements gives what its own seeds would have detected."
     )
 
 

@@ -65,6 +65,22 @@ def chapter_paths(config: dict[str, Any], root: Path = ROOT) -> list[Path]:
     return [root / e for e in entries if isinstance(e, str)]
 
 
+def appendix_count(config: dict[str, Any]) -> int:
+    """How many of ``chapter_paths``' last entries are appendices (``book.appendices``)."""
+    return sum(isinstance(e, str) for e in config.get("book", {}).get("appendices", []))
+
+
+# Before the first appendix: crossref.lua letters the headings after it (A, A.1), as Quarto does.
+APPENDICES = "::: {.appendices}\n:::"
+
+
+def book_markdown(chapters: list[str], appendices: int) -> str:
+    """The chapters' markdown joined in order, the appendices (the last ``appendices``) after a marker."""
+    split = len(chapters) - appendices
+    parts = chapters[:split] + ([APPENDICES, *chapters[split:]] if appendices else [])
+    return "\n\n".join(parts)
+
+
 def cell_options(source: str) -> tuple[dict[str, Any], str]:
     """Split a code cell into its ``#|`` options (YAML) and the code."""
     lines = source.splitlines()
@@ -277,7 +293,7 @@ def render(
     context = chapter_cache.context_key(settings, run_cache.root, extra=fingerprint + FIGURE_SETUP)
     workers = min(2, os.cpu_count() or 1)
     chapters = render_chapters(chapter_paths(config), out_dir, env, context, progress, workers)
-    markdown = front_matter(config, author) + "\n\n".join(c.markdown for c in chapters)
+    markdown = front_matter(config, author) + book_markdown([c.markdown for c in chapters], appendix_count(config))
     markdown_path = out_dir / "report.md"
     markdown_path.write_text(markdown)
     return pandoc_outputs(markdown_path, out_dir)

@@ -108,6 +108,7 @@ class Results:
                         "final_gap": float(history["accuracy"].iloc[-1] - history["val_accuracy"].iloc[-1]),
                         "final_train_loss": float(history["loss"].iloc[-1]),
                         "duration_s": record.metadata.get("duration_s"),
+                        "resumed_at": list(record.metadata.get("resumed_at_epochs") or []),
                     }
                 )
         return pd.DataFrame(rows)

@@ -183,6 +183,21 @@ class SeedStudyReport:
         text = "; ".join(said)
         return f"{text[0].upper()}{text[1:]}. {verdict}"
 
+    def provenance_text(self) -> str:
+        """How many runs the study adds to the protocol's, their computing time, and how many are still to come."""
+        protocol = {r.path for records in self.study.protocol.values() for r in records}
+        own = {r.path: r for records in self.study.groups.values() for r in records if r.path not in protocol}
+        hours = sum(float(r.metadata.get("duration_s") or 0) for r in own.values()) / 3600
+        resumed = sum(bool(r.metadata.get("resumed_at_epochs")) for r in own.values())
+        missing = len(self.study.missing)
+        unfinished = f"; {present.count_of(missing, 'run is', 'runs are')} not finished" if missing else ""
+        return (
+            f"The seed study (@sec-seed-sources, @sec-reshuffle) adds {present.count_of(len(own), 'run', 'runs')} of "
+            f"its own under the same protocol, with the seeds and orders of its groups: "
+            f"{present.num(hours, 1)} hours of computing, {present.count_of(resumed, 'run', 'runs')} resumed after an "
+            f"interruption{unfinished}."
+        )
+
     def dots(self) -> dict[str, dict[str, list[float]]]:
         """Per column of the dot figure, each metric's values over seeds (in percent)."""
         columns = {

@@ -51,9 +51,14 @@ def colour_text(shares: np.ndarray) -> str:
     grey, coloured = int((x < NEARLY_GREY).sum()), int((x > MOSTLY_COLOUR).sum())
     return (
         f"the median colour share is {present.num(float(np.median(x)), 2)} (from "
-        f"{present.num(float(x.min()), 2)} to {present.num(float(x.max()), 2)}); {present.count(grey)} of them are "
+        f"{present.num(float(x.min()), 2)} to {present.num(float(x.max()), 2)}); {_how_many(grey)} "
         f"nearly grey (below {NEARLY_GREY}) and {present.count(coloured)} mostly colour (above {MOSTLY_COLOUR})"
     )
+
+
+def _how_many(n: int) -> str:
+    """ "none of them is", "1 of them is", "12 of them are"."""
+    return "none of them is" if n == 0 else f"{present.count(n)} of them {'is' if n == 1 else 'are'}"
 
 
 def colour_comparison(label: str, base: str, shares: np.ndarray, base_shares: np.ndarray, p: float) -> str:
@@ -81,15 +86,15 @@ def order_text(same_every_epoch: bool) -> str:
     """How Keras's seeded ``fit(shuffle=True)`` orders the training images, as observed."""
     if same_every_epoch:
         return (
-            "Keras's `fit(shuffle=True)` shuffles the training part with a permutation drawn from the seed. "
+            "Keras's fit, asked to shuffle, shuffles the training part with a permutation drawn from the seed. "
             "Under a fixed seed its TensorFlow backend draws the same permutation at every epoch (observed with "
             "this report's Keras by recording the batches of a small seeded fit): a run visits its images in one "
             "shuffled order, epoch after epoch, rather than in a new order each epoch as textbook mini-batch SGD "
-            "does. The runs keep this behaviour because it is what the assignment's seeded `model.fit` does; the "
+            "does. The runs keep this behaviour because it is what the assignment's seeded call of fit does; the "
             "seed fixes both the initial weights and that order"
         )
     return (
-        "Keras's `fit(shuffle=True)` reshuffles the training part at every epoch; the seed fixes both the initial "
+        "Keras's fit, asked to shuffle, reshuffles the training part at every epoch; the seed fixes both the initial "
         "weights and the sequence of batch orders"
     )
 

@@ -153,7 +153,8 @@ def seeds(runs: pd.DataFrame) -> str:
 
 
 def runs(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
-    """Every run: variant, seed, test accuracy, seconds per epoch and wall-clock minutes."""
+    """Every run: variant, seed, test accuracy, seconds per epoch, minutes, and the epochs it was resumed after."""
+    resumed = table["resumed_at"] if "resumed_at" in table else pd.Series([[]] * len(table), index=table.index)
     frame = pd.DataFrame(
         {
             "variant": table["variant"].map(lambda v: labels.get(v, v)),
@@ -161,6 +162,7 @@ def runs(table: pd.DataFrame, labels: Mapping[str, str]) -> str:
             "test accuracy": table["test_accuracy"].map(present.pct),
             "s / epoch": table["median_epoch_seconds"].map(lambda s: present.num(s, 1)),
             "duration (min)": table["duration_s"].map(lambda s: present.num(s / 60, 1)),
+            "resumed after epoch": resumed.map(lambda epochs: ", ".join(map(str, epochs)) or "–"),
         }
     )
     return present.markdown_table(frame)

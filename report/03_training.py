@@ -21,7 +21,7 @@ same_order = all(order == orders[0] for order in orders)
 # ## Q6. Training protocol {#sec-q6}
 #
 # Every run trains for `{python} p.epochs` epochs with mini-batches of `{python} p.batch_size` images.
-# Keras's `validation_split=`{python} p.validation_split`` holds out the *last*
+# Keras's fit, asked for a validation split of `{python} p.validation_split`, holds out the *last*
 # `{python} present.pct(p.validation_split, 0)` of the training arrays before shuffling:
 # `{python} present.count(first.metrics["n_train"])` images are used for training and
 # `{python} present.count(first.metrics["n_validation"])` for validation, i.e.
@@ -80,9 +80,10 @@ r.evidence.stopping_markdown()
 #
 # The whole protocol was repeated with `{python} acc.n` seeds (@tbl-seeds). As mean ± sample standard
 # deviation over the seeds, the test accuracy is **`{python} r.pm("tiny_vgg")`**; the 95 % confidence interval
-# of the mean (Student's t distribution [@student1908]) is `{python} present.ci(acc)` % and the seeds range from
+# of the mean [from Student's t distribution, @student1908] is `{python} present.ci(acc)` % and the seeds range from
 # `{python} present.pct(acc.minimum)` to `{python} present.pct(acc.maximum)`. The standard deviation
-# is `{python} present.pct(cv, 1)` of the mean and the best and worst seeds are
+# (`{python} present.points(acc.std, 2)` points) is `{python} present.num(cv, 3)` times the mean (its coefficient of
+# variation) and the best and worst seeds are
 # `{python} present.points(acc.maximum - acc.minimum, 2)` percentage points apart
 # (@fig-seeds): a single run can be off by about that much, so a claim about one architecture against
 # another needs several seeds and a test, as in @sec-improvements, not a single run.
@@ -100,9 +101,9 @@ viz.seed_scatter(base, labels=r.labels);
 
 # %%
 #| include: false
-from cnnlab.seed_study_report import SeedStudyReport, dot_figure
+from cnnlab.seed_study_report import dot_figure
 
-study = SeedStudyReport.open(r)
+study = r.seed_study
 
 # %% [markdown]
 # ### What the spread over seeds is made of {#sec-seed-sources}

@@ -98,7 +98,8 @@ colour_p = float(mannwhitneyu(resnet_shares, shares).pvalue)  # two-sided by def
 # \[0, 1\] on its own. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels'
 # weights are positively correlated on average and in `{python} opponent` anti-correlated; their mean
 # correlation is `{python} present.num(channel_corr.mean(), 2)`, against `{python} present.num(corr, 2)` for
-# the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, over its
+# the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, compared with Mann–Whitney's rank
+# test [@mann1947], over its
 # `{python} len(resnet_shares)` filters `{python} sentences.colour_text(resnet_shares)`:
 # `{python} sentences.colour_comparison("ImageNet ResNet50", "tiny VGG", resnet_shares, shares, colour_p)`.
 

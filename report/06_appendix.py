@@ -26,8 +26,8 @@ resumed = sum(bool(m.get("resumed_at_epochs")) for m in meta)
 # and with their labels, from the lossless PNG files of the CIFAR-10 demonstration of the ConvNetJS
 # library; the other `{python} present.count(r.facts["n_test"] - EXACT_TEST_IMAGES)` test images, with
 # their correct labels but in an order of their own, from a public collection of the test images as JPEG
-# files (quality `{python} QUALITY`, a mean absolute error of about
-# `{python} present.num(LOSSY_MEAN_ABS_ERROR, 0)` of 255 per pixel), which are slightly blurred. So the
+# files [@wallace1992jpeg], compressed at quality `{python} QUALITY` with a mean absolute error of about
+# `{python} present.num(LOSSY_MEAN_ABS_ERROR, 0)` of 255 per pixel, which leaves them slightly blurred. So the
 # training set is exact, and of the test set only the first `{python} present.count(EXACT_TEST_IMAGES)`
 # images are. The test accuracies in this report are therefore given on the full test set and on the
 # exact first `{python} present.count(EXACT_TEST_IMAGES)` images; over all runs the exact subset scores
@@ -63,8 +63,9 @@ r.evidence.jpeg_markdown()
 # per-epoch history, metrics, trained weights, test predictions and timings (@tbl-runs). The analyses of
 # the trained weights (the JPEG experiment, BatchNorm's two modes, the recomputed statistics) were run
 # afterwards on those stored weights, without training anything again.
+# `{python} r.seed_study.provenance_text()`
 
 # %%
 #| label: tbl-runs
-#| tbl-cap: "Every run in this report: variant, seed, test accuracy, median seconds per epoch and wall-clock duration. Runs were often made while other runs shared the machine's cores, so their times compare only roughly."
+#| tbl-cap: "Every run of the protocol: variant, seed, test accuracy, median seconds per epoch, wall-clock duration, and the epochs after which an interrupted run was resumed (its duration counts the seconds of the epochs trained before the interruption, not the pause). Runs were often made while other runs shared the machine's cores, so their times compare only roughly."
 r.runs_markdown()

@@ -20,7 +20,9 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # `{python} present.points(acc.maximum - acc.minimum, 2)` percentage points apart, so a single run can
 # mislead by that much and every answer below rests on all the seeds: with `{python} acc.n` seeds per
 # variant, a difference in mean of `{python} present.points(resolved, 2)` points is detected with
-# `{python} present.pct(POWER, 0)` power (@sec-q9).
+# `{python} present.pct(POWER, 0)` power between two variants that spread as little as the tiny VGG
+# (@sec-q9); a variant that spreads more is compared less finely, and each verdict of @sec-improvements
+# gives the difference its own seeds would have detected.
 #
 # **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")` @fig-all-val shows the
 # validation curves epoch by epoch. `{python} e.lead_text("tiny_vgg_bn")` @sec-q13 weighs overfitting
@@ -34,4 +36,6 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # changes causes what they show, since the third block makes both, and they say nothing about wider
 # networks or networks trained with regularisation.
 #
-# **Q15, a tiny ResNet.** `{python} claims.conclusion("tiny_resnet")` `{python} e.outlier_text("tiny_resnet")`
+# **Q15, a tiny ResNet.** `{python} claims.conclusion("tiny_resnet")` @sec-q15 shows how much of its
+# spread as trained comes from a single seed. Its stem, pooling and size differ from the tiny VGG's as well as
+# its shortcuts, so these runs say what the whole design does, not what residual connections alone do.

@@ -25,6 +25,16 @@ def test_fingerprint_changes_with_one_pixel():
     assert other.fingerprint() != data.fingerprint()
 
 
+def test_fingerprint_hashes_the_arrays_once_per_instance(monkeypatch):
+    import cnnlab.data
+
+    data = make_tiny_cifar(n_train=50, n_test=20)
+    calls = []
+    real = cnnlab.data.hashlib.sha256
+    monkeypatch.setattr(cnnlab.data.hashlib, "sha256", lambda: calls.append(1) or real())
+    assert data.fingerprint() == data.fingerprint() and len(calls) == 1
+
+
 def test_environment_variable_names_the_folder(tiny_data_dir, monkeypatch):
     monkeypatch.setenv("CNNLAB_DATA", str(tiny_data_dir))
     assert load_cifar10().x_train.shape[0] == 2000

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from cnnlab import present
 from cnnlab.pages import ROOT, TEXT_WIDTH, front_matter, pandoc_outputs, write_figure
-from cnnlab.render import project_config
+from cnnlab.render import APPENDICES, project_config
 from tests.conftest import needs_poppler
 from tools import page_fill
 
@@ -150,7 +150,8 @@ def book(tmp_path_factory):
         + f"{_paragraph(40)}\n\n# Third {{#sec-third}}\n\n{_paragraph(70)}\n\n"
         + f"![Tall.](figures/{large.name}){{#fig-tall width=75%}}\n\n"
         + _table("tbl-long", ["run", "accuracy (%)", "test"], rows)
-        + f"{_paragraph(10)}\n\n# Fourth {{#sec-fourth}}\n\n{_paragraph(10)}\n\n{DASHED}\n"
+        + f"{_paragraph(10)}\n\n# Fourth {{#sec-fourth}}\n\n{_paragraph(10)} See @sec-part.\n\n{DASHED}\n\n"
+        + f"{APPENDICES}\n\n# Extra {{#sec-extra}}\n\n{_paragraph(5)}\n\n## Part {{#sec-part}}\n\n{_paragraph(5)}\n"
     )
     (out / "report.md").write_text(markdown)
     _, pdf = pandoc_outputs(out / "report.md", out)
@@ -176,15 +177,25 @@ def _lines(words: list[tuple[float, float, float, float, str]]) -> dict[float, l
 
 def test_contents_and_outline_give_each_chapter_the_page_it_starts_on(book):
     pages = [page.extract_text() for page in PdfReader(book).pages]
-    listed = dict(re.findall(r"^(\d+ \w+) [ .]+\D*(\d+)$", pages[0], flags=re.M))
-    assert list(listed) == ["1 First", "2 Second", "3 Third", "4 Fourth"]
+    listed = dict(re.findall(r"^((?:\d+|[A-Z]) \w+) [ .]+\D*(\d+)$", pages[0], flags=re.M))
+    assert list(listed) == ["1 First", "2 Second", "3 Third", "4 Fourth", "A Extra"]
     for heading, page in listed.items():
         starts = [n for n, text in enumerate(pages, start=1) if heading in text.splitlines()]
         assert starts[:1] == [int(page)], f"{heading}: listed on page {page}, printed on {starts}"
     reader = PdfReader(book)
-    outline = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
+    top = [item for item in reader.outline if not isinstance(item, list)]  # a list holds a chapter's sections
+    outline = {item.title: reader.get_destination_page_number(item) + 1 for item in top}
     assert {h: outline[h] for h in listed} == {h: int(p) for h, p in listed.items()}
     assert not [n for n, text in enumerate(pages, start=1) if re.fullmatch(r"\s*\d*\s*", text)]  # no blank page
+
+
+def test_appendices_are_lettered_and_referred_to_as_appendices(book):
+    text = "\n".join(page.extract_text() for page in PdfReader(book).pages).replace("\xa0", " ")
+    assert "See Appendix A.1." in text and "A.1 Part" in text.splitlines()
+    assert not re.search(r"^5 Extra", text, flags=re.M)
+    html = (book.parent / "report.html").read_text()
+    assert re.search(r'<span class="header-section-number">A</span>\s*Extra', html)
+    assert re.search(r'<a href="#sec-part"[^>]*>Appendix A\.1</a>', html)
 
 
 @needs_poppler

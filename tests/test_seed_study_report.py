@@ -82,3 +82,16 @@ def test_the_dot_figure_has_a_row_per_group_on_each_test_set():
     assert [len(d) for d in dots] == [6, 6] and all(len(c.get_offsets()) == len(BASE) for c in dots[1])
     top = next(c.get_offsets() for c in dots[1] if c.get_offsets()[0, 1] == 5)  # the first row, at the top
     np.testing.assert_allclose(top[:, 0], 100 * (np.array(BASE) + 0.02))  # the exact 1,000 in percent
+
+
+def test_provenance_counts_the_study_s_own_runs_once_and_names_the_unfinished():
+    def run(name: str, hours: float, resumed: list[int] | None = None) -> SimpleNamespace:
+        return SimpleNamespace(path=name, metadata={"duration_s": hours * 3600, "resumed_at_epochs": resumed or []})
+
+    shared = run("tiny_vgg-seed00", 0.5)  # seed 0 of the protocol is also seed 0 of both tiny VGG groups
+    groups = {"init": [shared, run("init01", 0.5)], "order": [shared, run("order01", 0.5, [40])]}
+    study = Study(groups=groups, protocol={"tiny_vgg": [shared]}, missing=["a", "b", "c"])
+    text = SeedStudyReport(study, planned=2).provenance_text()
+    assert "adds 2 runs of its own" in text and "1.0 hours of computing" in text
+    assert "1 run resumed after an interruption; 3 runs are not finished." in text
+    assert "runs are not finished" not in SeedStudyReport(Study(groups=groups, protocol={}), 2).provenance_text()

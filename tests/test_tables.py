@@ -88,7 +88,11 @@ def test_layers_table_totals_the_parameters():
 
 
 def test_runs_and_banner():
-    assert tables.runs(_table(), LABELS).splitlines()[2] == "| tiny VGG | 0 | 60.00 % | 2.0 | 10.0 |"
+    table = _table().assign(resumed_at=[[], [37], [], [12, 80], []])
+    lines = tables.runs(table, LABELS).splitlines()
+    assert lines[0].endswith("| duration (min) | resumed after epoch |")
+    assert lines[2] == "| tiny VGG | 0 | 60.00 % | 2.0 | 10.0 | – |"
+    assert lines[3].endswith("| 10.0 | 37 |") and lines[5].endswith("| 12, 80 |")
     assert tables.banner([], 8) == ""
     banner = tables.banner([("tiny_resnet", 2)], 8)
     assert "1 of 8 runs are missing (tiny_resnet seed 2)" in banner and banner.startswith("::: {.warning}")
