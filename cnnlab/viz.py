@@ -39,21 +39,41 @@ OTHERS = "#b0b0b0"  # reference curves drawn behind the one a panel is about
 SPLIT_STYLE = {"": ("training", "C0"), "val_": ("validation", "C1"), "test_": ("test", "C2")}
 
 
-def run_curves(history: pd.DataFrame, title: str = "") -> Figure:
+Limits = Mapping[str, tuple[float, float]]  # y range per metric ("loss", "accuracy" in percent)
+
+
+def curve_limits(histories: list[pd.DataFrame], pad: float = 0.05) -> dict[str, tuple[float, float]]:
+    """One y range per metric that holds every split of every history, so that figures of the same runs (one
+    seed, all seeds) share their axes."""
+    limits = {}
+    for metric in ("loss", "accuracy"):
+        columns = [h[f"{p}{metric}"] * _scale(metric) for h in histories for p in SPLIT_STYLE if f"{p}{metric}" in h]
+        low, high = min(float(c.min()) for c in columns), max(float(c.max()) for c in columns)
+        limits[metric] = (low - pad * (high - low), high + pad * (high - low))
+    return limits
+
+
+def run_curves(history: pd.DataFrame, title: str = "", limits: Limits | None = None) -> Figure:
     """Loss and accuracy per epoch of one run: training, validation and test (Q8)."""
-    fig, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.5), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.6), layout="constrained")
     for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
         for prefix, (split, color) in SPLIT_STYLE.items():
             column = f"{prefix}{metric}"
             if column in history:
                 ax.plot(history["epoch"], history[column] * _scale(column), color=color, label=split)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        ax.legend()
+        _finish_axes(ax, label, limits and limits[metric])
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _finish_axes(ax: plt.Axes, label: str, ylim: tuple[float, float] | None) -> None:
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(label)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if ylim:
+        ax.set_ylim(*ylim)
 
 
 def _scale(column: str) -> float:
@@ -74,94 +94,7 @@ def pixel_histograms(images: np.ndarray) -> Figure:
     return fig
 
 
-_LAYER_COLORS = {
-    "Conv2D": "#4C72B0",
-    "BatchNormalization": "#DD8452",
-    "Activation": "#55A868",
-    "MaxPooling2D": "#C44E52",
-    "AveragePooling2D": "#C44E52",
-    "Add": "#8172B3",
-    "Flatten": "#937860",
-    "Dense": "#DA8BC3",
-    "InputLayer": "#8C8C8C",
-}
-_LAYER_NAMES = {"Conv2D": "conv", "BatchNormalization": "BN", "Activation": "ReLU", "MaxPooling2D": "max\npool"}
-_LAYER_NAMES |= {
-    "AveragePooling2D": "avg\npool",
-    "Add": "add",
-    "Flatten": "flatten",
-    "Dense": "dense",
-    "InputLayer": "input",
-}
-INK = "#222222"  # the diagrams' text: dark on white, never on a coloured box
-_SHORTCUT = {"arrowstyle": "-|>", "lw": 1.0, "color": _LAYER_COLORS["Add"], "connectionstyle": "arc3,rad=-0.35"}
-
-
-def architecture(rows: list[dict], title: str = "") -> Figure:
-    """A left-to-right diagram of a model's layers; box height follows the spatial size (Q4, Q13-Q15).
-
-    Under each box the layer's kind, under those each run of layers with one output shape, and each
-    block's layers on a grey band with the block's name; curved arrows are residual shortcuts. All text
-    is horizontal and dark, at least ``MIN_FONT`` at the printed size (the figure is the text's width).
-    """
-    residual = any(len(row.get("inputs", [])) > 1 for row in rows)
-    top = 0.75 if residual else 0.48  # inches above the boxes' axis: the shortcuts' arcs
-    fig = plt.figure(figsize=(TEXT_WIDTH, top + 1.12))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(-0.6, len(rows) - 0.4)
-    ax.set_ylim(-1.12, top)  # y in inches, so that the text's rows can be spaced in inches
-    ax.axis("off")
-    size = MIN_FONT if len(rows) > 12 else 7.5
-    tops = []
-    for i, row in enumerate(rows):
-        shape = row["output_shape"]
-        height = 0.14 + 0.66 * shape[0] / 32 if len(shape) == 3 else 0.14
-        tops.append(height / 2)
-        ax.add_patch(plt.Rectangle((i - 0.31, -height / 2), 0.62, height, color=_LAYER_COLORS.get(row["type"], "grey")))
-        name = _LAYER_NAMES.get(row["type"], row["type"])
-        ax.text(i, -0.45, name, ha="center", va="top", fontsize=size, color=INK, linespacing=1.0)
-        if i:
-            ax.annotate("", (i - 0.31, 0), (i - 0.69, 0), arrowprops={"arrowstyle": "-|>", "lw": 0.6, "color": INK})
-    _blocks(ax, rows)
-    _shape_runs(ax, rows, size)
-    index = {row["layer"]: i for i, row in enumerate(rows)}
-    for i, row in enumerate(rows):
-        for j in [index[source] for source in row.get("inputs", [])[1:]]:  # a second input is a shortcut
-            ax.annotate("", (i, tops[i]), (j, tops[j]), arrowprops=_SHORTCUT)
-    if title:
-        ax.set_title(title)
-    return fig
-
-
-def _blocks(ax: plt.Axes, rows: list[dict]) -> None:
-    """A grey band behind each block's layers (names "block1_…", "stem_…"), its name at the bottom."""
-    groups: list[list[int]] = []
-    for i, row in enumerate(rows):
-        prefix = row["layer"].split("_")[0] if "_" in row["layer"] else ""
-        block = prefix if prefix.startswith(("block", "stem")) else ""
-        if block and groups and rows[groups[-1][0]]["layer"].startswith(block + "_"):
-            groups[-1].append(i)
-        elif block:
-            groups.append([i])
-    for group in groups:
-        first, last = group[0], group[-1]
-        ax.add_patch(plt.Rectangle((first - 0.42, -0.86), last - first + 0.84, 1.31, color="#ececec", zorder=0))
-        name = rows[first]["layer"].split("_")[0].replace("block", "block ")
-        ax.text((first + last) / 2, -0.83, name, ha="center", va="bottom", fontsize=7.5, color=INK, style="italic")
-
-
-def _shape_runs(ax: plt.Axes, rows: list[dict], size: float) -> None:
-    """Under the boxes, each run of consecutive layers with one output shape: a line and the shape."""
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or rows[i]["output_shape"] != rows[start]["output_shape"]:
-            ax.plot([start - 0.31, i - 1 + 0.31], [-0.93, -0.93], color=INK, lw=0.6)
-            text = "×".join(map(str, rows[start]["output_shape"]))
-            ax.text((start + i - 1) / 2, -0.96, text, ha="center", va="top", fontsize=size, color=INK)
-            start = i
-
-
-def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
+def curve_bands(histories: list[pd.DataFrame], title: str = "", limits: Limits | None = None) -> Figure:
     """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8)."""
     fig, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.6), layout="constrained")
     if not histories:
@@ -172,10 +105,7 @@ def curve_bands(histories: list[pd.DataFrame], title: str = "") -> Figure:
             mean, std = mean * _scale(metric), std * _scale(metric)
             ax.plot(epochs, mean, color=color, label=f"{split} (mean)")
             ax.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.25, linewidth=0)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        ax.legend()
+        _finish_axes(ax, label, limits and limits[metric])
     fig.suptitle(f"{title}{': ' if title else ''}mean ± std over {len(histories)} seeds")
     return fig
 

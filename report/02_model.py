@@ -3,7 +3,7 @@
 
 # %%
 #| include: false
-from cnnlab import present, viz
+from cnnlab import present, viz_architecture
 from cnnlab.chapter import open_report
 from cnnlab.models import build_model, layer_table
 from cnnlab.quiet import import_keras
@@ -35,7 +35,7 @@ r.layer_markdown("tiny_vgg")
 # %%
 #| label: fig-vgg-arch
 #| fig-cap: "The tiny VGG, left to right; box height follows the spatial size of the layer's output."
-viz.architecture(layer_table(vgg));
+viz_architecture.architecture(layer_table(vgg));
 
 # %% [markdown]
 # ## Q5. Compilation with Adam {#sec-q5}

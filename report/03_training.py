@@ -63,12 +63,12 @@ same_order = all(order == orders[0] for order in orders)
 # %%
 #| label: fig-curves-one
 #| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch on the training, validation and test sets."
-viz.run_curves(first.history());
+viz.run_curves(first.history(), f"tiny VGG: seed {first.config.seed}", limits=viz.curve_limits(histories));
 
 # %%
 #| label: fig-curves-band
 #| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch."
-viz.curve_bands(histories, "tiny VGG");
+viz.curve_bands(histories, "tiny VGG", limits=viz.curve_limits(histories));
 
 # %%
 #| label: tbl-stopping

@@ -3,7 +3,7 @@
 
 # %%
 #| include: false
-from cnnlab import present, viz, viz_images
+from cnnlab import present, viz, viz_architecture, viz_images
 from cnnlab.chapter import open_report
 from cnnlab.models import build_model, layer_table, trainable_count
 from cnnlab.stats import ALPHA
@@ -74,7 +74,7 @@ from cnnlab.verdicts import levene_power_text
 # %%
 #| label: fig-bn-arch
 #| fig-cap: "Tiny VGG with BatchNormalization between each convolution and its ReLU."
-viz.architecture(layer_table(models["tiny_vgg_bn"]));
+viz_architecture.architecture(layer_table(models["tiny_vgg_bn"]));
 
 # %%
 #| label: fig-bn-curves
@@ -122,7 +122,7 @@ study.reshuffling_markdown()
 # %%
 #| label: fig-3b-arch
 #| fig-cap: "Tiny VGG with a third convolution block."
-viz.architecture(layer_table(models["tiny_vgg_3blocks"]));
+viz_architecture.architecture(layer_table(models["tiny_vgg_3blocks"]));
 
 # %%
 #| label: tbl-params
@@ -166,7 +166,7 @@ viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3bloc
 # %%
 #| label: fig-res-arch
 #| fig-cap: "Tiny ResNet: 7 × 7 stem, two residual blocks (curved arrows: the shortcuts), average pooling."
-viz.architecture(layer_table(models["tiny_resnet"]));
+viz_architecture.architecture(layer_table(models["tiny_resnet"]));
 
 # %%
 #| label: fig-res-curves

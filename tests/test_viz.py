@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from cnnlab import viz, viz_images
+from cnnlab import viz, viz_architecture, viz_images
 from cnnlab.models import labels
 
 LABELS = labels()  # the registry's display names
@@ -90,7 +90,7 @@ def every_figure() -> dict[str, Figure]:
         "curve_bands": viz.curve_bands([_curves(), _curves()], "tiny VGG"),
         "class_examples": viz_images.class_examples(images, labels, per_class=4),
         "pixel_histograms": viz.pixel_histograms(images),
-        "architecture": viz.architecture(_layers(19)),
+        "architecture": viz_architecture.architecture(_layers(19)),
         "variant_curves": viz.variant_curves(four),
         "seed_scatter": viz.seed_scatter(table),
         "feature_maps": viz_images.feature_maps(maps, images[0], 0),
@@ -152,7 +152,7 @@ def test_architecture_labels_are_horizontal_dark_and_apart(variant):
 
     from cnnlab.models import build_model, layer_table
 
-    figure = viz.architecture(layer_table(build_model(variant)))
+    figure = viz_architecture.architecture(layer_table(build_model(variant)))
     texts = _texts(figure)
     for text in texts:
         assert text.get_rotation() == 0 and text.get_fontsize() >= viz.MIN_FONT, text.get_text()
@@ -174,3 +174,15 @@ def test_filter_figures_number_every_filter(figures):
     assert titles == [str(i) for i in range(1, 65)]  # the text refers to filters by number
     weights = figures["first_layer_weights"].axes[:10]
     assert [ax.get_title() for ax in weights] == [f"filter {i}" for i in range(1, 11)]
+
+
+def test_one_seed_and_all_seeds_figures_share_their_axes_when_given_the_same_limits():
+    low, high = _curves(), _curves()
+    high[["loss", "val_loss", "test_loss"]] += 0.5  # another seed with higher losses
+    limits = viz.curve_limits([low, high])
+    one, bands = viz.run_curves(low, limits=limits), viz.curve_bands([low, high], limits=limits)
+    for a, b in zip(one.axes, bands.axes, strict=True):
+        assert a.get_ylim() == b.get_ylim()
+    loss_low, loss_high = limits["loss"]
+    assert loss_low < low["loss"].min() and loss_high > high["val_loss"].max()
+    assert limits["accuracy"][1] > 100 * max(low[c].max() for c in ("accuracy", "val_accuracy", "test_accuracy"))
