@@ -31,8 +31,12 @@ def num(value: float, digits: int = 3) -> str:
 
 
 def pp(difference: float, digits: int = 2) -> str:
-    """A signed difference of two fractions in percentage points: 0.0123 -> "+1.23", -0.005 -> "−0.50"."""
-    return "n/a" if math.isnan(difference) else _signed(f"{difference * 100:+.{digits}f}")
+    """A signed difference of two fractions in percentage points: 0.0123 -> "+1.23", -0.005 -> "−0.50"; one that
+    rounds to zero has no sign ("0.00")."""
+    if math.isnan(difference):
+        return "n/a"
+    text = f"{difference * 100:+.{digits}f}"
+    return text[1:] if float(text) == 0 else _signed(text)
 
 
 def points(difference: float, digits: int = 1) -> str:

@@ -210,6 +210,7 @@ viz.variant_curves({v: r.results.histories(v) for v in r.variants}, labels=r.lab
 
 # %%
 #| include: false
+from cnnlab import per_class as classes
 from cnnlab.confusion import most_confused
 from cnnlab.data import CLASS_NAMES
 
@@ -221,11 +222,21 @@ true_class, taken_for, rate = most_confused(confusions)
 # %% [markdown]
 # ## Per-class accuracy and errors {#sec-errors}
 #
-# Per class (@fig-per-class), the tiny VGG is best on `{python} best_class` and worst on
-# `{python} worst_class`. @fig-confusion shows where its errors go, summed over its seeds: the most
+# Per class (@fig-per-class, @tbl-per-class; full test set), the tiny VGG is best on `{python} best_class`
+# and worst on `{python} worst_class`.
+# `{python} classes.spread_text(per_class, "tiny_vgg", r.summary("tiny_vgg").std)` Each variant's ten
+# per-class differences from the tiny VGG make one family, Holm-corrected over the classes.
+# `{python} classes.text(per_class, "tiny_vgg", r.labels)`
+#
+# @fig-confusion shows where the tiny VGG's errors go, summed over its seeds: the most
 # frequent confusion is `{python} CLASS_NAMES[true_class]` taken for `{python} CLASS_NAMES[taken_for]`
 # (`{python} present.pct(rate, 1)` of the `{python} CLASS_NAMES[true_class]` images). @fig-misclassified
 # shows test images it got wrong.
+
+# %%
+#| label: tbl-per-class
+#| tbl-cap: "Per-class test accuracy of the tiny VGG (mean ± std over seeds) and each variant's difference from it (percentage points; bold: significant after Holm's correction over the ten classes)."
+classes.table(per_class, "tiny_vgg", r.labels)
 
 # %%
 #| label: fig-per-class

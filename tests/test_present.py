@@ -13,6 +13,7 @@ def test_number_formats():
     assert present.count(50000) == "50,000" and present.num(2.34567) == "2.346"
     assert present.points(0.0876) == "8.8" and present.points(-0.0123, 2) == "\u22121.23"
     assert present.pp(0.0123) == "+1.23" and present.pp(-0.005) == "\u22120.50"
+    assert present.pp(-0.00004, 1) == "0.0" and present.pp(0.00004) == "0.00"  # no "−0.0"
     assert present.sig(0.0010000000474974513) == "0.001" and present.sig(1e-07) == "10⁻⁷"
     assert present.sig(2.5e-08) == "2.5 × 10⁻⁸" and present.sig(0.999) == "0.999"
     assert present.p_value(0.0004) == "p < 0.001" and present.p_value(0.0321) == "p = 0.032"

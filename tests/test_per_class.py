@@ -1,0 +1,47 @@
+"""Per-class accuracy against the tiny VGG: one Holm family of ten classes per variant."""
+
+import numpy as np
+
+from cnnlab import per_class
+from cnnlab.data import CLASS_NAMES
+
+LABELS = {"base": "tiny VGG", "other": "tiny VGG + BatchNorm"}
+
+
+def _seeds(shift_on: dict[int, float] | None = None, n: int = 10) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    values = 0.6 + 0.01 * rng.standard_normal((n, 10))
+    for k, shift in (shift_on or {}).items():
+        values[:, k] += shift
+    return values
+
+
+def test_a_large_change_on_one_class_survives_holm_and_is_named():
+    data = {"base": _seeds(), "other": _seeds({CLASS_NAMES.index("dog"): -0.08})}
+    found = per_class.contrasts(data, "base")["other"]
+    assert list(found) == list(CLASS_NAMES) and found["dog"].holm_welch_p < 0.05
+    assert found["ship"].holm_welch_p >= found["ship"].welch_p  # corrected over the ten
+    text = per_class.text(data, "base", LABELS)
+    assert "1 class differs from the tiny VGG after Holm's correction: dog (−8.0)" in text
+    assert "its largest change is on dog" in text and "would have detected" in text
+    assert "| **−8.0** |" in per_class.table(data, "base", LABELS).data
+
+
+def test_no_class_is_claimed_when_none_survives_the_correction():
+    data = {"base": _seeds(), "other": _seeds({3: -0.005})}
+    assert "no class differs detectably from the tiny VGG" in per_class.text(data, "base", LABELS)
+    assert "**" not in per_class.table(data, "base", LABELS).data
+
+
+def test_one_seed_is_not_compared():
+    data = {"base": _seeds(), "other": _seeds(n=1)}
+    assert per_class.contrasts(data, "base") == {} and per_class.text(data, "base", LABELS) == ""
+
+
+def test_spread_text_names_the_class_with_the_most_spread_and_says_far_more_only_when_it_is():
+    base = _seeds()
+    base[:, CLASS_NAMES.index("cat")] += 0.3 * np.arange(10) / 10
+    text = per_class.spread_text({"base": base}, "base", 0.0012)
+    assert "(cat)" in text.split("against")[0] and "against 0.12 for the overall accuracy" in text
+    assert text.startswith("A single class's accuracy varies far more")
+    assert per_class.spread_text({"base": base}, "base", 0.01).startswith("Per class, its standard deviation")
