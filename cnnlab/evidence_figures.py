@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from cnnlab.seed_study_report import SETS
 from cnnlab.viz import TEXT_WIDTH
 
 HIGHLIGHT, OTHERS = "#c0392b", "#9e9e9e"
@@ -35,3 +37,26 @@ def seed_against_others(histories: list[pd.DataFrame], seeds: list[int], highlig
     if title:
         fig.suptitle(title)
     return fig
+
+
+def seed_dots(dots: dict[str, dict[str, list[float]]]) -> Figure:
+    """The study's groups as one dot per seed, with mean ± std as a bar, on each test set."""
+    figure = Figure(figsize=(6.3, 2.6), layout="constrained")
+    axes = figure.subplots(1, 2, sharey=True)
+    rows = list(dots)[::-1]  # top to bottom as listed
+    for ax, (metric, title) in zip(axes, SETS.items(), strict=True):
+        for y, row in enumerate(rows):
+            values = dots[row][metric]
+            ax.scatter(values, [y] * len(values), s=14, color="C0", alpha=0.75, zorder=3)
+            if len(values) >= 2:
+                mean, std = float(np.mean(values)), float(np.std(values, ddof=1))
+                ax.errorbar(mean, y - 0.3, xerr=std, fmt="|", color="black", capsize=3, markersize=8)
+        ax.axhline(1.5, color="0.6", lw=0.8)
+        ax.axhline(3.5, color="0.85", lw=0.8)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("test accuracy (%)", fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="x", color="0.9")
+    axes[0].set_yticks(range(len(rows)), rows)
+    axes[0].set_ylim(-0.7, len(rows) - 0.4)
+    return figure

@@ -13,7 +13,17 @@ import numpy as np
 
 from cnnlab.cache import RunCache, RunRecord
 from cnnlab.config import RunConfig
-from cnnlab.stats import Comparison, StdRatio, Summary, compare, spread_p, std_interval, std_ratio, summarize
+from cnnlab.stats import (
+    Comparison,
+    StdRatio,
+    Summary,
+    compare,
+    family,
+    spread_p,
+    std_interval,
+    std_ratio,
+    summarize,
+)
 from cnnlab.studies import GROUPS, Group
 
 METRICS = ("test_accuracy", "test_exact_accuracy")  # the full test set and its exact first images
@@ -112,6 +122,17 @@ def reshuffling(study: Study, group: Group, metric: str = "test_accuracy") -> Re
     """Q6/Q13: does visiting the images in a new order every epoch change the accuracy or its spread?"""
     new, fixed = study.values(group.name, metric), study.values(f"protocol:{group.variant}", metric)
     return Reshuffling(group.variant, metric, summarize(new), summarize(fixed), compare(new, fixed))
+
+
+def reshuffling_family(study: Study, metric: str = "test_accuracy") -> dict[str, Comparison]:
+    """Q6/Q13 as one family per test set: each reshuffled group (two runs at least) against its variant's fixed
+    order, Holm-corrected over the groups, as the report corrects a question asked of several variants."""
+    pairs = {
+        g.name: (study.values(g.name, metric), study.values(f"protocol:{g.variant}", metric))
+        for g in GROUPS
+        if g.fixed.get("shuffle") == "every_epoch"
+    }
+    return family({name: (a, b) for name, (a, b) in pairs.items() if min(len(a), len(b)) >= 2})
 
 
 def batchnorm_deficit(study: Study, reshuffled: bool, metric: str = "test_accuracy") -> Comparison:

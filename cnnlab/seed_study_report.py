@@ -8,18 +8,18 @@ runs there are instead. Every sentence names its numbers and what they could hav
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
-from matplotlib.figure import Figure
 
 from cnnlab import present
 from cnnlab.cache import RunCache
 from cnnlab.models import labels
 from cnnlab.power import detectable_between
-from cnnlab.seed_study import METRICS, Study, batchnorm_deficit, collect_study, decompose, reshuffling
+from cnnlab.seed_study import METRICS, Study, batchnorm_deficit, collect_study, decompose, reshuffling_family
 from cnnlab.stats import Comparison, std_interval, summarize
 from cnnlab.studies import GROUPS, Group
 
@@ -117,6 +117,7 @@ class SeedStudyReport:
     def reshuffling_markdown(self) -> Markdown:
         """Q6/Q13's table: Keras's fixed order against a new order every epoch, per variant and test set."""
         rows = []
+        families = {metric: reshuffling_family(self.study, metric) for metric in SETS}
         for name in ("reshuffled", "reshuffled_bn"):
             group = _group(name)
             for metric, title in SETS.items():
@@ -128,13 +129,14 @@ class SeedStudyReport:
                     "new order every epoch, %": _pm(new),
                     "n": f"{len(fixed)} vs {len(new)}",
                     "difference (pp)": "–",
-                    "Welch p": "–",
-                    "Levene p": "–",
+                    "Welch p (Holm)": "–",
+                    "Levene p (Holm)": "–",
                 }
-                if self._reshuffled(name):
-                    c = reshuffling(self.study, group, metric).comparison
+                if name in families[metric]:
+                    c = families[metric][name]
                     row["difference (pp)"] = f"{present.pp(c.difference)} {present.ci(c)}"
-                    row["Welch p"], row["Levene p"] = _p(c.welch_p), _p(c.levene_p)
+                    row["Welch p (Holm)"] = _p_holm(c.welch_p, c.holm_welch_p)
+                    row["Levene p (Holm)"] = _p_holm(c.levene_p, c.holm_levene_p)
                 rows.append(row)
         return Markdown(present.markdown_table(pd.DataFrame(rows), align=["l", "l", "r", "r", "r", "r", "r", "r"]))
 
@@ -143,8 +145,8 @@ class SeedStudyReport:
         variant = labels()[_group(name).variant]
         if not self._reshuffled(name):
             return f"For {variant}, fewer than two runs with a new order every epoch are finished; nothing is compared."
-        results = [reshuffling(self.study, _group(name), metric).comparison for metric in SETS]
-        if all(c.welch_p >= 0.05 for c in results):
+        results = [reshuffling_family(self.study, metric)[name] for metric in SETS]
+        if all(c.mean_p >= 0.05 for c in results):
             numbers = "; ".join(f"{t}: {_numbers(c)}" for t, c in zip(SETS.values(), results, strict=True))
             said = f"these runs cannot tell a new order every epoch from the fixed order on either test set ({numbers})"
         else:
@@ -182,6 +184,30 @@ class SeedStudyReport:
             )
         text = "; ".join(said)
         return f"{text[0].upper()}{text[1:]}. {verdict}"
+
+    def conclusion_text(self) -> str:
+        """The conclusions' two sentences: what the spread is made of, and whether the fixed order matters."""
+        if self._spreads_ready():
+            parts = decompose(self.study)
+            stds = ", ".join(
+                f"{s.title} {present.points(s.summary.std, 2)} pp {present.ci(_Interval(s.std_low, s.std_high))}"
+                for s in parts.spreads
+            )
+            spread = f"Taken apart (@sec-seed-sources), the spread over seeds on the full test set is: {stds}."
+        else:
+            spread = (
+                "How much of the spread the initial weights and the order each make (@sec-seed-sources) is not "
+                "settled: its groups do not have three runs each yet."
+            )
+        if not all(self._reshuffled(name) for name in ("reshuffled", "reshuffled_bn")):
+            return f"{spread} Whether Keras's fixed order matters (@sec-reshuffle) waits for its runs likewise."
+        found = reshuffling_family(self.study)
+        new, fixed = "a new order every epoch", "the fixed order"
+        said = "; ".join(
+            f"for {labels()[_group(name).variant]}, {_verdict(found[name], new, fixed)}"
+            for name in ("reshuffled", "reshuffled_bn")
+        )
+        return f"{spread} On the full test set (@sec-reshuffle), {said}."
 
     def provenance_text(self) -> str:
         """How many runs the study adds to the protocol's, their computing time, and how many are still to come."""
@@ -224,18 +250,29 @@ def _group(name: str) -> Group:
     return next(g for g in GROUPS if g.name == name)
 
 
+def _tests(c: Comparison) -> str:
+    """ "Welch's t-test p = 0.020, Holm p = 0.040" (Holm only when the comparison is in a family)."""
+    holm = "" if math.isnan(c.holm_welch_p) else f", Holm {present.p_value(c.holm_welch_p)}"
+    return f"Welch's t-test {present.p_value(c.welch_p)}{holm}"
+
+
 def _numbers(c: Comparison) -> str:
-    """ "+0.12 pp [−1.0, 1.2], p = 0.8": a difference with its interval and Welch's p."""
-    return f"{present.pp(c.difference)} pp {present.ci(c)}, {present.p_value(c.welch_p)}"
+    """ "+0.12 pp [−1.0, 1.2], Welch's t-test p = 0.8, Holm p = 1.000": a difference with its interval and tests."""
+    return f"{present.pp(c.difference)} pp {present.ci(c)}, {_tests(c)}"
 
 
 def _verdict(c: Comparison, new: str, old: str) -> str:
-    """'a new order every epoch is higher/lower by x pp [ci] (Welch p)', or that these runs cannot tell."""
-    if c.welch_p < 0.05:
+    """'a new order every epoch is higher/lower by x pp [ci] (tests)', or that these runs cannot tell."""
+    if c.mean_p < 0.05:
         direction = "higher" if c.difference > 0 else "lower"
         size = f"{present.points(abs(c.difference), 2)} pp {present.ci(c)}"
-        return f"{new} is {direction} than {old} by {size} ({present.p_value(c.welch_p)})"
+        return f"{new} is {direction} than {old} by {size} ({_tests(c)})"
     return f"these runs cannot tell {new} from {old} ({_numbers(c)})"
+
+
+def _p_holm(p: float, holm: float) -> str:
+    """A table cell: "0.020 (0.040)", or the raw p alone outside a family."""
+    return _p(p) if math.isnan(holm) else f"{_p(p)} ({_p(holm)})"
 
 
 def _pm(values: np.ndarray) -> str:
@@ -246,26 +283,3 @@ def _pm(values: np.ndarray) -> str:
 def _p(p: float) -> str:
     """A p-value for a table cell: "0.032", "< 0.001", or "–" when too few seeds define it."""
     return "–" if p != p else present.p_value(p).removeprefix("p ").removeprefix("= ")
-
-
-def dot_figure(dots: dict[str, dict[str, list[float]]]) -> Figure:
-    """The study's groups as one dot per seed, with mean ± std as a bar, on each test set."""
-    figure = Figure(figsize=(6.3, 2.6), layout="constrained")
-    axes = figure.subplots(1, 2, sharey=True)
-    rows = list(dots)[::-1]  # top to bottom as listed
-    for ax, (metric, title) in zip(axes, SETS.items(), strict=True):
-        for y, row in enumerate(rows):
-            values = dots[row][metric]
-            ax.scatter(values, [y] * len(values), s=14, color="C0", alpha=0.75, zorder=3)
-            if len(values) >= 2:
-                mean, std = float(np.mean(values)), float(np.std(values, ddof=1))
-                ax.errorbar(mean, y - 0.3, xerr=std, fmt="|", color="black", capsize=3, markersize=8)
-        ax.axhline(1.5, color="0.6", lw=0.8)
-        ax.axhline(3.5, color="0.85", lw=0.8)
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("test accuracy (%)", fontsize=8)
-        ax.tick_params(labelsize=8)
-        ax.grid(axis="x", color="0.9")
-    axes[0].set_yticks(range(len(rows)), rows)
-    axes[0].set_ylim(-0.7, len(rows) - 0.4)
-    return figure

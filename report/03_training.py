@@ -101,7 +101,7 @@ viz.seed_scatter(base, labels=r.labels);
 
 # %%
 #| include: false
-from cnnlab.seed_study_report import dot_figure
+from cnnlab.evidence_figures import seed_dots
 
 study = r.seed_study
 
@@ -123,4 +123,4 @@ study.spread_markdown()
 # %%
 #| label: fig-seed-study
 #| fig-cap: "The seed study, one dot per seed: tiny VGG with only the initial weights, only the order, or both varied; with a new order of the training images at every epoch; and +BatchNorm with Keras's fixed order and with a new order every epoch. Bars: mean ± one standard deviation."
-dot_figure(study.dots())
+seed_dots(study.dots())

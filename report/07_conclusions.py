@@ -22,7 +22,7 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # variant, a difference in mean of `{python} present.points(resolved, 2)` points is detected with
 # `{python} present.pct(POWER, 0)` power between two variants that spread as little as the tiny VGG
 # (@sec-q9); a variant that spreads more is compared less finely, and each verdict of @sec-improvements
-# gives the difference its own seeds would have detected.
+# gives the difference its own seeds would have detected. `{python} r.seed_study.conclusion_text()`
 #
 # **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")` @fig-all-val shows the
 # validation curves epoch by epoch. `{python} e.lead_text("tiny_vgg_bn")` @sec-q13 weighs overfitting

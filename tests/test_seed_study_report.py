@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import numpy as np
 from matplotlib.collections import PathCollection
 
+from cnnlab.evidence_figures import seed_dots
 from cnnlab.seed_study import Study
-from cnnlab.seed_study_report import SeedStudyReport, dot_figure
+from cnnlab.seed_study_report import SeedStudyReport
 
 BASE = [0.62, 0.63, 0.64, 0.625, 0.635, 0.615, 0.645, 0.63, 0.62, 0.64]  # std 0.01
 TIGHT = [0.63 + d for d in (-0.0005, 0.0, 0.0005, -0.0003, 0.0003, 0.0001, -0.0001, 0.0002, -0.0002, 0.0)]
@@ -52,6 +53,17 @@ def test_reshuffling_verdicts_name_the_direction_or_say_none_was_detected():
     assert "would be detected 80 % of the time" in unchanged and unchanged.count("cannot tell") == 1
 
 
+def test_reshuffling_is_one_holm_family_of_the_two_variants_per_test_set():
+    # tiny VGG: a shift Welch's test alone calls significant; +BatchNorm unchanged, so Holm doubles tiny VGG's p
+    report = _report(reshuffled=0.0105, reshuffled_bn=-0.03 - 0.0105)
+    text = report.reshuffling_text("reshuffled")
+    assert "Holm p = 0.0" in text and "cannot tell a new order every epoch from the fixed order" in text
+    table = report.reshuffling_markdown().data
+    assert "| Welch p (Holm) | Levene p (Holm) |" in table.splitlines()[0]
+    raw, holm = table.splitlines()[2].split("|")[-3].strip().rstrip(")").split(" (")
+    assert float(raw) < 0.05 <= float(holm) and abs(float(holm) - 2 * float(raw)) < 0.002  # rounded to 3 digits
+
+
 def test_the_batchnorm_deficit_survives_vanishes_or_reverses_with_reshuffling():
     assert "The deficit survives reshuffling" in _report(reshuffled_bn=-0.03).deficit_text()
     assert "cannot tell whether the deficit survives" in _report(reshuffled_bn=0.001).deficit_text()
@@ -75,7 +87,7 @@ def test_an_unfinished_study_says_how_many_runs_each_group_has():
 
 
 def test_the_dot_figure_has_a_row_per_group_on_each_test_set():
-    figure = dot_figure(_report().dots())
+    figure = seed_dots(_report().dots())
     left, right = figure.axes
     assert [t.get_text() for t in left.get_yticklabels()][-1] == "initial weights alone (n = 10)"
     dots = [[c for c in ax.collections if isinstance(c, PathCollection)] for ax in (left, right)]
@@ -95,3 +107,13 @@ def test_provenance_counts_the_study_s_own_runs_once_and_names_the_unfinished():
     assert "adds 2 runs of its own" in text and "1.0 hours of computing" in text
     assert "1 run resumed after an interruption; 3 runs are not finished." in text
     assert "runs are not finished" not in SeedStudyReport(Study(groups=groups, protocol={}), 2).provenance_text()
+
+
+def test_the_conclusion_says_what_is_settled_and_what_waits_for_runs():
+    done = _report(init=TIGHT, reshuffled=0.02).conclusion_text()
+    assert "initialisation alone 0.03 pp" in done and "both (the protocol) 1.00 pp" in done
+    assert "for tiny VGG, a new order every epoch is higher than the fixed order by 2.00 pp" in done
+    partial = _report(init=BASE[:2])
+    partial.study.groups["reshuffled_bn"] = partial.study.groups["reshuffled_bn"][:1]
+    waiting = partial.conclusion_text()
+    assert "is not settled" in waiting and "waits for its runs" in waiting
