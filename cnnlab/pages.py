@@ -99,7 +99,14 @@ def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> 
     )
     pdf = out_dir / f"{stem}.pdf"
     try:
-        typst.compile(str(typ), output=str(pdf), root=str(out_dir))
+        _, warnings = typst.compile_with_warnings(str(typ), output=str(pdf), root=str(out_dir))
     except Exception as exc:
         raise RenderError(f"Typst could not compile {typ}: {exc}") from exc
+    # A layout that did not settle prints whatever its last attempt computed: table numbers, page numbers.
+    unsettled = sorted({str(w) for w in warnings if "converge" in str(w) or "stabilize" in str(w)})
+    if unsettled:
+        raise RenderError(
+            f"Typst's layout of {pdf} did not settle ({'; '.join(unsettled)}): its table, figure or page numbers "
+            "may be wrong; this is a bug of cnnlab's page layout (report-tables.typ), please report it"
+        )
     return html, pdf

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from pypdf import PdfReader
 
 from cnnlab import present
+from cnnlab.errors import RenderError
 from cnnlab.pages import ROOT, TEXT_WIDTH, front_matter, pandoc_outputs, write_figure
 from cnnlab.render import APPENDICES, project_config
 from tests.conftest import needs_poppler
@@ -187,6 +188,21 @@ def test_contents_and_outline_give_each_chapter_the_page_it_starts_on(book):
     outline = {item.title: reader.get_destination_page_number(item) + 1 for item in top}
     assert {h: outline[h] for h in listed} == {h: int(p) for h, p in listed.items()}
     assert not [n for n, text in enumerate(pages, start=1) if re.fullmatch(r"\s*\d*\s*", text)]  # no blank page
+
+
+def test_tables_and_figures_are_numbered_in_the_order_they_are_printed(book):
+    text = " ".join(page.extract_text() for page in PdfReader(book).pages)
+    for kind in ("Table", "Figure"):
+        numbers = [int(n) for n in re.findall(rf"{kind}\s(\d+):", text)]
+        assert numbers == list(range(1, len(numbers) + 1)), kind
+
+
+def test_a_layout_that_does_not_settle_is_an_error_not_a_pdf_with_wrong_numbers(tmp_path):
+    # a state that feeds on its own final value never settles, as an unsettled float's counter did not
+    unsettled = '```{=typst}\n#let s = state("s", 0)\n#context s.update(s.final() + 1)\n#context s.get()\n```\n'
+    (tmp_path / "report.md").write_text(front_matter(project_config()) + "# One\n\nText.\n\n" + unsettled)
+    with pytest.raises(RenderError, match="did not settle"):
+        pandoc_outputs(tmp_path / "report.md", tmp_path)
 
 
 def test_appendices_are_lettered_and_referred_to_as_appendices(book):

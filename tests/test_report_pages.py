@@ -36,3 +36,10 @@ def test_contents_give_each_chapter_the_page_it_starts_on(report_pdf):
 @needs_poppler
 def test_no_page_but_a_chapters_last_is_over_a_third_empty(report_pdf):
     assert page_fill.overfull_pages(report_pdf) == {}
+
+
+def test_every_table_caption_has_its_own_number(report_pdf):
+    """An unsettled layout printed a float's number from its last attempt: "Table 14" twice, no Table 5."""
+    text = " ".join(page.extract_text() for page in PdfReader(report_pdf).pages)
+    numbers = [int(n) for n in re.findall(r"Table\s(\d+):", text)]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1)) and len(numbers) >= 12
