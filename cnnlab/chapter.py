@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from cnnlab import present, sentences, tables
+from cnnlab import present, sentences, tables, viz
 from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
 from cnnlab.claims import Claims
 from cnnlab.config import RunConfig
@@ -191,6 +191,11 @@ class Report:
     def runs_markdown(self) -> Markdown:
         """Every run of the report."""
         return Markdown(tables.runs(self.table, self.labels))
+
+    @cached_property
+    def curve_limits(self) -> dict[str, tuple[float, float]]:
+        """One y range per metric for every curve figure of the report, so that variants compare by eye."""
+        return viz.curve_limits([h for v in self.variants for h in self.results.histories(v)])
 
     @cached_property
     def seed_study(self) -> SeedStudyReport:

@@ -9,6 +9,7 @@ mode), and the accuracies with BatchNorm's statistics recomputed (the variants w
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,10 +21,11 @@ from cnnlab import sentences, verdicts
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.evidence import Evidence
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import Comparison, paired_spread_p, summarize
+from cnnlab.stats import Comparison, holm, paired_spread_p, summarize
 from cnnlab.verdicts import Contrast, contrasts
 
 TEST_SETS = {"full": "test_accuracy", "exact": "test_exact_accuracy"}  # the full test set, then its exact images
+SET_NAMES = {"full": "on the full test set", "exact": "on the exact images"}
 RECOMPUTED = {"full": "accuracy", "exact": "exact_accuracy"}  # the same, with BatchNorm's statistics recomputed
 FIT = {"train": "train_inference", "gap": "gap_inference"}  # BatchNorm's modes table, inference mode
 
@@ -131,6 +133,7 @@ class Claims:
             float(stored["full"].std(ddof=1)),
             float(fixed["full"].std(ddof=1)),
             paired_spread_p(stored["full"], fixed["full"]),
+            self.spread_holm[variant],
         )
         full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
         against = verdicts.accuracy_verdict(
@@ -142,11 +145,24 @@ class Claims:
             "with its statistics recomputed, ",
             "would be",
         )
-        return (
-            f"{text} {verdicts.moved_text(seed, (stored['full'][moved], fixed['full'][moved]))} {spread} {against} "
-            "Recomputing the statistics is a step the assignment's protocol does not take, so the tables keep the "
+        # the protocol does not recompute them: said once, for the first variant with BatchNorm
+        keep = (
+            " Recomputing the statistics is a step the assignment's protocol does not take, so the tables keep the "
             "numbers as trained."
+            if variant == self.batchnorm_variants[0]
+            else ""
         )
+        moved_text = verdicts.moved_text(seed, (stored["full"][moved], fixed["full"][moved]))
+        return f"{text} {moved_text} {spread} {against}{keep}"
+
+    @cached_property
+    def spread_holm(self) -> dict[str, float]:
+        """Pitman-Morgan's p of each BatchNorm variant (spread as trained against recomputed), Holm over them."""
+        p = [
+            paired_spread_p(self.results.values(v, "test_accuracy"), self.recomputed_values(v, "full"))
+            for v in self.batchnorm_variants
+        ]
+        return dict(zip(self.batchnorm_variants, holm(p) if len(p) > 1 else [math.nan] * len(p), strict=True))
 
     def why_lower(self, variant: str) -> str:
         """Q13: the variant's accuracies with running and with batch statistics, and which explanation they support."""
@@ -156,8 +172,10 @@ class Claims:
         s = lambda c: summarize(m(variant, c))  # noqa: E731
         train, test = ((s(f"{p}_inference"), s(f"{p}_training")) for p in ("train", "test"))
         stated = say.modes_text(self.name(variant), train, test)
-        mismatch = contrasts({variant: (m(variant, "test_training"), m(variant, "test_inference"))}, is_paired=True)
-        # a question asked of every variant with BatchNorm: a family, Holm-corrected like the others
+        # both questions are asked of every variant with BatchNorm: families, Holm-corrected like the others
+        mismatch = contrasts(
+            {v: (m(v, "test_training"), m(v, "test_inference")) for v in self.batchnorm_variants}, is_paired=True
+        )
         behind = contrasts({v: (m(v, "test_training"), m(BASELINE, "test_inference")) for v in self.batchnorm_variants})
         reading = say.batchnorm_reading(self.base, mismatch[variant], self.fit["gap"][variant], behind[variant])
         return f"{stated} {reading}"
@@ -172,6 +190,39 @@ class Claims:
                     (self.evidence.labels.get(v, v), images, f"{self.results.n(v)} vs {self.results.n(BASELINE)}", c)
                 )
         return rows
+
+    def overall_text(self) -> str:
+        """The conclusions' synthesis: which variants beat, trail or match the tiny VGG as trained, and after
+        recomputing BatchNorm's statistics, each with the test sets where it stays significant after Holm."""
+        text = f"As trained under the assignment's protocol, {self._sorted_out(self.accuracy, self.others, 'is')}"
+        alike = [v for v in self.others if not any(self.accuracy[s][v].significant for s in TEST_SETS)]
+        if alike:
+            text += f"; the {' and the '.join(self.name(v) for v in alike)} cannot be told from it"
+        if self.batchnorm_variants:
+            recomputed = self._sorted_out(self.recomputed, self.batchnorm_variants, "would be")
+            text += f". With BatchNorm's statistics recomputed, {recomputed}"
+        better = lambda found, v: any(found[s][v].significant and found[s][v].difference > 0 for s in TEST_SETS)  # noqa: E731
+        if not any(better(self.accuracy, v) for v in self.others):
+            later = [self.name(v) for v in self.batchnorm_variants if better(self.recomputed, v)]
+            text += ". So no change improves on the tiny VGG under the assignment's protocol"
+            if later:
+                text += f"; the {' and the '.join(later)} would, but only after a step the protocol does not take"
+        n = min(self.results.n(v) for v in [BASELINE, *self.others])
+        unseen = "effects smaller than each verdict's detectable difference may go unseen"
+        return f"{text}. With {n} seeds per variant, {unseen}."
+
+    def _sorted_out(self, found: dict[str, dict[str, Contrast]], variants: list[str], verb: str) -> str:
+        """ "the X (both test sets) is better than the tiny VGG; no variant is worse than the tiny VGG"."""
+        said = []
+        for sign, word in ((1, "better than"), (-1, "worse than")):
+            named = []
+            for v in variants:
+                sets = [s for s in TEST_SETS if found[s][v].significant and sign * found[s][v].difference > 0]
+                if sets:
+                    where = "on both test sets" if len(sets) == 2 else SET_NAMES[sets[0]]
+                    named.append(f"the {self.name(v)} ({where})")
+            said.append(f"{' and '.join(named) or 'no variant'} {verb} {word} the {self.base}")
+        return "; ".join(said)
 
     def conclusion(self, variant: str) -> str:
         """The conclusions' answer for a variant: accuracy as trained, with recomputed statistics, and its fit."""

@@ -21,7 +21,7 @@ def seed_against_others(histories: list[pd.DataFrame], seeds: list[int], highlig
     panels = (
         ("loss", "training loss", 1),
         ("val_accuracy", "validation accuracy (%)", 100),
-        ("test_accuracy", "test accuracy (%)", 100),
+        ("test_accuracy", "test accuracy, full set (%)", 100),
     )
     for ax, (column, name, scale) in zip(axes, panels, strict=True):
         for seed, history in zip(seeds, histories, strict=True):

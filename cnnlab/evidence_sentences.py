@@ -76,8 +76,9 @@ def validation_offset(validation: float, full: float, exact: float, n_exact: int
     if not to[0].significant and to[1].significant:
         return (
             f"{facts}. The validation split scores like the exact test images ({tests[0]}{_power(to[0])}) and above "
-            f"the full test set ({tests[1]}): the test curve's offset below it comes from the JPEG-derived test "
-            "images (@sec-jpeg), not from an optimistic validation split."
+            f"the full test set ({tests[1]}): the test curve's offset below it is what the JPEG-derived test images "
+            "would cause (@sec-jpeg measures how much compression costs), and these runs show no sign of an "
+            "optimistic validation split."
         )
     return (
         f"{facts}. The validation accuracy differs from the exact test images' by {tests[0]}, and from the full "

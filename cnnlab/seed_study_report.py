@@ -219,7 +219,8 @@ class SeedStudyReport:
         unfinished = f"; {present.count_of(missing, 'run is', 'runs are')} not finished" if missing else ""
         return (
             f"The seed study (@sec-seed-sources, @sec-reshuffle) adds {present.count_of(len(own), 'run', 'runs')} of "
-            f"its own under the same protocol, with the seeds and orders of its groups: "
+            "its own under the same protocol, with the seeds and orders of its groups (seed 0 of the groups that vary "
+            "the initial weights or the order alone is the protocol's seed-0 run, counted once): "
             f"{present.num(hours, 1)} hours of computing, {present.count_of(resumed, 'run', 'runs')} resumed after an "
             f"interruption{unfinished}."
         )

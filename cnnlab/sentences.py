@@ -22,12 +22,16 @@ def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
 
 
 def leader_text(best: str, best_pm: str, steadiest: str) -> str:
-    """Which variant has the best mean test accuracy and which the smallest spread (display names)."""
+    """Which variant has the highest mean test accuracy and which the smallest standard deviation (display
+    names), as observed: whether the differences are real is the comparison table's to say."""
     if best == steadiest:
-        return f"The {best} has both the best mean test accuracy, {best_pm}, and the smallest spread over seeds"
+        return (
+            f"The {best} has both the highest observed mean test accuracy, {best_pm}, and the smallest observed "
+            "standard deviation over seeds"
+        )
     return (
-        f"The best mean test accuracy is that of the {best}, {best_pm}; the smallest spread over seeds, "
-        f"that of the {steadiest}"
+        f"The highest observed mean test accuracy is that of the {best}, {best_pm}; the smallest observed standard "
+        f"deviation over seeds, that of the {steadiest}"
     )
 
 

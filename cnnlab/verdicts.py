@@ -115,7 +115,7 @@ def ranks_sentence(full: Comparison, exact: Comparison, n_exact: int) -> str:
     """Mann-Whitney's rank test on both test sets, and whether it reaches Welch's verdicts."""
     sets = _where(n_exact)
     facts = (
-        f"Mann–Whitney's rank test, which one outlying seed cannot drive, gives Holm {present.p_value(full.ranks_p)} "
+        f"Mann–Whitney's rank test gives Holm {present.p_value(full.ranks_p)} "
         f"on {sets[0]} and {present.p_value(exact.ranks_p)} on {sets[1]}"
     )
     differ = [s for c, s in zip((full, exact), sets, strict=True) if (c.ranks_p < ALPHA) != c.significant]
@@ -161,7 +161,7 @@ def fit_text(base: str, train: Contrast, gap: Contrast) -> str:
     """How closely the variant fits its training images and how much it overfits, against the base, from the final
     weights scored in inference mode: accuracy on the training part, and that minus the validation accuracy."""
     facts = (
-        f"Scored with its final weights in inference mode, as the validation images are (@sec-q8), it classifies "
+        f"Scored with its final weights in inference mode (@sec-q8), it classifies "
         f"{present.pm(train.variant, with_n=False)} of its training images correctly against "
         f"{present.pm(train.base, with_n=False)} for the {base} ({present.pp(train.difference)} percentage points, "
         f"{evidence(train.test)}), and its training accuracy exceeds its validation accuracy by "
@@ -219,12 +219,15 @@ def pm_pair(full: Summary, exact: Summary) -> str:
     )
 
 
-def spread_change(before: float, after: float, p: float) -> str:
-    """What recomputing BatchNorm's statistics does to the standard deviation over seeds (Pitman-Morgan's ``p``)."""
+def spread_change(before: float, after: float, p: float, holm_p: float = math.nan) -> str:
+    """What recomputing BatchNorm's statistics does to the standard deviation over seeds (Pitman-Morgan's ``p``,
+    and its Holm-corrected ``holm_p`` when the question is asked of several variants)."""
     facts = (
         f"The standard deviation over seeds goes from {present.points(before, 2)} to {present.points(after, 2)} points"
     )
     test = f"Pitman–Morgan test of paired variances {present.p_value(p)}"
+    if not math.isnan(holm_p):
+        test, p = f"{test}, Holm {present.p_value(holm_p)}", holm_p
     if after >= before:
         return f"{facts} ({test}): the spread comes from the learned weights, not from the running averages."
     if not p < ALPHA:
@@ -243,7 +246,8 @@ def recalibration_text(
     (``before`` and ``after`` are (full test set, exact images))."""
     return (
         "At test time BatchNormalization normalises with running averages of the training batches' statistics. "
-        f"Recomputing them from {present.count(images)} training images with each seed's final weights, without "
+        f"Recomputing them from the first {present.count(images)} training images (all in the part each run trained "
+        f"on) with each seed's final weights, without "
         f"changing any trained weight, gives a test accuracy of {present.pm(after[0])} on the full test set against "
         f"{present.pm(before[0], with_n=False)} as trained, and {present.pm(after[1], with_n=False)} on the exact "
         f"{present.count(n_exact)} images against {present.pm(before[1], with_n=False)}."

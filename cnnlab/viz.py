@@ -166,7 +166,7 @@ def variant_curves(
 def seed_scatter(
     table: pd.DataFrame,
     column: str = "test_accuracy",
-    label: str = "test accuracy",
+    label: str = "test accuracy, full test set",
     labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """Each seed's value per variant (dots), with mean ± std (bars): spread over initialisations."""
@@ -223,7 +223,7 @@ def per_class_accuracy(per_class: dict[str, np.ndarray], labels: Mapping[str, st
             color=f"C{i}",
         )
     ax.set_xticks(range(10), CLASS_NAMES, rotation=20, ha="right", rotation_mode="anchor")
-    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylabel("test accuracy, full test set (%)")
     ax.set_ylim(0, 100)
     ax.grid(alpha=0.3, axis="y")
     fig.legend(loc="outside lower center", ncol=min(len(per_class), 2), frameon=False)

@@ -44,10 +44,11 @@ viz_architecture.architecture(layer_table(vgg));
 # `{python} present.sig(adam["learning_rate"])`, β₁ = `{python} present.sig(adam["beta_1"])`,
 # β₂ = `{python} present.sig(adam["beta_2"])` and ε = `{python} present.sig(adam["epsilon"])`. The loss is sparse categorical cross-entropy (integer labels,
 # @sec-q3) and the reported metric is accuracy. Adam adapts a step size per parameter from running
-# estimates of the gradient's first and second moments, so one default learning rate suits all
-# `{python} present.word(len(r.labels))`
-# variants, with and without BatchNormalization; the same optimizer settings are used everywhere, so
-# differences between variants come from the architectures alone. The compilation is:
+# estimates of the gradient's first and second moments, which makes its default learning rate a
+# reasonable start for networks with and without BatchNormalization; it was not tuned for any of the
+# `{python} present.word(len(r.labels))` variants. The same optimizer settings and seeds are used everywhere,
+# so the variants differ only in their architecture, though a learning rate tuned for each might rank
+# them differently. The compilation is:
 #
 # ```python
 # model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),

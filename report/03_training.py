@@ -63,12 +63,12 @@ same_order = all(order == orders[0] for order in orders)
 # %%
 #| label: fig-curves-one
 #| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch on the training, validation and test sets."
-viz.run_curves(first.history(), f"tiny VGG: seed {first.config.seed}", limits=viz.curve_limits(histories));
+viz.run_curves(first.history(), f"tiny VGG: seed {first.config.seed}", limits=r.curve_limits);
 
 # %%
 #| label: fig-curves-band
 #| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch."
-viz.curve_bands(histories, "tiny VGG", limits=viz.curve_limits(histories));
+viz.curve_bands(histories, "tiny VGG", limits=r.curve_limits);
 
 # %%
 #| label: tbl-stopping
@@ -85,7 +85,8 @@ r.evidence.stopping_markdown()
 # (`{python} present.points(acc.std, 2)` points) is `{python} present.num(cv, 3)` times the mean (its coefficient of
 # variation) and the best and worst seeds are
 # `{python} present.points(acc.maximum - acc.minimum, 2)` percentage points apart
-# (@fig-seeds): a single run can be off by about that much, so a claim about one architecture against
+# (@fig-seeds): a single run can land up to `{python} present.points(max(acc.maximum - acc.mean, acc.mean - acc.minimum), 2)`
+# points from the mean of the `{python} acc.n` seeds, so a claim about one architecture against
 # another needs several seeds and a test, as in @sec-improvements, not a single run.
 # `{python} r.evidence.power_text()`
 
@@ -117,10 +118,10 @@ study = r.seed_study
 
 # %%
 #| label: tbl-seed-sources
-#| tbl-cap: "Tiny VGG's test accuracy when only the initial weights, only the order of the training images, or both (the protocol) change with the seed: mean ± std over seeds and the 95 % interval of the standard deviation (chi-square), on the full test set and on its exact 1,000 images."
+#| tbl-cap: "Tiny VGG's test accuracy when only the initial weights, only the order of the training images, or both (the protocol) change with the seed: mean ± std over seeds and the 95 % interval of the standard deviation (chi-square), on the full test set and on its exact 1,000 images. n: the runs finished per group (provisional until every group has all the seeds of the protocol)."
 study.spread_markdown()
 
 # %%
 #| label: fig-seed-study
-#| fig-cap: "The seed study, one dot per seed: tiny VGG with only the initial weights, only the order, or both varied; with a new order of the training images at every epoch; and +BatchNorm with Keras's fixed order and with a new order every epoch. Bars: mean ± one standard deviation."
+#| fig-cap: "The seed study, one dot per seed: tiny VGG with only the initial weights, only the order, or both varied; with a new order of the training images at every epoch; and +BatchNorm with Keras's fixed order and with a new order every epoch. Bars: mean ± one standard deviation. n: the runs finished per group (provisional until every group has all the seeds of the protocol)."
 seed_dots(study.dots())

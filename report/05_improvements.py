@@ -31,21 +31,25 @@ from cnnlab.verdicts import levene_power_text
 # over seeds, on the full test set and on its exact first `{python} present.count(r.evidence.exact_images)`
 # images (@sec-data-note): the difference of the mean test accuracies with its 95 % confidence interval and
 # Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g [@hedges1981] as the effect
-# size, Mann–Whitney's rank test [@mann1947], which compares the seeds' ranks and so cannot be driven by one
+# size (the difference in units of the seeds' pooled standard deviation, corrected for few seeds), Mann–Whitney's rank test [@mann1947], which compares the seeds' ranks and so cannot be driven by one
 # outlying seed, and Levene's test of the spread over seeds in its median-centred form [@levene1960; @brown1974],
 # our measure of robustness to the initialisation. Two spreads measured on the same seeds (before and after
 # recomputing BatchNorm's statistics) are compared with the Pitman–Morgan test of paired variances
-# [@pitman1939; @morgan1939]. Every test is two-sided at the
-# `{python} present.pct(ALPHA, 0)` level.
+# [@pitman1939; @morgan1939], which tests whether the two standard deviations differ while allowing for the
+# seeds' correlation. Every test is two-sided at the `{python} present.pct(ALPHA, 0)` level. The smallest
+# difference a test would have detected with `{python} present.pct(POWER, 0)` power is computed from the
+# seeds' pooled standard deviation and the noncentral t distribution (equal groups), and for Levene's test,
+# which has no such formula, by simulating it on normal samples.
 #
 # **Which p-values are corrected.** A *family* is one question asked of each of the three variants, such
 # as "does its mean test accuracy on the full test set differ from the tiny VGG's?"; Holm's method
 # [@holm1979] corrects the p-values within it, which keeps the chance of any false claim among the three
 # at `{python} present.pct(ALPHA, 0)`. Each test on each of the two test sets is one family (Welch's,
 # Mann–Whitney's and Levene's: six families of three), and so is each fit measure of @tbl-modes; a question
-# asked only of the two variants with BatchNormalization makes a family of two. A difference counts as
-# significant only after the correction, and both p-values are given. A test about one variant alone
-# (a paired test of its two BatchNorm modes) has nothing to correct. "Not significant" means the runs
+# asked only of the two variants with BatchNormalization (their two modes, their recomputed statistics) makes
+# a family of two, and so does the fixed order against a new order every epoch, asked of the tiny VGG and
+# +BatchNorm. A difference counts as significant only after the correction, and both p-values are given. A
+# question asked of one model only (the tiny VGG's curves in @sec-q8) has nothing to correct. "Not significant" means the runs
 # cannot tell the variants apart, not that they are equal; each such verdict says how large a difference
 # its seeds would have detected with `{python} present.pct(POWER, 0)` power.
 # `{python} levene_power_text(n_base, r.evidence.detectable_ratio())`
@@ -79,7 +83,7 @@ viz_architecture.architecture(layer_table(models["tiny_vgg_bn"]));
 # %%
 #| label: fig-bn-curves
 #| fig-cap: "Tiny VGG + BatchNorm: loss and accuracy per epoch, mean ± std over seeds."
-viz.curve_bands(r.results.histories("tiny_vgg_bn"), r.label("tiny_vgg_bn"));
+viz.curve_bands(r.results.histories("tiny_vgg_bn"), r.label("tiny_vgg_bn"), r.curve_limits);
 
 # %%
 #| label: tbl-modes
@@ -104,7 +108,7 @@ study = r.seed_study
 
 # %%
 #| label: tbl-reshuffle
-#| tbl-cap: "Keras's one order for all epochs (the protocol) against a new order at every epoch: test accuracy, mean ± std over seeds, and the difference (new − fixed) with its 95 % interval, Welch's test of the means and Levene's test of the spreads, each p raw and, in brackets, after Holm's correction over the two variants on the same test set (– where too few seeds define it)."
+#| tbl-cap: "Keras's one order for all epochs (the protocol) against a new order at every epoch: test accuracy, mean ± std over seeds, and the difference (new − fixed) with its 95 % interval, Welch's test of the means and Levene's test of the spreads, each p raw and, in brackets, after Holm's correction over the two variants on the same test set (– where too few seeds define it). n: runs with the fixed order vs with a new order (provisional until both have all the seeds of the protocol)."
 study.reshuffling_markdown()
 
 # %% [markdown]
@@ -132,7 +136,7 @@ r.evidence.parameters_markdown(("tiny_vgg", "tiny_vgg_3blocks"))
 # %%
 #| label: fig-3b-curves
 #| fig-cap: "Tiny VGG, three blocks: loss and accuracy per epoch, mean ± std over seeds."
-viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3blocks"));
+viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3blocks"), r.curve_limits);
 
 # %% [markdown]
 # ## Q15. A tiny ResNet {#sec-q15}
@@ -144,9 +148,10 @@ viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3bloc
 # `{python} " × ".join(map(str, models["tiny_resnet"].get_layer("avg_pool").pool_size))` windows takes the `{python} shape("tiny_resnet", "block2_relu", False)` maps to `{python} shape("tiny_resnet", "avg_pool", False)`. It has
 # `{python} present.count(trainable["tiny_resnet"])` trainable parameters (and
 # `{python} present.count(statistics["tiny_resnet"])` running statistics). Its test accuracy is **`{python} r.pm("tiny_resnet")`**.
-# `{python} r.verdict("tiny_resnet")` Residual connections were introduced to train very deep networks [@he2016resnet],
-# where gradients otherwise fade through many layers; with two blocks there is little to fix, so a
-# small gain or none is what to expect.
+# `{python} r.verdict("tiny_resnet")` Residual connections were introduced for very deep networks, whose
+# training accuracy otherwise gets worse as layers are added even with BatchNormalization (the degradation
+# problem), by letting each block learn a correction to its input [@he2016resnet]; with two blocks there is
+# little degradation to fix, so a small gain or none is what to expect.
 #
 # **What this comparison can attribute.** The tiny ResNet differs from the tiny VGG in more than its
 # shortcuts: the 7 × 7 stem, the BatchNormalization in it, blocks without pooling, the average pooling before
@@ -171,7 +176,7 @@ viz_architecture.architecture(layer_table(models["tiny_resnet"]));
 # %%
 #| label: fig-res-curves
 #| fig-cap: "Tiny ResNet: loss and accuracy per epoch, mean ± std over seeds."
-viz.curve_bands(r.results.histories("tiny_resnet"), r.label("tiny_resnet"));
+viz.curve_bands(r.results.histories("tiny_resnet"), r.label("tiny_resnet"), r.curve_limits);
 
 # %%
 #| label: fig-res-seed
@@ -222,8 +227,9 @@ true_class, taken_for, rate = most_confused(confusions)
 # %% [markdown]
 # ## Per-class accuracy and errors {#sec-errors}
 #
-# Per class (@fig-per-class, @tbl-per-class; full test set), the tiny VGG is best on `{python} best_class`
-# and worst on `{python} worst_class`.
+# Per class (@fig-per-class, @tbl-per-class; full test set), the tiny VGG's mean accuracy is highest on
+# `{python} best_class` (`{python} present.pct(base_means.max(), 1)`) and lowest on `{python} worst_class`
+# (`{python} present.pct(base_means.min(), 1)`).
 # `{python} classes.spread_text(per_class, "tiny_vgg", r.summary("tiny_vgg").std)` Each variant's ten
 # per-class differences from the tiny VGG make one family, Holm-corrected over the classes.
 # `{python} classes.text(per_class, "tiny_vgg", r.labels)`

@@ -24,9 +24,9 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # (@sec-q9); a variant that spreads more is compared less finely, and each verdict of @sec-improvements
 # gives the difference its own seeds would have detected. `{python} r.seed_study.conclusion_text()`
 #
-# **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")` @fig-all-val shows the
-# validation curves epoch by epoch. `{python} e.lead_text("tiny_vgg_bn")` @sec-q13 weighs overfitting
-# against the running statistics as explanations.
+# **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")` @sec-q13 follows its validation
+# accuracy against the tiny VGG's epoch by epoch (@fig-all-val) and weighs overfitting against the running
+# statistics as explanations.
 #
 # **Q14, a third block.** `{python} claims.conclusion("tiny_vgg_3blocks")` The third block
 # `{python} "removes parameters rather than adding them" if params["tiny_vgg_3blocks"] < params["tiny_vgg"] else "adds parameters"`,
@@ -39,3 +39,5 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # **Q15, a tiny ResNet.** `{python} claims.conclusion("tiny_resnet")` @sec-q15 shows how much of its
 # spread as trained comes from a single seed. Its stem, pooling and size differ from the tiny VGG's as well as
 # its shortcuts, so these runs say what the whole design does, not what residual connections alone do.
+#
+# **Overall.** `{python} claims.overall_text()`

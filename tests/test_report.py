@@ -131,8 +131,18 @@ def test_batchnorm_variants_with_batch_statistics_are_compared_as_a_family(fixtu
     """Q13's "with batch statistics, against the tiny VGG" is asked of both BatchNorm variants: Holm-corrected."""
     data = load_local(tiny_data_dir)
     report = Report(data, collect(fixture_cache, data.fingerprint(), SPEC))
-    last = report.claims.why_lower("tiny_vgg_bn").rsplit("batch statistics it", 1)[-1]
+    why = report.claims.why_lower("tiny_vgg_bn")
+    last = why.rsplit("batch statistics it", 1)[-1]
     assert "Welch's t-test p" in last and "Holm p" in last
+    assert re.search(r"paired t-test p [=<] [\d.]+, Holm p", why)  # the two modes, asked of both variants
+
+
+def test_conclusions_sort_the_variants_by_verdict(rendered, fixture_cache, tiny_data_dir):
+    _, pdf = rendered
+    data = load_local(tiny_data_dir)
+    overall = Report(data, collect(fixture_cache, data.fingerprint(), SPEC)).claims.overall_text()
+    assert overall.startswith("As trained under the assignment's protocol, ") and "seeds per variant" in overall
+    assert _shown(overall, pdf)
 
 
 def _shown(sentence: str, pages: str) -> bool:

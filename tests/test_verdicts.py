@@ -154,3 +154,10 @@ def test_contrasts_correct_a_family_and_leave_a_single_test_alone():
 def test_levene_power_text_gives_the_detectable_ratio_or_says_it_is_unknown():
     assert "differ by a factor of about 3.9 or more" in verdicts.levene_power_text(10, 3.89)
     assert "cannot be relied on" in verdicts.levene_power_text(2, math.nan)
+
+
+def test_a_spread_change_asked_of_several_variants_is_judged_on_its_holm_p():
+    alone = verdicts.spread_change(0.027, 0.006, 0.03)
+    assert "p = 0.030)" in alone and "of the spread as trained comes from the running averages" in alone
+    corrected = verdicts.spread_change(0.027, 0.006, 0.03, holm_p=0.06)
+    assert "p = 0.030, Holm p = 0.060" in corrected and "a fall these seeds do not show to be real" in corrected

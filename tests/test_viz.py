@@ -30,7 +30,7 @@ def test_seed_scatter_names_variants_with_their_seed_counts():
     ax = viz.seed_scatter(table, labels=LABELS).axes[0]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks == ["tiny VGG\n(n = 3)", "tiny VGG + BatchNorm\n(n = 2)"]
-    assert ax.get_ylabel() == "test accuracy (%)"
+    assert ax.get_ylabel() == "test accuracy, full test set (%)"
     unlabelled = viz.seed_scatter(table).axes[0]
     assert [t.get_text().split("\n")[0] for t in unlabelled.get_xticklabels()] == ["tiny_vgg", "tiny_vgg_bn"]
 
