@@ -115,16 +115,21 @@ end
 -- still waiting have been placed. The break goes before the heading, not into its show rule: a heading's
 -- location, which the contents and the PDF outline print, is where its show rule's output starts.
 local CHAPTER_BREAK = "#context if counter(heading).get().first() > 0 { place.flush(); pagebreak(weak: true) }"
--- A figure that ends a chapter does not float: it follows the chapter's last words (after the figures
--- still waiting), instead of going to the page's bottom and leaving the hole above it.
+-- The figures that end a chapter do not float: they follow the chapter's last words and tables (after the
+-- figures still waiting), instead of going to a page's bottom and leaving the hole above them.
 local STAY_OPEN = "#place.flush()\n#[#show figure.where(kind: image): set figure(placement: none)"
 local function break_before_chapters(blocks)
   local out = pandoc.Blocks({})
   local function end_chapter()
-    local last = out[#out]
-    if last and last.t == "Figure" then
-      out[#out] = pandoc.RawBlock("typst", STAY_OPEN)
-      out:extend({ last, pandoc.RawBlock("typst", "]") })
+    local first = #out + 1
+    while first > 1 and out[first - 1].t == "Figure" do first = first - 1 end
+    if first <= #out then
+      local trailing = pandoc.Blocks({})
+      for i = first, #out do trailing:insert(out[i]) end
+      for i = #out, first, -1 do out:remove(i) end
+      out:insert(pandoc.RawBlock("typst", STAY_OPEN))
+      out:extend(trailing)
+      out:insert(pandoc.RawBlock("typst", "]"))
     end
   end
   out:insert(pandoc.RawBlock("typst", "#chapter-breaks.update(true)")) -- report-tables.typ's
