@@ -105,6 +105,7 @@ def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> 
     # A layout that did not settle prints whatever its last attempt computed: table numbers, page numbers.
     unsettled = sorted({str(w) for w in warnings if "converge" in str(w) or "stabilize" in str(w)})
     if unsettled:
+        pdf.unlink(missing_ok=True)
         raise RenderError(
             f"Typst's layout of {pdf} did not settle ({'; '.join(unsettled)}): its table, figure or page numbers "
             "may be wrong; this is a bug of cnnlab's page layout (report-tables.typ), please report it"

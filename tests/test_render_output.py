@@ -203,6 +203,7 @@ def test_a_layout_that_does_not_settle_is_an_error_not_a_pdf_with_wrong_numbers(
     (tmp_path / "report.md").write_text(front_matter(project_config()) + "# One\n\nText.\n\n" + unsettled)
     with pytest.raises(RenderError, match="did not settle"):
         pandoc_outputs(tmp_path / "report.md", tmp_path)
+    assert not (tmp_path / "report.pdf").exists()
 
 
 def test_appendices_are_lettered_and_referred_to_as_appendices(book):
