@@ -194,25 +194,27 @@ class Claims:
     def overall_text(self) -> str:
         """The conclusions' synthesis: which variants beat, trail or match the tiny VGG as trained, and after
         recomputing BatchNorm's statistics, each with the test sets where it stays significant after Holm."""
-        text = f"As trained under the assignment's protocol, {self._sorted_out(self.accuracy, self.others, 'is')}"
+        text = f"As trained under the assignment's protocol, {self._sorted_out(self.accuracy, self.others, '')}"
         alike = [v for v in self.others if not any(self.accuracy[s][v].significant for s in TEST_SETS)]
         if alike:
             text += f"; the {' and the '.join(self.name(v) for v in alike)} cannot be told from it"
         if self.batchnorm_variants:
-            recomputed = self._sorted_out(self.recomputed, self.batchnorm_variants, "would be")
+            recomputed = self._sorted_out(self.recomputed, self.batchnorm_variants, "would ")
             text += f". With BatchNorm's statistics recomputed, {recomputed}"
         better = lambda found, v: any(found[s][v].significant and found[s][v].difference > 0 for s in TEST_SETS)  # noqa: E731
         if not any(better(self.accuracy, v) for v in self.others):
             later = [self.name(v) for v in self.batchnorm_variants if better(self.recomputed, v)]
-            text += ". So no change improves on the tiny VGG under the assignment's protocol"
+            text += ". So no change is shown to improve on the tiny VGG under the assignment's protocol"
             if later:
                 text += f"; the {' and the '.join(later)} would, but only after a step the protocol does not take"
-        n = min(self.results.n(v) for v in [BASELINE, *self.others])
+        counts = {self.results.n(v) for v in [BASELINE, *self.others]}
+        seeds = f"{min(counts)} seeds" if len(counts) == 1 else f"{min(counts)} to {max(counts)} seeds"
         unseen = "effects smaller than each verdict's detectable difference may go unseen"
-        return f"{text}. With {n} seeds per variant, {unseen}."
+        return f"{text}. With {seeds} per variant, {unseen}."
 
-    def _sorted_out(self, found: dict[str, dict[str, Contrast]], variants: list[str], verb: str) -> str:
-        """ "the X (both test sets) is better than the tiny VGG; no variant is worse than the tiny VGG"."""
+    def _sorted_out(self, found: dict[str, dict[str, Contrast]], variants: list[str], would: str) -> str:
+        """ "the X (on both test sets) is better than the tiny VGG; no variant is worse than the tiny VGG", with
+        ``would`` ("would " or "") before the verb."""
         said = []
         for sign, word in ((1, "better than"), (-1, "worse than")):
             named = []
@@ -221,6 +223,7 @@ class Claims:
                 if sets:
                     where = "on both test sets" if len(sets) == 2 else SET_NAMES[sets[0]]
                     named.append(f"the {self.name(v)} ({where})")
+            verb = f"{would}be" if would else ("are" if len(named) > 1 else "is")
             said.append(f"{' and '.join(named) or 'no variant'} {verb} {word} the {self.base}")
         return "; ".join(said)
 

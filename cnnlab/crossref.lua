@@ -41,7 +41,7 @@ local function number_all(doc)
       for l = h.level + 1, 9 do levels[l] = nil end
       local parts = {}
       for l = 1, h.level do parts[#parts + 1] = tostring(levels[l] or 0) end
-      if lettered then parts[1] = string.char(64 + levels[1]) end
+      if lettered then parts[1] = string.char(64 + (levels[1] or 1)) end
       if h.identifier ~= "" then numbers[h.identifier] = table.concat(parts, ".") end
     end,
   })

@@ -60,7 +60,7 @@ def spread_text(per_class: Mapping[str, np.ndarray], base: str, overall_std: flo
     if stds.min() > 2 * overall_std:
         return (
             f"A single class's accuracy varies far more over the seeds than the overall accuracy does: {facts}, so "
-            "seeds trade one class against another and only large per-class changes can be detected."
+            "only large per-class changes can be detected."
         )
     return f"Per class, {facts}."
 

@@ -125,14 +125,17 @@ def reshuffling(study: Study, group: Group, metric: str = "test_accuracy") -> Re
 
 
 def reshuffling_family(study: Study, metric: str = "test_accuracy") -> dict[str, Comparison]:
-    """Q6/Q13 as one family per test set: each reshuffled group (two runs at least) against its variant's fixed
-    order, Holm-corrected over the groups, as the report corrects a question asked of several variants."""
+    """Q6/Q13 as one family per test set: each reshuffled group against its variant's fixed order, Holm-corrected
+    over the groups, as the report corrects a question asked of several variants; empty until every group and its
+    protocol runs have two runs at least."""
     pairs = {
         g.name: (study.values(g.name, metric), study.values(f"protocol:{g.variant}", metric))
         for g in GROUPS
         if g.fixed.get("shuffle") == "every_epoch"
     }
-    return family({name: (a, b) for name, (a, b) in pairs.items() if min(len(a), len(b)) >= 2})
+    if any(min(len(a), len(b)) < 2 for a, b in pairs.values()):
+        return {}  # the family is the two variants: no verdict until both can be tested
+    return family(pairs)
 
 
 def batchnorm_deficit(study: Study, reshuffled: bool, metric: str = "test_accuracy") -> Comparison:

@@ -18,9 +18,17 @@ from IPython.display import Markdown
 from cnnlab import present
 from cnnlab.cache import RunCache
 from cnnlab.models import labels
-from cnnlab.power import detectable_between
-from cnnlab.seed_study import METRICS, Study, batchnorm_deficit, collect_study, decompose, reshuffling_family
-from cnnlab.stats import Comparison, std_interval, summarize
+from cnnlab.power import POWER, detectable_between
+from cnnlab.seed_study import (
+    METRICS,
+    Decomposition,
+    Study,
+    batchnorm_deficit,
+    collect_study,
+    decompose,
+    reshuffling_family,
+)
+from cnnlab.stats import ALPHA, Comparison, std_interval, summarize
 from cnnlab.studies import GROUPS, Group
 
 SETS = {"test_accuracy": "full test set", "test_exact_accuracy": "exact 1,000"}
@@ -86,11 +94,7 @@ class SeedStudyReport:
             )
         parts = decompose(self.study, metric)
         init, order, _ = parts.spreads
-        stds = [
-            f"{s.title} {present.points(s.summary.std, 2)} pp {present.ci(_Interval(s.std_low, s.std_high))}"
-            for s in parts.spreads
-        ]
-        differ = parts.differ_p < 0.05
+        differ = parts.differ_p < ALPHA
         ratio = parts.init_vs_both
         if ratio.ci_high < 1:
             share = "the initial weights alone spread it less than a whole new seed does"
@@ -99,7 +103,7 @@ class SeedStudyReport:
         else:
             share = "these runs cannot tell the initial weights' share of the spread from the whole"
         return (
-            f"On the {SETS[metric]}, the standard deviation over seeds (95 % interval) is: {'; '.join(stds)}. "
+            f"On the {SETS[metric]}, the standard deviation over seeds (95 % interval) is: {_stds(parts, '; ')}. "
             f"A Brown–Forsythe test [@brown1974] {'finds' if differ else 'finds no'} difference between the three "
             f"spreads ({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread to the "
             f"protocol's is {present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
@@ -110,9 +114,6 @@ class SeedStudyReport:
             f"and the order alone by about {present.points(order.summary.std, 2)} points. That is what robust to the "
             "initialisation means here: a spread of that size, not the absence of one."
         )
-
-    def _reshuffled(self, group: str) -> bool:
-        return min(self.n(group), self.n(f"protocol:{_group(group).variant}")) >= 2
 
     def reshuffling_markdown(self) -> Markdown:
         """Q6/Q13's table: Keras's fixed order against a new order every epoch, per variant and test set."""
@@ -143,10 +144,14 @@ class SeedStudyReport:
     def reshuffling_text(self, name: str) -> str:
         """One variant's verdict: does a new order every epoch change its accuracy, on both test sets?"""
         variant = labels()[_group(name).variant]
-        if not self._reshuffled(name):
-            return f"For {variant}, fewer than two runs with a new order every epoch are finished; nothing is compared."
-        results = [reshuffling_family(self.study, metric)[name] for metric in SETS]
-        if all(c.mean_p >= 0.05 for c in results):
+        families = [reshuffling_family(self.study, metric) for metric in SETS]
+        if name not in families[0]:
+            return (
+                f"For {variant}, nothing is compared yet: the comparison, corrected over tiny VGG and +BatchNorm, "
+                f"waits for two runs with a new order every epoch of each ({variant} has {self.n(name)})."
+            )
+        results = [family[name] for family in families]
+        if all(c.mean_p >= ALPHA for c in results):
             numbers = "; ".join(f"{t}: {_numbers(c)}" for t, c in zip(SETS.values(), results, strict=True))
             said = f"these runs cannot tell a new order every epoch from the fixed order on either test set ({numbers})"
         else:
@@ -157,7 +162,8 @@ class SeedStudyReport:
         a, b = (self.study.values(n) for n in (name, f"protocol:{_group(name).variant}"))
         return (
             f"For {variant}, {said}. With {len(a)} and {len(b)} seeds, a difference of about "
-            f"{present.points(detectable_between(a, b), 2)} points in mean would be detected 80 % of the time."
+            f"{present.points(detectable_between(a, b), 2)} points in mean would be detected "
+            f"{present.pct(POWER, 0)} of the time before the correction."
         )
 
     def deficit_text(self) -> str:
@@ -188,20 +194,17 @@ class SeedStudyReport:
     def conclusion_text(self) -> str:
         """The conclusions' two sentences: what the spread is made of, and whether the fixed order matters."""
         if self._spreads_ready():
-            parts = decompose(self.study)
-            stds = ", ".join(
-                f"{s.title} {present.points(s.summary.std, 2)} pp {present.ci(_Interval(s.std_low, s.std_high))}"
-                for s in parts.spreads
-            )
+            stds = _stds(decompose(self.study), ", ")
             spread = f"Taken apart (@sec-seed-sources), the spread over seeds on the full test set is: {stds}."
         else:
             spread = (
                 "How much of the spread the initial weights and the order each make (@sec-seed-sources) is not "
                 "settled: its groups do not have three runs each yet."
             )
-        if not all(self._reshuffled(name) for name in ("reshuffled", "reshuffled_bn")):
-            return f"{spread} Whether Keras's fixed order matters (@sec-reshuffle) waits for its runs likewise."
         found = reshuffling_family(self.study)
+        if not found:
+            likewise = " likewise" if not self._spreads_ready() else ""
+            return f"{spread} Whether Keras's fixed order matters (@sec-reshuffle) waits for its runs{likewise}."
         new, fixed = "a new order every epoch", "the fixed order"
         said = "; ".join(
             f"for {labels()[_group(name).variant]}, {_verdict(found[name], new, fixed)}"
@@ -251,6 +254,14 @@ def _group(name: str) -> Group:
     return next(g for g in GROUPS if g.name == name)
 
 
+def _stds(parts: Decomposition, separator: str) -> str:
+    """ "initialisation alone 0.30 pp [0.16, 1.87], order alone ...": each spread with its 95 % interval."""
+    return separator.join(
+        f"{s.title} {present.points(s.summary.std, 2)} pp {present.ci(_Interval(s.std_low, s.std_high))}"
+        for s in parts.spreads
+    )
+
+
 def _tests(c: Comparison) -> str:
     """ "Welch's t-test p = 0.020, Holm p = 0.040" (Holm only when the comparison is in a family)."""
     holm = "" if math.isnan(c.holm_welch_p) else f", Holm {present.p_value(c.holm_welch_p)}"
@@ -264,7 +275,7 @@ def _numbers(c: Comparison) -> str:
 
 def _verdict(c: Comparison, new: str, old: str) -> str:
     """'a new order every epoch is higher/lower by x pp [ci] (tests)', or that these runs cannot tell."""
-    if c.mean_p < 0.05:
+    if c.mean_p < ALPHA:
         direction = "higher" if c.difference > 0 else "lower"
         size = f"{present.points(abs(c.difference), 2)} pp {present.ci(c)}"
         return f"{new} is {direction} than {old} by {size} ({_tests(c)})"

@@ -45,9 +45,11 @@ Limits = Mapping[str, tuple[float, float]]  # y range per metric ("loss", "accur
 def curve_limits(histories: list[pd.DataFrame], pad: float = 0.05) -> dict[str, tuple[float, float]]:
     """One y range per metric that holds every split of every history, so that figures of the same runs (one
     seed, all seeds) share their axes."""
-    limits = {}
+    limits: dict[str, tuple[float, float]] = {}
     for metric in ("loss", "accuracy"):
         columns = [h[f"{p}{metric}"] * _scale(metric) for h in histories for p in SPLIT_STYLE if f"{p}{metric}" in h]
+        if not columns:
+            return {}  # no runs: each figure keeps its own axes
         low, high = min(float(c.min()) for c in columns), max(float(c.max()) for c in columns)
         limits[metric] = (low - pad * (high - low), high + pad * (high - low))
     return limits
@@ -61,7 +63,7 @@ def run_curves(history: pd.DataFrame, title: str = "", limits: Limits | None = N
             column = f"{prefix}{metric}"
             if column in history:
                 ax.plot(history["epoch"], history[column] * _scale(column), color=color, label=split)
-        _finish_axes(ax, label, limits and limits[metric])
+        _finish_axes(ax, label, (limits or {}).get(metric))
     if title:
         fig.suptitle(title)
     return fig
@@ -105,7 +107,7 @@ def curve_bands(histories: list[pd.DataFrame], title: str = "", limits: Limits |
             mean, std = mean * _scale(metric), std * _scale(metric)
             ax.plot(epochs, mean, color=color, label=f"{split} (mean)")
             ax.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.25, linewidth=0)
-        _finish_axes(ax, label, limits and limits[metric])
+        _finish_axes(ax, label, (limits or {}).get(metric))
     fig.suptitle(f"{title}{': ' if title else ''}mean ± std over {len(histories)} seeds")
     return fig
 

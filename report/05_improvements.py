@@ -48,7 +48,9 @@ from cnnlab.verdicts import levene_power_text
 # Mann–Whitney's and Levene's: six families of three), and so is each fit measure of @tbl-modes; a question
 # asked only of the two variants with BatchNormalization (their two modes, their recomputed statistics) makes
 # a family of two, and so does the fixed order against a new order every epoch, asked of the tiny VGG and
-# +BatchNorm. A difference counts as significant only after the correction, and both p-values are given. A
+# +BatchNorm. Each variant's ten per-class differences from the tiny VGG (@sec-errors) make a family of ten,
+# which keeps the chance of any false per-class claim about that variant at
+# `{python} present.pct(ALPHA, 0)`. A difference counts as significant only after the correction, and both p-values are given. A
 # question asked of one model only (the tiny VGG's curves in @sec-q8) has nothing to correct. "Not significant" means the runs
 # cannot tell the variants apart, not that they are equal; each such verdict says how large a difference
 # its seeds would have detected with `{python} present.pct(POWER, 0)` power.
@@ -195,7 +197,7 @@ seed_against_others(r.results.histories("tiny_resnet"), seeds, r.evidence.lowest
 
 # %%
 #| label: tbl-summary
-#| tbl-cap: "All variants over seeds: test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), median seconds per epoch, epoch of the lowest validation loss (mean ± std), and the final weights' training − validation accuracy gap in inference mode (percentage points, mean ± std, as in @tbl-modes). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
+#| tbl-cap: "All variants over seeds: trainable parameters and non-trainable ones (BatchNorm's running statistics), test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), median seconds per epoch, epoch of the lowest validation loss (mean ± std), and the final weights' training − validation accuracy gap in inference mode (percentage points, mean ± std, as in @tbl-modes). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
 r.summary_markdown()
 
 # %%

@@ -8,8 +8,8 @@ from cnnlab.data import CLASS_NAMES
 LABELS = {"base": "tiny VGG", "other": "tiny VGG + BatchNorm"}
 
 
-def _seeds(shift_on: dict[int, float] | None = None, n: int = 10) -> np.ndarray:
-    rng = np.random.default_rng(0)
+def _seeds(shift_on: dict[int, float] | None = None, n: int = 10, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
     values = 0.6 + 0.01 * rng.standard_normal((n, 10))
     for k, shift in (shift_on or {}).items():
         values[:, k] += shift
@@ -17,18 +17,20 @@ def _seeds(shift_on: dict[int, float] | None = None, n: int = 10) -> np.ndarray:
 
 
 def test_a_large_change_on_one_class_survives_holm_and_is_named():
-    data = {"base": _seeds(), "other": _seeds({CLASS_NAMES.index("dog"): -0.08})}
+    data = {"base": _seeds(), "other": _seeds({CLASS_NAMES.index("dog"): -0.08}, seed=1)}
     found = per_class.contrasts(data, "base")["other"]
     assert list(found) == list(CLASS_NAMES) and found["dog"].holm_welch_p < 0.05
-    assert found["ship"].holm_welch_p >= found["ship"].welch_p  # corrected over the ten
     text = per_class.text(data, "base", LABELS)
-    assert "1 class differs from the tiny VGG after Holm's correction: dog (−8.0)" in text
+    assert "1 class differs from the tiny VGG after Holm's correction: dog (−8." in text
     assert "its largest change is on dog" in text and "would have detected" in text
-    assert "| **−8.0** |" in per_class.table(data, "base", LABELS).data
+    assert "| **−8." in per_class.table(data, "base", LABELS).data
 
 
 def test_no_class_is_claimed_when_none_survives_the_correction():
-    data = {"base": _seeds(), "other": _seeds({3: -0.005})}
+    # cat: significant for Welch's test alone (raw p < 0.05), not after Holm's correction over the ten classes
+    data = {"base": _seeds(), "other": _seeds({3: -0.012}, seed=1)}
+    cat = per_class.contrasts(data, "base")["other"]["cat"]
+    assert cat.welch_p < 0.05 <= cat.holm_welch_p
     assert "no class differs detectably from the tiny VGG" in per_class.text(data, "base", LABELS)
     assert "**" not in per_class.table(data, "base", LABELS).data
 

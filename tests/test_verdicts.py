@@ -161,3 +161,24 @@ def test_a_spread_change_asked_of_several_variants_is_judged_on_its_holm_p():
     assert "p = 0.030)" in alone and "of the spread as trained comes from the running averages" in alone
     corrected = verdicts.spread_change(0.027, 0.006, 0.03, holm_p=0.06)
     assert "p = 0.030, Holm p = 0.060" in corrected and "a fall these seeds do not show to be real" in corrected
+
+
+def test_the_synthesis_names_each_variant_once_with_its_test_sets_and_agrees_in_number():
+    from types import SimpleNamespace
+
+    from cnnlab.claims import Claims
+
+    def contrast(difference: float, significant: bool) -> SimpleNamespace:
+        return SimpleNamespace(difference=difference, significant=significant)
+
+    found = {
+        "full": {"a": contrast(-0.02, True), "b": contrast(-0.01, True), "c": contrast(0.01, True)},
+        "exact": {"a": contrast(-0.02, True), "b": contrast(0.01, False), "c": contrast(-0.01, False)},
+    }
+    claims = SimpleNamespace(name=str.upper, base="base")
+    text = Claims._sorted_out(claims, found, ["a", "b", "c"], "")
+    assert text == (
+        "the C (on the full test set) is better than the base; "
+        "the A (on both test sets) and the B (on the full test set) are worse than the base"
+    )
+    assert Claims._sorted_out(claims, found, ["c"], "would ").endswith("no variant would be worse than the base")
