@@ -101,12 +101,19 @@ def median_iqr(values: np.ndarray | pd.Series) -> str:
 
 def parameters(rows: Mapping[str, list[Mapping]]) -> str:
     """Trainable parameters per layer of several variants (``models.layer_table`` rows keyed by display name),
-    layers with parameters only, in the order they first appear, and the totals."""
+    layers with parameters only, in network order (a layer one variant adds goes after the layer before it in
+    that variant), and the totals."""
     names: list[str] = []
     counts: dict[str, dict[str, int]] = {}
     for label, layers in rows.items():
         counts[label] = {r["layer"]: int(r["parameters"]) for r in layers}
-        names += [r["layer"] for r in layers if r["parameters"] and r["layer"] not in names]
+        at = 0  # where this variant's next new layer goes: after its previous layer already listed
+        for layer in (r["layer"] for r in layers if r["parameters"]):
+            if layer in names:
+                at = names.index(layer) + 1
+            else:
+                names.insert(at, layer)
+                at += 1
     frame = pd.DataFrame(
         {
             "layer": names,

@@ -66,14 +66,18 @@ def test_median_iqr_and_parameters():
             {"layer": "pool", "parameters": 0},
             {"layer": "dense", "parameters": 5},
         ],
-        "b": [{"layer": "conv", "parameters": 10}, {"layer": "conv3", "parameters": 7}],
+        "b": [
+            {"layer": "conv", "parameters": 10},
+            {"layer": "conv3", "parameters": 7},
+            {"layer": "dense", "parameters": 2},
+        ],
     }
     lines = evidence_tables.parameters(rows).splitlines()
-    assert lines[2:] == [
+    assert lines[2:] == [  # in network order: the third block's layer before the dense layer both have
         "| conv | 10 | 10 |",
-        "| dense | 5 | – |",
         "| conv3 | – | 7 |",
-        "| **total** | **15** | **17** |",
+        "| dense | 5 | 2 |",
+        "| **total** | **15** | **19** |",
     ]
 
 
