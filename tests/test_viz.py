@@ -186,8 +186,12 @@ def test_one_seed_and_all_seeds_figures_share_their_axes_when_given_the_same_lim
     loss_low, loss_high = limits["loss"]
     assert loss_low < low["loss"].min() and loss_high > high["val_loss"].max()
     assert limits["accuracy"][1] > 100 * max(low[c].max() for c in ("accuracy", "val_accuracy", "test_accuracy"))
+    plt.close(one)
+    plt.close(bands)
 
 
 def test_curve_limits_without_runs_leave_each_figure_its_own_axes():
     assert viz.curve_limits([]) == {}
-    assert viz.run_curves(_curves(), limits={}).axes[0].get_ylim()[0] < 0.3  # matplotlib's own range
+    figure = viz.run_curves(_curves(), limits={})
+    assert figure.axes[0].get_ylim()[0] < 0.3  # matplotlib's own range
+    plt.close(figure)
