@@ -132,8 +132,7 @@ class Claims:
         spread = verdicts.spread_change(
             float(stored["full"].std(ddof=1)),
             float(fixed["full"].std(ddof=1)),
-            paired_spread_p(stored["full"], fixed["full"]),
-            self.spread_holm[variant],
+            *self.spread_tests[variant],
         )
         full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
         against = verdicts.accuracy_verdict(
@@ -156,13 +155,15 @@ class Claims:
         return f"{text} {moved_text} {spread} {against}{keep}"
 
     @cached_property
-    def spread_holm(self) -> dict[str, float]:
-        """Pitman-Morgan's p of each BatchNorm variant (spread as trained against recomputed), Holm over them."""
+    def spread_tests(self) -> dict[str, tuple[float, float]]:
+        """Pitman-Morgan's p of each BatchNorm variant (spread as trained against recomputed) and its Holm p over
+        the variants (NaN for a single variant)."""
         p = [
             paired_spread_p(self.results.values(v, "test_accuracy"), self.recomputed_values(v, "full"))
             for v in self.batchnorm_variants
         ]
-        return dict(zip(self.batchnorm_variants, holm(p) if len(p) > 1 else [math.nan] * len(p), strict=True))
+        corrected = holm(p) if len(p) > 1 else [math.nan] * len(p)
+        return {v: (raw, float(h)) for v, raw, h in zip(self.batchnorm_variants, p, corrected, strict=True)}
 
     def why_lower(self, variant: str) -> str:
         """Q13: the variant's accuracies with running and with batch statistics, and which explanation they support."""
