@@ -24,7 +24,7 @@ from cnnlab.stats import (
     std_ratio,
     summarize,
 )
-from cnnlab.studies import GROUPS, Group
+from cnnlab.studies import GROUPS
 
 METRICS = ("test_accuracy", "test_exact_accuracy")  # the full test set and its exact first images
 
@@ -105,23 +105,6 @@ def decompose(study: Study, metric: str = "test_accuracy") -> Decomposition:
         _spread("both (the protocol)", both),
     )
     return Decomposition(spreads, spread_p(init, order, both), std_ratio(init, both), std_ratio(order, both))
-
-
-@dataclass(frozen=True)
-class Reshuffling:
-    """A new order every epoch against Keras's one order, for one variant, on one test set."""
-
-    variant: str
-    metric: str
-    reshuffled: Summary
-    fixed: Summary
-    comparison: Comparison  # reshuffled - fixed
-
-
-def reshuffling(study: Study, group: Group, metric: str = "test_accuracy") -> Reshuffling:
-    """Q6/Q13: does visiting the images in a new order every epoch change the accuracy or its spread?"""
-    new, fixed = study.values(group.name, metric), study.values(f"protocol:{group.variant}", metric)
-    return Reshuffling(group.variant, metric, summarize(new), summarize(fixed), compare(new, fixed))
 
 
 def reshuffling_family(study: Study, metric: str = "test_accuracy") -> dict[str, Comparison]:

@@ -9,7 +9,7 @@ import pytest
 from cnnlab.cache import RunCache
 from cnnlab.data import load_local
 from cnnlab.record import write_run_files
-from cnnlab.seed_study import Study, batchnorm_deficit, collect_study, decompose, reshuffling
+from cnnlab.seed_study import Study, batchnorm_deficit, collect_study, decompose, reshuffling_family
 from cnnlab.studies import GROUPS, study_configs
 from cnnlab.train import train_run
 
@@ -79,9 +79,11 @@ def test_decomposition_tells_a_smaller_spread_apart():
 def test_reshuffling_and_the_batchnorm_deficit_are_signed_differences():
     both = [0.62, 0.63, 0.64, 0.63, 0.62]
     study = _study(both, both, both)
-    vgg = reshuffling(study, GROUPS[2])
-    assert vgg.variant == "tiny_vgg" and vgg.comparison.difference == pytest.approx(0.01)
+    reshuffled = reshuffling_family(study)
+    assert list(reshuffled) == ["reshuffled", "reshuffled_bn"]
+    assert reshuffled["reshuffled"].difference == pytest.approx(0.01)  # new order minus tiny VGG's fixed order
+    assert reshuffled["reshuffled_bn"].difference == pytest.approx(0.01)  # -0.02 against +BatchNorm's -0.03
     assert batchnorm_deficit(study, reshuffled=False).difference == pytest.approx(-0.03)
     assert batchnorm_deficit(study, reshuffled=True).difference == pytest.approx(-0.03)
-    exact = reshuffling(study, GROUPS[3], metric="test_exact_accuracy")
-    assert exact.fixed.mean == pytest.approx(np.mean(both) - 0.03 + 0.02)
+    exact = reshuffling_family(study, metric="test_exact_accuracy")
+    assert exact["reshuffled_bn"].difference == pytest.approx(0.01)
