@@ -22,15 +22,12 @@ def prose_name(label: str) -> str:
 
 def power_text(std: float, n: int, detectable: float, needed: dict[float, int]) -> str:
     """The smallest difference ``n`` seeds per variant detect at the given spread, and the seeds others need."""
-    others = " and ".join(
-        f"{present.count(seeds)} for {present.points(diff, 1)} point{'s' if diff != 0.01 else ''}"
-        for diff, seeds in needed.items()
-    )
+    others = " and ".join(f"{present.count(seeds)} for {present.points(diff, 1)} pp" for diff, seeds in needed.items())
     return (
-        f"What do {present.count(n)} seeds resolve? With a standard deviation of {present.points(std, 2)} percentage "
-        f"points over seeds, two variants compared over {present.count(n)} seeds each differ detectably (Welch's "
+        f"What do {present.count(n)} seeds resolve? With a standard deviation of {present.points(std, 2)} pp"
+        f" over seeds, two variants compared over {present.count(n)} seeds each differ detectably (Welch's "
         f"test at {present.pct(ALPHA, 0)}, {present.pct(POWER, 0)} power) from {present.points(detectable, 2)} "
-        f"points on; smaller differences need more seeds per variant: {others}. That holds for two variants "
+        f"pp on; smaller differences need more seeds per variant: {others}. That holds for two variants "
         "that spread as little as the tiny VGG; one that spreads more is compared less finely, and each comparison "
         "of @sec-improvements gives what its own seeds would have detected."
     )
@@ -57,7 +54,7 @@ def early_stopping_text(at_best: Summary, final: Summary, test: Comparison) -> s
     verb = "gained" if gain > 0 else "cost"
     facts = (
         f"Keeping the weights of the epoch with the best validation accuracy, instead of the last epoch, would have "
-        f"{verb} {present.points(abs(gain), 2)} percentage points of test accuracy ({present.pm(at_best, with_n=False)}"
+        f"{verb} {present.points(abs(gain), 2)} pp of test accuracy ({present.pm(at_best, with_n=False)}"
         f" against {present.pm(final, with_n=False)}; paired t-test {present.p_value(test.welch_p)})"
     )
     reading = "a significant difference" if test.significant else "a difference these seeds do not show to be real"
@@ -72,7 +69,7 @@ def validation_offset(validation: float, full: float, exact: float, n_exact: int
         f"{present.pct(full)} on the full test set and {present.pct(exact)} on its exact first "
         f"{present.count(n_exact)} images"
     )
-    tests = [f"{present.pp(c.difference)} points, paired t-test {present.p_value(c.test.welch_p)}" for c in to]
+    tests = [f"{present.pp(c.difference)} pp, paired t-test {present.p_value(c.test.welch_p)}" for c in to]
     if not to[0].significant and to[1].significant:
         return (
             f"{facts}. The validation split scores like the exact test images ({tests[0]}{_power(to[0])}) and above "
@@ -105,12 +102,12 @@ def lead_text(
     before = f"ahead of the {base}'s" if first == 1 else f"below the {base}'s {until}, then ahead of it"
     text = (
         f"The {label}'s mean validation accuracy is {before} {every} from epoch {first} to "
-        f"epoch {last}, by up to {present.points(variant.mean - baseline.mean, 2)} percentage points at epoch {epoch} "
+        f"epoch {last}, by up to {present.points(variant.mean - baseline.mean, 2)} pp at epoch {epoch} "
         f"({present.pm(variant, with_n=False)} against {present.pm(baseline, with_n=False)} over seeds)"
     )
     if final > 0:
-        return f"{text}, and still ahead at the last epoch ({present.pp(final, 2)} points)."
-    return f"{text}; from epoch {last + 1} on it is behind, and it ends {present.points(-final, 2)} points below."
+        return f"{text}, and still ahead at the last epoch ({present.pp(final, 2)} pp)."
+    return f"{text}; from epoch {last + 1} on it is behind, and it ends {present.points(-final, 2)} pp below."
 
 
 def gap_measures(epochs: int, history: tuple[float, float], history_gap: Summary, train: Summary, gap: Summary) -> str:
@@ -122,14 +119,14 @@ def gap_measures(epochs: int, history: tuple[float, float], history_gap: Summary
     larger = "larger" if history_gap.mean > gap.mean else "smaller"
     return (
         f"At epoch {epochs} the training history puts the training accuracy at {present.pct(history[0])}, "
-        f"{present.points(history_gap.mean, 2)} ± {present.points(history_gap.std, 2)} percentage points above the "
+        f"{present.points(history_gap.mean, 2)} ± {present.points(history_gap.std, 2)} pp above the "
         f"validation accuracy of {present.pct(history[1])} (over seeds). That training accuracy is "
         "Keras's running average over the epoch's batches, taken while the weights were still changing (and, in a "
         "network with BatchNorm, with each batch's own statistics); it is not the accuracy of the final model. "
         "Scored once with the final weights in inference mode, as the validation images are, the training part "
         f"gives {present.pm(train, with_n=False)}, a gap of {present.points(gap.mean, 2)} ± "
-        f"{present.points(gap.std, 2)} points: the history's gap is "
-        f"{present.points(abs(history_gap.mean - gap.mean), 2)} points {larger}. Every claim about fit in this "
+        f"{present.points(gap.std, 2)} pp: the history's gap is "
+        f"{present.points(abs(history_gap.mean - gap.mean), 2)} pp {larger}. Every claim about fit in this "
         "report rests on the second measure (@tbl-modes); the history's appears only in the curves."
     )
 
@@ -154,11 +151,11 @@ def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: 
     stats_cost = mismatch.significant and mismatch.difference > 0
     wider = overfit.significant and overfit.difference > 0
     cost = (
-        f"batch statistics change its test accuracy by {present.pp(mismatch.difference)} percentage points "
+        f"batch statistics change its test accuracy by {present.pp(mismatch.difference)} pp "
         f"({verdicts.evidence(mismatch.test, 'paired t-test')}{_power(mismatch)})"
     )
     gap = (
-        f"its training − validation gap differs from the {base}'s by {present.pp(overfit.difference)} points "
+        f"its training − validation gap differs from the {base}'s by {present.pp(overfit.difference)} pp "
         f"({verdicts.p_values(overfit.test)}{_power(overfit)})"
     )
     if stats_cost and wider:
@@ -182,10 +179,10 @@ def _behind(base: str, behind: Contrast) -> str:
     size = present.points(abs(behind.difference), 2)
     if not behind.significant:
         difference = present.pp(behind.difference)
-        return f"With batch statistics it is not detectably below the {base}: {difference} points {facts}."
+        return f"With batch statistics it is not detectably below the {base}: {difference} pp {facts}."
     if behind.difference < 0:
-        return f"Even with batch statistics it stays {size} points below the {base} {facts}."
-    return f"With batch statistics it is {size} points above the {base} {facts}."
+        return f"Even with batch statistics it stays {size} pp below the {base} {facts}."
+    return f"With batch statistics it is {size} pp above the {base} {facts}."
 
 
 def jpeg_text(drops: dict[str, Summary], anova_p: float, quality: int, detectable: float) -> str:
@@ -196,14 +193,14 @@ def jpeg_text(drops: dict[str, Summary], anova_p: float, quality: int, detectabl
     low, high = min(drops, key=lambda v: drops[v].mean), max(drops, key=lambda v: drops[v].mean)
     facts = (
         f"JPEG compression at quality {quality} costs every variant accuracy on the same images: on average from "
-        f"{present.points(drops[low].mean, 2)} percentage points (the {low}) to {present.points(drops[high].mean, 2)} "
+        f"{present.points(drops[low].mean, 2)} pp (the {low}) to {present.points(drops[high].mean, 2)} "
         f"(the {high})"
     )
     if anova_p < ALPHA:
         return f"{facts}, and the variants differ in this drop (one-way ANOVA over seeds, {present.p_value(anova_p)})."
     power = (
         f"; these seeds would have detected variants whose mean drops differ with a standard deviation of "
-        f"{present.points(detectable, 2)} points with {present.pct(POWER, 0)} power"
+        f"{present.points(detectable, 2)} pp with {present.pct(POWER, 0)} power"
         if detectable == detectable
         else ""
     )
@@ -237,8 +234,8 @@ def jpeg_batchnorm_text(base: str, rows: dict[str, tuple[Contrast, Contrast]]) -
     )
     facts = "; ".join(
         f"the {name}'s drop is {'larger' if against.difference > 0 else 'smaller'} "
-        f"than the {base}'s by {present.points(abs(against.difference), 2)} points ({verdicts.p_values(against.test)}) "
-        f"and recomputing changes it by {present.pp(recomputed.difference)} points "
+        f"than the {base}'s by {present.points(abs(against.difference), 2)} pp ({verdicts.p_values(against.test)}) "
+        f"and recomputing changes it by {present.pp(recomputed.difference)} pp "
         f"({verdicts.p_values(recomputed.test, 'paired t-test')})"
         for name, (against, recomputed) in rows.items()
     )
@@ -260,8 +257,8 @@ def jpeg_batchnorm_text(base: str, rows: dict[str, tuple[Contrast, Contrast]]) -
         back = max(r.detectable for _, r in rows.values())
         reading = (
             "Neither happens detectably, so these runs do not show BatchNorm's running statistics to explain any "
-            f"part of what compression costs (a drop {present.points(drop, 2)} points larger than the {base}'s, or "
-            f"a change of {present.points(back, 2)} points from recomputing, would have been detected with "
+            f"part of what compression costs (a drop {present.points(drop, 2)} pp larger than the {base}'s, or "
+            f"a change of {present.points(back, 2)} pp from recomputing, would have been detected with "
             f"{present.pct(POWER, 0)} power)."
         )
     return f"{hypothesis} {facts[0].upper()}{facts[1:]}. {reading}"
@@ -273,7 +270,7 @@ def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: 
     return (
         f"{share} the {label}'s spread comes from seed {seed}, at {present.pct(value)} against "
         f"{present.pm(others, with_n=False)} for its other {others.n} seeds; without that seed its standard "
-        f"deviation would be {present.points(others.std, 2)} points instead of {present.points(std_all, 2)}."
+        f"deviation would be {present.points(others.std, 2)} pp instead of {present.points(std_all, 2)}."
     )
 
 
@@ -282,7 +279,7 @@ def median_text(seed: int, mean: tuple[float, float], median: tuple[float, float
     ``iqr`` is the interquartile range with it."""
     moves = (
         f"Leaving seed {seed} out moves the mean from {present.pct(mean[0])} to {present.pct(mean[1])} "
-        f"({present.pp(mean[1] - mean[0])} points) and the median from {present.pct(median[0])} to "
+        f"({present.pp(mean[1] - mean[0])} pp) and the median from {present.pct(median[0])} to "
         f"{present.pct(median[1])} ({present.pp(median[1] - median[0])})"
     )
     quartiles = f"[{present.pct(iqr[0])}, {present.pct(iqr[1])}]"

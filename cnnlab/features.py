@@ -129,3 +129,30 @@ def receptive_fields(model: Any) -> dict[str, int]:
         if layer.name in shown:
             fields[layer.name] = size
     return fields
+
+
+def _brightness_ramp(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per filter: the coefficients (2, filters) of the left-to-right and top-to-bottom ramps that best fit
+    its brightness pattern (the mean of its channels, less its mean over the window), in an orthonormal
+    basis, and that pattern's squared norm."""
+    kh, kw = kernel.shape[:2]
+    grey = kernel.mean(axis=2).reshape(kh * kw, -1)
+    grey = grey - grey.mean(axis=0)
+    rows, cols = np.meshgrid(np.arange(kh) - (kh - 1) / 2, np.arange(kw) - (kw - 1) / 2, indexing="ij")
+    basis = np.stack([cols.ravel() / np.linalg.norm(cols), rows.ravel() / np.linalg.norm(rows)])
+    return basis @ grey, np.square(grey).sum(axis=0)
+
+
+def edge_share(kernel: np.ndarray) -> np.ndarray:
+    """Per filter of a kernel (kh, kw, channels, filters): the share of its brightness pattern that a linear
+    ramp across the window explains. 1 for an edge (dark on one side, light on the other), 0 for a pattern
+    with no slope (a spot, a line); for independent random weights 2 / (kh·kw − 1) on average."""
+    ramp, total = _brightness_ramp(kernel)
+    return np.square(ramp).sum(axis=0) / np.where(total > 0, total, np.nan)
+
+
+def edge_orientation(kernel: np.ndarray) -> np.ndarray:
+    """Per filter: the direction in which its brightness ramp rises, in degrees from 0 to 180 (0: left to
+    right, so the edge itself is vertical; 90: top to bottom, a horizontal edge)."""
+    ramp, _total = _brightness_ramp(kernel)
+    return np.degrees(np.arctan2(ramp[1], ramp[0])) % 180

@@ -54,7 +54,7 @@ def spread_text(per_class: Mapping[str, np.ndarray], base: str, overall_std: flo
     stds = per_class[base].std(axis=0, ddof=1)
     low, high = CLASS_NAMES[int(stds.argmin())], CLASS_NAMES[int(stds.argmax())]
     facts = (
-        f"its standard deviation over seeds is {present.points(stds.min(), 1)} points ({low}) to "
+        f"its standard deviation over seeds is {present.points(stds.min(), 1)} pp ({low}) to "
         f"{present.points(stds.max(), 1)} ({high}), against {present.points(overall_std, 2)} for the overall accuracy"
     )
     if stds.min() > 2 * overall_std:
@@ -75,9 +75,9 @@ def text(per_class: Mapping[str, np.ndarray], base: str, labels: Mapping[str, st
         k = CLASS_NAMES.index(largest)
         detectable = detectable_between(per_class[variant][:, k], per_class[base][:, k])
         change = (
-            f"its largest change is on {largest} ({present.pp(c.difference)} points, {present.INTERVAL} "
+            f"its largest change is on {largest} ({present.pp(c.difference)} pp, {present.INTERVAL} "
             f"{present.ci(c)}; Holm p over the ten classes {present.p_value(c.mean_p).removeprefix('p ')}; "
-            f"these seeds would have detected {present.points(detectable, 1)} points on that class before the "
+            f"these seeds would have detected {present.points(detectable, 1)} pp on that class before the "
             "correction)"
         )
         if significant:

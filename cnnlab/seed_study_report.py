@@ -109,9 +109,9 @@ class SeedStudyReport:
             f"protocol's is {present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
             f"{present.num(ratio.ci_high, 2)}): {share}. In plain words: with the order of the images fixed, "
             f"another random initialisation moves the test accuracy by about {present.points(init.summary.std, 2)} "
-            f"percentage points (one standard deviation; with {init.summary.n} runs, anywhere from "
-            f"{present.points(init.std_low, 2)} to {present.points(init.std_high, 2)} points at 95 % confidence), "
-            f"and the order alone by about {present.points(order.summary.std, 2)} points. That is what robust to the "
+            f"pp (one standard deviation; with {init.summary.n} runs, anywhere from "
+            f"{present.points(init.std_low, 2)} to {present.points(init.std_high, 2)} pp at 95 % confidence), "
+            f"and the order alone by about {present.points(order.summary.std, 2)} pp. That is what robust to the "
             "initialisation means here: a spread of that size, not the absence of one."
         )
 
@@ -162,7 +162,7 @@ class SeedStudyReport:
         a, b = (self.study.values(n) for n in (name, f"protocol:{_group(name).variant}"))
         return (
             f"For {variant}, {said}. With {len(a)} and {len(b)} seeds, a difference of about "
-            f"{present.points(detectable_between(a, b), 2)} points in mean would be detected "
+            f"{present.points(detectable_between(a, b), 2)} pp in mean would be detected "
             f"{present.pct(POWER, 0)} of the time before the correction."
         )
 

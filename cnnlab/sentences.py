@@ -7,10 +7,12 @@ reads the cache, so every branch can be tested on its own. The verdicts against 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from cnnlab import present
-from cnnlab.stats import ALPHA
+from cnnlab.stats import ALPHA, Comparison
 
 
 def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
@@ -135,3 +137,35 @@ def resnet_source(kernel_shape: tuple[int, ...], bias_shape: tuple[int, ...], sh
         f"({shapes}), read from a file whose SHA-256 checksum begins {sha256[:16]}; the rest of the network, which "
         "Q12 does not look at, keeps random weights."
     )
+
+
+EDGE_LIKE = 0.5  # edge shares (``features.edge_share``) above which a filter is called edge-like
+EDGES = ("vertical", "diagonal", "horizontal", "diagonal")  # by the ramp's direction rounded to 0, 45, 90, 135°
+
+
+def edge_text(shares: np.ndarray, angles: np.ndarray) -> str:
+    """The edge share of a set of first-layer filters: median, range, and how many are edge-like, by the
+    orientation of their edge."""
+    x = np.asarray(shares, dtype=float)
+    edge_like = x > EDGE_LIKE
+    kinds = Counter(EDGES[int(np.rint(a / 45)) % 4] for a in np.asarray(angles)[edge_like])
+    listed = ", ".join(f"{present.count(n)} {kind}" for kind, n in kinds.most_common())
+    return (
+        f"the median edge share is {present.num(float(np.median(x)), 2)} (from {present.num(float(x.min()), 2)} "
+        f"to {present.num(float(x.max()), 2)}); {_how_many(int(edge_like.sum()))} edge-like (above {EDGE_LIKE})"
+        + (f": {listed}" if listed else "")
+    )
+
+
+def training_change_text(measure: str, change: Comparison, before: float, after: float) -> str:
+    """How training moved a filter measure, from the per-seed medians at initialisation (``before``, median
+    over seeds) to after training: the paired difference with its interval and Wilcoxon's signed-rank test."""
+    interval = f"[{present.num(change.ci_low, 2)}, {present.num(change.ci_high, 2)}]"
+    facts = (
+        f"median over seeds {present.num(before, 2)} at initialisation and {present.num(after, 2)} after training; "
+        f"paired difference {present.num(change.difference, 2)}, {present.INTERVAL} {interval}; Wilcoxon's "
+        f"signed-rank test {present.p_value(change.mannwhitney_p)}"
+    )
+    if change.mannwhitney_p < ALPHA:
+        return f"training {'raised' if change.difference > 0 else 'lowered'} the {measure} ({facts})"
+    return f"training did not change the {measure} detectably ({facts})"

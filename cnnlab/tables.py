@@ -88,7 +88,7 @@ def _parameter_columns(t: pd.DataFrame) -> dict[str, str]:
 
 
 def _gap_column(t: pd.DataFrame) -> dict[str, str]:
-    """The training - validation gap of the final weights in inference mode (mean ± std, points), when known."""
+    """The training - validation gap of the final weights in inference mode (mean ± std, pp), when known."""
     if "gap_inference" not in t:
         return {}
     s = summarize(t["gap_inference"].to_numpy(dtype=float))

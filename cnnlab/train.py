@@ -88,6 +88,12 @@ def _fit(model: Any, x: np.ndarray, y: np.ndarray, config: RunConfig, done: int,
     return logs
 
 
+def initial_model(config: RunConfig, steps_per_execution: int = 1) -> Any:
+    """The compiled model with the initial weights of ``config``'s run: drawn after seeding with ``init_seed``."""
+    seed_everything(config.init_seed)
+    return compile_model(config, steps_per_execution)
+
+
 def train_run(
     config: RunConfig,
     data: Cifar10,
@@ -106,10 +112,9 @@ def train_run(
     continues from there (``cnnlab.checkpoint``). TensorFlow's threads are the caller's to set
     (``determinism.configure_threads``) before the process's first operation.
     """
-    seed_everything(config.init_seed)
     x_train, y_train = training_arrays(config, data)
     x_test, y_test = preprocess(data.x_test), data.y_test
-    model = compile_model(config, steps_per_execution)
+    model = initial_model(config, steps_per_execution)
     n_fit = math.floor(len(x_train) * (1 - config.validation_split))  # as Keras splits
     evaluation = BackgroundEvaluation(
         compile_model(config), {"val": (x_train[n_fit:], y_train[n_fit:]), "test": (x_test, y_test)}
@@ -122,8 +127,7 @@ def train_run(
         checkpoint = RunCheckpoint(checkpoint_path, evaluation.finished)
         saved = checkpoint.restore(model)
         if checkpoint.discarded:  # a failed load may have left part of the checkpoint in the model
-            seed_everything(config.init_seed)
-            model = compile_model(config, steps_per_execution)
+            model = initial_model(config, steps_per_execution)
         callbacks.append(checkpoint)
     if saved is not None:
         done, earlier_logs = saved.epochs_done, list(saved.train_logs)  # the checkpoint appends to its own list

@@ -64,7 +64,7 @@ def power_clause(detectable: float) -> str:
     if math.isnan(detectable):
         return ""
     return (
-        f"these seeds would have detected a difference of {present.points(detectable, 2)} points with "
+        f"these seeds would have detected a difference of {present.points(detectable, 2)} pp with "
         f"{present.pct(POWER, 0)} power"
     )
 
@@ -81,7 +81,7 @@ def accuracy_verdict(
     sets = _where(n_exact)
     facts = (
         f"{prefix}the mean test accuracy of the {label} {verb} {direction(full.difference)} than that of the {base} "
-        f"by {present.points(abs(full.difference), 2)} percentage points on {sets[0]} ({evidence(full.test)}; "
+        f"by {present.points(abs(full.difference), 2)} pp on {sets[0]} ({evidence(full.test)}; "
         f"Hedges' g = {present.num(full.test.hedges_g, 2)}) and {direction(exact.difference)} by "
         f"{present.points(abs(exact.difference), 2)} on {sets[1]} ({evidence(exact.test)})"
     )
@@ -98,7 +98,7 @@ def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int) -> str:
         return "significant on both test sets but in opposite directions: the two test sets disagree"
     if not full.significant and not exact.significant:
         text = "significant on neither test set after Holm's correction: these seeds cannot tell the two apart"
-        power = [f"{present.points(c.detectable, 2)} points on {s}" for c, s in zip((full, exact), sets, strict=True)]
+        power = [f"{present.points(c.detectable, 2)} pp on {s}" for c, s in zip((full, exact), sets, strict=True)]
         if not any(math.isnan(c.detectable) for c in (full, exact)):
             text += f" (they would have detected {power[0]} and {power[1]} with {present.pct(POWER, 0)} power)"
         return text
@@ -163,9 +163,9 @@ def fit_text(base: str, train: Contrast, gap: Contrast) -> str:
     facts = (
         f"Scored with its final weights in inference mode (@sec-q8), it classifies "
         f"{present.pm(train.variant, with_n=False)} of its training images correctly against "
-        f"{present.pm(train.base, with_n=False)} for the {base} ({present.pp(train.difference)} percentage points, "
+        f"{present.pm(train.base, with_n=False)} for the {base} ({present.pp(train.difference)} pp, "
         f"{evidence(train.test)}), and its training accuracy exceeds its validation accuracy by "
-        f"{_points_pm(gap.variant)} points against {_points_pm(gap.base)} ({present.pp(gap.difference)}, "
+        f"{_points_pm(gap.variant)} pp against {_points_pm(gap.base)} ({present.pp(gap.difference)}, "
         f"{evidence(gap.test)})"
     )
     return f"{facts}: {fit_reading(train)}, and {gap_reading(gap)}."
@@ -208,7 +208,7 @@ def fit_compact(train: Contrast, gap: Contrast) -> str:
         f"{_fit_core(train)} ({present.pct(train.variant.mean)} of its training images against "
         f"{present.pct(train.base.mean)}, Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
         f"{_gap_core(gap)} (training − validation gap {present.points(gap.variant.mean, 2)} against "
-        f"{present.points(gap.base.mean, 2)} points, Holm {present.p_value(gap.test.mean_p)}{_power_note(gap, '; ')})"
+        f"{present.points(gap.base.mean, 2)} pp, Holm {present.p_value(gap.test.mean_p)}{_power_note(gap, '; ')})"
     )
 
 
@@ -222,9 +222,7 @@ def pm_pair(full: Summary, exact: Summary) -> str:
 def spread_change(before: float, after: float, p: float, holm_p: float = math.nan) -> str:
     """What recomputing BatchNorm's statistics does to the standard deviation over seeds (Pitman-Morgan's ``p``,
     and its Holm-corrected ``holm_p`` when the question is asked of several variants)."""
-    facts = (
-        f"The standard deviation over seeds goes from {present.points(before, 2)} to {present.points(after, 2)} points"
-    )
+    facts = f"The standard deviation over seeds goes from {present.points(before, 2)} to {present.points(after, 2)} pp"
     test = f"Pitman–Morgan test of paired variances {present.p_value(p)}"
     if not math.isnan(holm_p):
         test, p = f"{test}, Holm {present.p_value(holm_p)}", holm_p
@@ -266,7 +264,7 @@ def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int
     sets = _where(n_exact)
     facts = (
         f"the {label} {verb} {direction(full.difference)} than the {base} by {present.points(abs(full.difference), 2)} "
-        f"points on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and {direction(exact.difference)} by "
+        f"pp on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and {direction(exact.difference)} by "
         f"{present.points(abs(exact.difference), 2)} on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
     )
     if full.significant and exact.significant and (full.difference > 0) == (exact.difference > 0):

@@ -55,9 +55,9 @@ same_order = all(order == orders[0] for order in orders)
 # on the training, validation and test sets; @fig-curves-band shows the mean and standard deviation of
 # the same curves over all `{python} acc.n` seeds.
 # `{python} r.evidence.stopping_text()` `{python} r.evidence.gap_measures_text()` Averaged over epochs and
-# seeds, the test accuracy curve runs `{python} present.points(abs(q8.offset), 2)` percentage points
+# seeds, the test accuracy curve runs `{python} present.points(abs(q8.offset), 2)` pp
 # `{python} "below" if q8.offset < 0 else "above"` the validation curve (mean absolute distance
-# `{python} present.points(q8.distance, 2)` points). `{python} r.evidence.offset_text()`
+# `{python} present.points(q8.distance, 2)` pp). `{python} r.evidence.offset_text()`
 # @tbl-stopping gives the same readings for every variant.
 
 # %%
@@ -82,11 +82,11 @@ r.evidence.stopping_markdown()
 # deviation over the seeds, the test accuracy is **`{python} r.pm("tiny_vgg")`**; the 95 % confidence interval
 # of the mean [from Student's t distribution, @student1908] is `{python} present.ci(acc)` % and the seeds range from
 # `{python} present.pct(acc.minimum)` to `{python} present.pct(acc.maximum)`. The standard deviation
-# (`{python} present.points(acc.std, 2)` points) is `{python} present.num(cv, 3)` times the mean (its coefficient of
+# (`{python} present.points(acc.std, 2)` pp) is `{python} present.num(cv, 3)` times the mean (its coefficient of
 # variation) and the best and worst seeds are
-# `{python} present.points(acc.maximum - acc.minimum, 2)` percentage points apart
+# `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart
 # (@fig-seeds): a single run can land up to `{python} present.points(max(acc.maximum - acc.mean, acc.mean - acc.minimum), 2)`
-# points from the mean of the `{python} acc.n` seeds, so a claim about one architecture against
+# pp from the mean of the `{python} acc.n` seeds, so a claim about one architecture against
 # another needs several seeds and a test, as in @sec-improvements, not a single run.
 # `{python} r.evidence.power_text()`
 

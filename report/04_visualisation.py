@@ -27,6 +27,20 @@ kernels = [features.first_layer_kernel(r.trained_model("tiny_vgg", i)) for i in 
 shares = np.concatenate([features.colour_share(k) for k in kernels])  # Q11-Q12: how much of each filter is colour
 first_shares = shares[: kernel.shape[-1]]
 
+# %%
+#| include: false
+from cnnlab.stats import paired
+from cnnlab.train import initial_model
+
+initial = [features.first_layer_kernel(initial_model(r.record("tiny_vgg", i).config)) for i in range(len(kernels))]
+edges = np.concatenate([features.edge_share(k) for k in kernels])  # Q11: how much of each filter is an edge
+angles = np.concatenate([features.edge_orientation(k) for k in kernels])
+changes = {}  # each seed's median share before and after training, paired over the seeds
+for measure, share in (("edge share", features.edge_share), ("colour share", features.colour_share)):
+    before, after = (np.array([np.median(share(k)) for k in ks]) for ks in (initial, kernels))
+    change = paired(after, before)
+    changes[measure] = sentences.training_change_text(measure, change, np.median(before), np.median(after))
+
 # %% [markdown]
 # ## Q10. Feature maps {#sec-q10}
 #
@@ -66,7 +80,13 @@ viz_images.all_feature_maps(maps);
 # position. The first seed's filters (@fig-weights) have colour shares from
 # `{python} present.num(first_shares.min(), 2)` to `{python} present.num(first_shares.max(), 2)`; over the
 # `{python} len(shares)` first-layer filters of all `{python} len(kernels)` seeds,
-# `{python} sentences.colour_text(shares)`.
+# `{python} sentences.colour_text(shares)`. Their brightness pattern (the mean of the three channels, less
+# its average over the window) we describe by its *edge share*: the part of it that a linear ramp across the
+# window explains, 1 for an edge (dark on one side, light on the other) and
+# `{python} present.num(2 / (kernel.shape[0] * kernel.shape[1] - 1), 2)` on average for independent random
+# weights. Over the same filters `{python} sentences.edge_text(edges, angles)`. Against each seed's own
+# initial weights, `{python} changes["edge share"]`, and `{python} changes["colour share"]`. The
+# signed-rank test is Wilcoxon's [@wilcoxon1945], taken over the seeds, whose weights are drawn independently.
 
 # %%
 #| label: fig-weights

@@ -197,12 +197,12 @@ seed_against_others(r.results.histories("tiny_resnet"), seeds, r.evidence.lowest
 
 # %%
 #| label: tbl-summary
-#| tbl-cap: "All variants over seeds: trainable parameters and non-trainable ones (BatchNorm's running statistics), test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), median seconds per epoch, epoch of the lowest validation loss (mean ± std), and the final weights' training − validation accuracy gap in inference mode (percentage points, mean ± std, as in @tbl-modes). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
+#| tbl-cap: "All variants over seeds: trainable parameters and non-trainable ones (BatchNorm's running statistics), test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), median seconds per epoch, epoch of the lowest validation loss (mean ± std), and the final weights' training − validation accuracy gap in inference mode (pp, mean ± std, as in @tbl-modes). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
 r.summary_markdown()
 
 # %%
 #| label: tbl-compare
-#| tbl-cap: "Each variant against the tiny VGG, on the full test set and on its exact subset: difference of mean test accuracy (percentage points) with its 95 % interval, Welch's t-test, Mann–Whitney's rank test, Hedges' g, ratio of standard deviations and Levene's test. Test images: the full test set or its exact subset. Each p is given raw and, in brackets, after Holm's correction within its family: the three variants compared with the same test on the same test images."
+#| tbl-cap: "Each variant against the tiny VGG, on the full test set and on its exact subset: difference of mean test accuracy (pp) with its 95 % interval, Welch's t-test, Mann–Whitney's rank test, Hedges' g, ratio of standard deviations and Levene's test. Test images: the full test set or its exact subset. Each p is given raw and, in brackets, after Holm's correction within its family: the three variants compared with the same test on the same test images."
 r.comparison_markdown()
 
 # %%
@@ -243,7 +243,7 @@ true_class, taken_for, rate = most_confused(confusions)
 
 # %%
 #| label: tbl-per-class
-#| tbl-cap: "Per-class test accuracy of the tiny VGG (mean ± std over seeds) and each variant's difference from it (percentage points; bold: significant after Holm's correction over the ten classes)."
+#| tbl-cap: "Per-class test accuracy of the tiny VGG (mean ± std over seeds) and each variant's difference from it (pp; bold: significant after Holm's correction over the ten classes)."
 classes.table(per_class, "tiny_vgg", r.labels)
 
 # %%

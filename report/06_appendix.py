@@ -31,7 +31,7 @@ resumed = sum(bool(m.get("resumed_at_epochs")) for m in meta)
 # training set is exact, and of the test set only the first `{python} present.count(EXACT_TEST_IMAGES)`
 # images are. The test accuracies in this report are therefore given on the full test set and on the
 # exact first `{python} present.count(EXACT_TEST_IMAGES)` images; over all runs the exact subset scores
-# `{python} present.pp(exact_gap)` percentage points against the full set, a difference that mixes
+# `{python} present.pp(exact_gap)` pp against the full set, a difference that mixes
 # the JPEG effect with the difference between the two groups of images and the sampling noise of a
 # `{python} present.count(EXACT_TEST_IMAGES)`-image subset. Every run is scored on the same test images, but
 # that does not make comparisons between variants immune: a variant that suffers more from compression
@@ -47,7 +47,7 @@ resumed = sum(bool(m.get("resumed_at_epochs")) for m in meta)
 
 # %%
 #| label: tbl-jpeg
-#| tbl-cap: "The same test images, exact and JPEG-compressed, mean ± std over seeds: accuracy (%), the drop (percentage points), the drop with BatchNorm's statistics recomputed on the scored images, the gap between the exact images and the full test set, and the part of that gap the drop accounts for (the JPEG-derived share of the full set times the drop, over the gap)."
+#| tbl-cap: "The same test images, exact and JPEG-compressed, mean ± std over seeds: accuracy (%), the drop (pp), the drop with BatchNorm's statistics recomputed on the scored images, the gap between the exact images and the full test set, and the part of that gap the drop accounts for (the JPEG-derived share of the full set times the drop, over the gap)."
 r.evidence.jpeg_markdown()
 
 # %% [markdown]

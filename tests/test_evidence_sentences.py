@@ -16,7 +16,7 @@ def test_prose_name_rewrites_only_names_that_read_badly():
 
 def test_power_text_gives_the_detectable_difference_and_seeds_needed():
     text = say.power_text(0.0074, 10, 0.0098, {0.005: 36, 0.01: 10})
-    assert "from 0.98 points on" in text and "36 for 0.5 points and 10 for 1.0 point." in text
+    assert "from 0.98 pp on" in text and "36 for 0.5 pp and 10 for 1.0 pp." in text
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_early_stopping_text_names_gain_or_cost_and_whether_it_is_real(at_best, 
 @pytest.mark.parametrize(
     ("to_exact", "to_full", "expected"),
     [
-        ((-0.0026, 0.4), (0.0253, 0.001), "scores like the exact test images (−0.26 points, paired t-test p = 0.400;"),
+        ((-0.0026, 0.4), (0.0253, 0.001), "scores like the exact test images (−0.26 pp, paired t-test p = 0.400;"),
         ((-0.02, 0.001), (0.0253, 0.001), "the JPEG-derived images alone do not explain the offset"),
         ((-0.0026, 0.4), (0.001, 0.6), "the JPEG-derived images alone do not explain the offset"),
     ],
@@ -54,8 +54,8 @@ def test_validation_offset_rests_on_paired_tests(to_exact, to_full, expected):
 @pytest.mark.parametrize(("p", "expected"), [(0.01, "the variants differ"), (0.2, "do not differ detectably")])
 def test_jpeg_text_branches(p, expected):
     text = say.jpeg_text({"a": _summary(0.027, 0.01), "b": _summary(0.038, 0.01)}, p, 75, 0.0077)
-    assert expected in text and "from 2.70 percentage points (the a) to 3.80 (the b)" in text
-    assert ("a standard deviation of 0.77 points with 80 % power" in text) == (p > 0.05)
+    assert expected in text and "from 2.70 pp (the a) to 3.80 (the b)" in text
+    assert ("a standard deviation of 0.77 pp with 80 % power" in text) == (p > 0.05)
 
 
 def test_jpeg_share_text_gives_the_range():
@@ -74,24 +74,24 @@ def test_outlier_text_most_or_part():
         ((2, 21, 20), -0.0143, "below the b's at epoch 1, then ahead of it at every epoch from epoch 2 to"),
         ((5, 21, 17), -0.0143, "below the b's up to epoch 4, then ahead of it at every epoch from epoch 5 to"),
         ((1, 21, 18), -0.0143, "ahead of the b's at 18 of the 21 epochs from epoch 1 to epoch 21"),
-        ((2, 100, 99), 0.01, "and still ahead at the last epoch (+1.00 points)"),
+        ((2, 100, 99), 0.01, "and still ahead at the last epoch (+1.00 pp)"),
     ],
 )
 def test_lead_text_gives_the_crossing_and_the_numbers(lead, final, expected):
     text = say.lead_text("a", "b", lead, (4, _summary(0.5492, 0.0202), _summary(0.5177, 0.0206)), final)
     assert expected in text
     if lead[0]:
-        assert "by up to 3.15 percentage points at epoch 4 (54.92 ± 2.02 % against 51.77 ± 2.06 % over seeds)" in text
+        assert "by up to 3.15 pp at epoch 4 (54.92 ± 2.02 % against 51.77 ± 2.06 % over seeds)" in text
     if final < 0 and lead[0]:
-        assert text.endswith("from epoch 22 on it is behind, and it ends 1.43 points below.")
+        assert text.endswith("from epoch 22 on it is behind, and it ends 1.43 pp below.")
 
 
-@pytest.mark.parametrize(("history_gap", "expected"), [(0.0915, "0.39 points larger"), (0.08, "0.76 points smaller")])
+@pytest.mark.parametrize(("history_gap", "expected"), [(0.0915, "0.39 pp larger"), (0.08, "0.76 pp smaller")])
 def test_gap_measures_says_what_each_gap_is_and_which_one_the_claims_use(history_gap, expected):
     text = say.gap_measures(100, (0.7463, 0.6548), _summary(history_gap, 0.0053), _summary(0.7424, 0.0056),
                             _summary(0.0876, 0.0038))  # fmt: skip
     assert expected in text and "running average over the epoch's batches" in text and "in inference mode" in text
-    assert "74.63 %" in text and "74.24 ± 0.56 %" in text and "a gap of 8.76 ± 0.38 points" in text
+    assert "74.63 %" in text and "74.24 ± 0.56 %" in text and "a gap of 8.76 ± 0.38 pp" in text
 
 
 def test_modes_text_states_both_modes_with_their_spread():
@@ -111,16 +111,16 @@ def test_modes_text_states_both_modes_with_their_spread():
 )
 def test_batchnorm_reading_branches(mismatch_p, gap_p, expected):
     text = say.batchnorm_reading("b", _contrast(0.015, mismatch_p), _contrast(0.012, gap_p), _contrast(-0.011))
-    assert expected in text and "paired t-test" in text and "stays 1.10 points below the b" in text
+    assert expected in text and "paired t-test" in text and "stays 1.10 pp below the b" in text
     assert ("would have detected" in text) == (mismatch_p > 0.05 or gap_p > 0.05)
 
 
 @pytest.mark.parametrize(
     ("behind", "expected"),
     [
-        ((-0.011, 0.001), "Even with batch statistics it stays 1.10 points below the b"),
-        ((0.011, 0.001), "With batch statistics it is 1.10 points above the b"),
-        ((-0.003, 0.4), "With batch statistics it is not detectably below the b: −0.30 points"),
+        ((-0.011, 0.001), "Even with batch statistics it stays 1.10 pp below the b"),
+        ((0.011, 0.001), "With batch statistics it is 1.10 pp above the b"),
+        ((-0.003, 0.4), "With batch statistics it is not detectably below the b: −0.30 pp"),
     ],
 )
 def test_batchnorm_reading_says_where_batch_statistics_leave_it(behind, expected):
@@ -139,7 +139,7 @@ def test_jpeg_batchnorm_text_follows_from_the_two_tests(against, recomputed, exp
     rows = {"a": (_contrast(*against), _contrast(*recomputed)), "c": (_contrast(-0.004, 0.5), _contrast(-0.006, 0.2))}
     text = say.jpeg_batchnorm_text("b", rows)
     assert text.startswith("If compression shifted the statistics") and expected in text
-    assert "The a's drop is larger than the b's by 1.10 points" in text and "the c's drop is smaller" in text
+    assert "The a's drop is larger than the b's by 1.10 pp" in text and "the c's drop is smaller" in text
     assert ("would have been detected" in text) == (expected == "Neither happens detectably")
 
 
@@ -149,4 +149,4 @@ def test_jpeg_batchnorm_text_follows_from_the_two_tests(against, recomputed, exp
 )
 def test_median_text_says_whether_the_median_registers_one_seed(median, expected):
     text = say.median_text(8, (0.6219, 0.6293), median, (0.6148, 0.6405))
-    assert expected in text and "moves the mean from 62.19 % to 62.93 % (+0.74 points)" in text
+    assert expected in text and "moves the mean from 62.19 % to 62.93 % (+0.74 pp)" in text

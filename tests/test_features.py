@@ -11,6 +11,8 @@ from cnnlab.features import (
     bgr_to_rgb,
     channel_correlation,
     colour_share,
+    edge_orientation,
+    edge_share,
     first_layer_kernel,
     load_resnet50,
     load_trained,
@@ -85,6 +87,22 @@ def test_colour_share_of_grey_single_channel_and_opponent_filters():
     opponent = np.stack([np.ones((3, 3)), -np.ones((3, 3)), np.zeros((3, 3))], axis=2)
     shares = colour_share(np.stack([grey, red, opponent, 0.5 * grey + 0.1 * opponent], axis=-1))
     assert shares[:3] == pytest.approx([0.0, 2 / 3, 1.0]) and 0 < shares[3] < 0.1
+
+
+def test_edge_share_and_orientation_of_edges_a_spot_and_random_filters():
+    rows, cols = np.meshgrid(np.arange(3.0), np.arange(3.0), indexing="ij")
+    sobel = np.array([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    spot = np.zeros((3, 3))
+    spot[1, 1] = 1.0
+    pictures = [cols, rows[::-1], sobel, rows + cols, spot, np.ones((3, 3))]  # the same in every channel
+    kernel = np.stack([np.repeat(p[:, :, None], 3, axis=2) for p in pictures], axis=-1)
+    shares, angles = edge_share(kernel), edge_orientation(kernel)
+    assert shares[:4] == pytest.approx([1, 1, 8 / 9, 1]) and shares[4] == pytest.approx(0)
+    assert np.isnan(shares[5])  # a flat filter has no pattern to explain
+    # Rising to the right: a vertical edge (0°); rising upwards or downwards: a horizontal one (90°); diagonal.
+    assert angles[:4] == pytest.approx([0, 90, 0, 45])
+    random = np.random.default_rng(0).normal(size=(3, 3, 3, 4000))
+    assert edge_share(random).mean() == pytest.approx(2 / 8, abs=0.01)  # 2 of the pattern's 8 dimensions
 
 
 def test_receptive_fields_of_the_tiny_vgg(model):

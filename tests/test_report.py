@@ -285,3 +285,12 @@ def test_preface_states_the_protocol_the_runs_used(rendered):
         preface = text[text.index("Preface") :]
         assert f"{EPOCHS} epochs, mini-batches of 128 images" in preface
         assert "100 epochs" not in preface[: preface.index("Readings of the assignment")]
+
+
+def test_differences_of_accuracies_have_one_unit_defined_once(rendered):
+    """Percentage points are named once, in the Preface, and written "pp" everywhere else; never "points"."""
+    for text in (_text(rendered[0]), rendered[1]):
+        preface = text[text.index("How the numbers were made") : text.index("Which test images are exact")]
+        assert text.count("percentage points") == 1 and "percentage points (pp)" in preface
+        assert not re.findall(r"\d (?:percentage )?points?\b", text)
+        assert re.search(r"\d pp\b", text)

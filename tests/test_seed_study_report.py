@@ -40,7 +40,7 @@ def test_spread_verdicts_follow_the_interval_of_the_ratio():
     assert "spread it less than a whole new seed" in less and "finds difference" in less
     same = _report().spread_text()
     assert "cannot tell the initial weights' share" in same and "finds no difference" in same
-    assert "by about 1.00 percentage points (one standard deviation; with 10 runs, anywhere from 0.69 to 1.83" in same
+    assert "by about 1.00 pp (one standard deviation; with 10 runs, anywhere from 0.69 to 1.83" in same
 
 
 def test_reshuffling_verdicts_name_the_direction_or_say_none_was_detected():

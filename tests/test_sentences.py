@@ -1,5 +1,7 @@
 """The report's sentences: each branch from statistics made up for it."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -62,6 +64,31 @@ def test_colour_text_counts_nearly_grey_and_mostly_colour_filters():
 def test_colour_comparison_branches(shares, p, expected):
     text = sentences.colour_comparison("a", "b", np.array(shares), np.array([0.4, 0.46, 0.5]), p)
     assert expected in text and "Mann–Whitney's rank test" in text and "against 0.46" in text
+
+
+def test_edge_text_counts_edge_like_filters_by_orientation():
+    text = sentences.edge_text(np.array([0.2, 0.6, 0.7, 0.9, 0.95]), np.array([10.0, 2.0, 178.0, 95.0, 130.0]))
+    assert text.startswith("the median edge share is 0.70 (from 0.20 to 0.95)")
+    assert text.endswith("4 of them are edge-like (above 0.5): 2 vertical, 1 horizontal, 1 diagonal")
+    assert sentences.edge_text(np.array([0.1, 0.2]), np.array([0.0, 90.0])).endswith(
+        "none of them is edge-like (above 0.5)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("difference", "p", "expected"),
+    [
+        (0.12, 0.002, "training raised the edge share (median over seeds 0.25 at initialisation and 0.37 after"),
+        (-0.12, 0.002, "training lowered the edge share"),
+        (0.01, 0.4, "training did not change the edge share detectably"),
+    ],
+)
+def test_training_change_text_says_direction_size_interval_and_test(difference, p, expected):
+    change = replace(_comparison(difference=difference), mannwhitney_p=p)  # the paired test's Wilcoxon p
+    text = sentences.training_change_text("edge share", change, 0.25, 0.37)
+    assert (
+        text.startswith(expected) and "95 % interval [" in text and f"Wilcoxon's signed-rank test p = {p:.3f}" in text
+    )
 
 
 def test_receptive_text_lists_every_layer():

@@ -8,7 +8,7 @@ from cnnlab.config import RunConfig
 from cnnlab.data import load_local, preprocess
 from cnnlab.determinism import seed_everything
 from cnnlab.quiet import import_keras
-from cnnlab.train import STEPS_PER_EXECUTION, compile_model, train_run
+from cnnlab.train import STEPS_PER_EXECUTION, compile_model, initial_model, train_run
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +80,23 @@ def test_mixed_bfloat16_trains_with_float32_outputs(data):
     assert conv.compute_dtype == "bfloat16" and conv.kernel.dtype == "float32"
     assert result.model.output.dtype == "float32"
     assert import_keras().mixed_precision.global_policy().name == "float32"  # nothing global was changed
+
+
+def test_initial_model_holds_the_weights_a_run_starts_from(monkeypatch, data):
+    """Q11 compares trained filters with each seed's initial ones: those a run's fit starts from."""
+    import cnnlab.train
+
+    class Started(Exception):
+        pass
+
+    def fit(model, *args):
+        raise Started([w.copy() for w in model.get_weights()])
+
+    monkeypatch.setattr(cnnlab.train, "_fit", fit)
+    config = RunConfig("tiny_vgg", 0, epochs=1, train_subset=200, init_seed=3, order_seed=1)
+    with pytest.raises(Started) as started:
+        train_run(config, data)
+    initial = initial_model(config).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(started.value.args[0], initial, strict=True))
+    other = initial_model(RunConfig("tiny_vgg", 0, init_seed=4)).get_weights()
+    assert not np.array_equal(initial[0], other[0])

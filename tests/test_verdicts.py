@@ -41,7 +41,7 @@ def test_accuracy_verdict_names_direction_size_and_where_it_is_significant(full,
     text = verdicts.accuracy_verdict("a", "b", _contrast(*full), _contrast(*exact), 1000)
     assert expected in text, text
     assert text.startswith("The mean test accuracy of the a is " + ("lower" if full[0] < 0 else "higher"))
-    assert f"by {abs(full[0]) * 100:.2f} percentage points on the full test set (95 % interval" in text
+    assert f"by {abs(full[0]) * 100:.2f} pp on the full test set (95 % interval" in text
     assert ("would have detected" in text) == (full[1] > 0.05 or exact[1] > 0.05)
 
 
@@ -49,7 +49,7 @@ def test_accuracy_verdict_decides_on_holm_and_states_both_p_values():
     full = _contrast(-0.02, 0.03, holm=0.09)
     text = verdicts.accuracy_verdict("a", "b", full, _contrast(-0.02, 0.3, holm=0.6), 1000)
     assert "Welch's t-test p = 0.030, Holm p = 0.090" in text and "significant on neither" in text
-    assert "they would have detected 1.25 points on the full test set" in text
+    assert "they would have detected 1.25 pp on the full test set" in text
 
 
 def test_a_hypothetical_verdict_reads_as_one():
@@ -101,7 +101,7 @@ def test_fit_text_rests_on_inference_mode_numbers_with_tests(train, gap, expecte
 def test_fit_compact_gives_the_numbers_and_holm():
     text = verdicts.fit_compact(_contrast(-0.026, 0.001), _contrast(0.004, 0.5, detectable=0.004))
     assert text.startswith("it fits its training images less closely (57.40 % of its training images against")
-    assert "it does not detectably overfit more or less" in text and "difference of 0.40 points" in text
+    assert "it does not detectably overfit more or less" in text and "difference of 0.40 pp" in text
 
 
 @pytest.mark.parametrize(
