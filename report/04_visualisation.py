@@ -82,9 +82,8 @@ viz_images.all_feature_maps(maps);
 # `{python} len(shares)` first-layer filters of all `{python} len(kernels)` seeds,
 # `{python} sentences.colour_text(shares)`. Their brightness pattern (the mean of the three channels, less
 # its average over the window) we describe by its *edge share*: the part of it that a linear ramp across the
-# window explains, 1 for an edge (dark on one side, light on the other) and
-# `{python} present.num(2 / (kernel.shape[0] * kernel.shape[1] - 1), 2)` on average for independent random
-# weights. Over the same filters `{python} sentences.edge_text(edges, angles)`. Against each seed's own
+# window explains: 1 for an edge (dark on one side, light on the other), 0 for a pattern with no slope, such
+# as a bright spot in the middle. Over the same filters `{python} sentences.edge_text(edges, angles)`. Against each seed's own
 # initial weights, `{python} changes["edge share"]`, and `{python} changes["colour share"]`. The
 # signed-rank test is Wilcoxon's [@wilcoxon1945], taken over the seeds, whose weights are drawn independently.
 

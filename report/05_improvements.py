@@ -236,10 +236,10 @@ true_class, taken_for, rate = most_confused(confusions)
 # per-class differences from the tiny VGG make one family, Holm-corrected over the classes.
 # `{python} classes.text(per_class, "tiny_vgg", r.labels)`
 #
-# @fig-confusion shows where the tiny VGG's errors go, summed over its seeds: the most
-# frequent confusion is `{python} CLASS_NAMES[true_class]` taken for `{python} CLASS_NAMES[taken_for]`
-# (`{python} present.pct(rate, 1)` of the `{python} CLASS_NAMES[true_class]` images). @fig-misclassified
-# shows test images it got wrong.
+# @fig-misclassified shows test images the tiny VGG's first seed got wrong, and @fig-confusion where its
+# errors go, summed over its seeds: the most frequent confusion is `{python} CLASS_NAMES[true_class]` taken for
+# `{python} CLASS_NAMES[taken_for]` (`{python} present.pct(rate, 1)` of the `{python} CLASS_NAMES[true_class]`
+# images).
 
 # %%
 #| label: tbl-per-class
@@ -252,11 +252,11 @@ classes.table(per_class, "tiny_vgg", r.labels)
 viz.per_class_accuracy(per_class, labels=r.labels);
 
 # %%
-#| label: fig-confusion
-#| fig-cap: "Confusion matrix of the tiny VGG on the test set, summed over its seeds (percent of each true class)."
-viz.confusion(confusions);
-
-# %%
 #| label: fig-misclassified
 #| fig-cap: "Test images misclassified by the tiny VGG (first seed): true class → predicted class."
 viz_images.misclassified(r.data.x_test, r.data.y_test, r.predictions("tiny_vgg"));
+
+# %%
+#| label: fig-confusion
+#| fig-cap: "Confusion matrix of the tiny VGG on the test set, summed over its seeds (percent of each true class)."
+viz.confusion(confusions);
