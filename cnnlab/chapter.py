@@ -27,6 +27,7 @@ from cnnlab.curves import CurveReading, read_curves
 from cnnlab.data import Cifar10, data_facts, load_cifar10
 from cnnlab.errors import MissingRunsError
 from cnnlab.evidence import Evidence
+from cnnlab.filters import Filters
 from cnnlab.models import build_model, labels, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
 from cnnlab.seed_study_report import SeedStudyReport
@@ -196,6 +197,11 @@ class Report:
     def curve_limits(self) -> dict[str, tuple[float, float]]:
         """One y range per metric for every curve figure of the report, so that variants compare by eye."""
         return viz.curve_limits([h for v in self.variants for h in self.results.histories(v)])
+
+    @cached_property
+    def filters(self) -> Filters:
+        """The first-layer filters of Q11-Q12: the tiny VGG's seeds, trained and initial, and ResNet50's."""
+        return Filters.of(self)
 
     @cached_property
     def seed_study(self) -> SeedStudyReport:

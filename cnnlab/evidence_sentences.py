@@ -193,7 +193,7 @@ def jpeg_text(drops: dict[str, Summary], anova_p: float, quality: int, detectabl
     low, high = min(drops, key=lambda v: drops[v].mean), max(drops, key=lambda v: drops[v].mean)
     facts = (
         f"JPEG compression at quality {quality} costs every variant accuracy on the same images: on average from "
-        f"{present.points(drops[low].mean, 2)} pp (the {low}) to {present.points(drops[high].mean, 2)} "
+        f"{present.points(drops[low].mean, 2)} pp (the {low}) to {present.points(drops[high].mean, 2)} pp "
         f"(the {high})"
     )
     if anova_p < ALPHA:

@@ -55,7 +55,8 @@ def spread_text(per_class: Mapping[str, np.ndarray], base: str, overall_std: flo
     low, high = CLASS_NAMES[int(stds.argmin())], CLASS_NAMES[int(stds.argmax())]
     facts = (
         f"its standard deviation over seeds is {present.points(stds.min(), 1)} pp ({low}) to "
-        f"{present.points(stds.max(), 1)} ({high}), against {present.points(overall_std, 2)} for the overall accuracy"
+        f"{present.points(stds.max(), 1)} pp ({high}), against {present.points(overall_std, 2)} pp for the overall "
+        "accuracy"
     )
     if stds.min() > 2 * overall_std:
         return (

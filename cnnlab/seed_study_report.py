@@ -21,14 +21,14 @@ from cnnlab.models import labels
 from cnnlab.power import POWER, detectable_between
 from cnnlab.seed_study import (
     METRICS,
-    Decomposition,
     Study,
     batchnorm_deficit,
     collect_study,
     decompose,
     reshuffling_family,
 )
-from cnnlab.stats import ALPHA, Comparison, std_interval, summarize
+from cnnlab.seed_study_sentences import Interval, numbers_text, stds_text, verdict_text
+from cnnlab.stats import ALPHA, std_interval, summarize
 from cnnlab.studies import GROUPS, Group
 
 SETS = {"test_accuracy": "full test set", "test_exact_accuracy": "exact 1,000"}
@@ -64,9 +64,17 @@ class SeedStudyReport:
             return f"Each group has all {self.planned} seeds."
         groups = "; ".join(f"{labels()[g.variant]}, {g.title}: {n}" for g, n in zip(GROUPS, counts, strict=True))
         return (
-            f"The study is not complete: of the {self.planned} seeds per group, these runs are finished ({groups}); "
-            "every number below is computed from them alone."
+            f"The study is not complete: of the {self.planned} seeds per group, these runs are finished ({groups}). "
+            "The study's own numbers (@sec-seed-sources, @sec-reshuffle) are computed from them alone and are "
+            "provisional; no other part of the report uses them."
         )
+
+    def provisional_note(self) -> str:
+        """ "" for a complete study; else a sentence saying its numbers are provisional and what is missing."""
+        missing = len(self.study.missing)
+        if not missing:
+            return ""
+        return f" These numbers are provisional: {present.count_of(missing, 'run', 'runs')} of the study are to come."
 
     def _spreads_ready(self) -> bool:
         return min(self.n(name) for name in SPREAD_NAMES) >= MIN_SPREAD
@@ -81,7 +89,7 @@ class SeedStudyReport:
                 values = self.study.values(name, metric)
                 row[f"{title}, %"] = _pm(values)
                 low_high = std_interval(values) if len(values) >= 2 else None
-                row[f"std interval, {title} (pp)"] = present.ci(_Interval(*low_high)) if low_high else "–"
+                row[f"std interval, {title} (pp)"] = present.ci(Interval(*low_high)) if low_high else "–"
             rows.append(row)
         return Markdown(present.markdown_table(pd.DataFrame(rows), align=["l", "r", "r", "r", "r", "r"]))
 
@@ -103,7 +111,7 @@ class SeedStudyReport:
         else:
             share = "these runs cannot tell the initial weights' share of the spread from the whole"
         return (
-            f"On the {SETS[metric]}, the standard deviation over seeds (95 % interval) is: {_stds(parts, '; ')}. "
+            f"On the {SETS[metric]}, the standard deviation over seeds (95 % interval) is: {stds_text(parts, '; ')}. "
             f"A Brown–Forsythe test [@brown1974] {'finds' if differ else 'finds no'} difference between the three "
             f"spreads ({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread to the "
             f"protocol's is {present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
@@ -112,7 +120,7 @@ class SeedStudyReport:
             f"pp (one standard deviation; with {init.summary.n} runs, anywhere from "
             f"{present.points(init.std_low, 2)} to {present.points(init.std_high, 2)} pp at 95 % confidence), "
             f"and the order alone by about {present.points(order.summary.std, 2)} pp. That is what robust to the "
-            "initialisation means here: a spread of that size, not the absence of one."
+            f"initialisation means here: a spread of that size, not the absence of one.{self.provisional_note()}"
         )
 
     def reshuffling_markdown(self) -> Markdown:
@@ -152,11 +160,11 @@ class SeedStudyReport:
             )
         results = [family[name] for family in families]
         if all(c.mean_p >= ALPHA for c in results):
-            numbers = "; ".join(f"{t}: {_numbers(c)}" for t, c in zip(SETS.values(), results, strict=True))
+            numbers = "; ".join(f"{t}: {numbers_text(c)}" for t, c in zip(SETS.values(), results, strict=True))
             said = f"these runs cannot tell a new order every epoch from the fixed order on either test set ({numbers})"
         else:
             said = "; ".join(
-                f"on the {title} {_verdict(c, 'a new order every epoch', 'the fixed order')}"
+                f"on the {title} {verdict_text(c, 'a new order every epoch', 'the fixed order')}"
                 for title, c in zip(SETS.values(), results, strict=True)
             )
         a, b = (self.study.values(n) for n in (name, f"protocol:{_group(name).variant}"))
@@ -175,8 +183,9 @@ class SeedStudyReport:
             fixed, new = (batchnorm_deficit(self.study, flag, metric) for flag in (False, True))
             said.append(
                 f"on the {title}, +BatchNorm minus tiny VGG is {present.pp(fixed.difference)} {present.ci(fixed)} pp "
-                f"with the fixed order ({present.p_value(fixed.welch_p)}) and {present.pp(new.difference)} "
-                f"{present.ci(new)} pp with a new order every epoch ({present.p_value(new.welch_p)})"
+                f"with the fixed order ({self._runs('protocol:tiny_vgg_bn', 'protocol:tiny_vgg')}, Welch's t-test "
+                f"{present.p_value(fixed.welch_p)}) and {present.pp(new.difference)} {present.ci(new)} pp with a new "
+                f"order every epoch ({self._runs('reshuffled_bn', 'reshuffled')}, {present.p_value(new.welch_p)})"
             )
         fixed, new = batchnorm_deficit(self.study, False), batchnorm_deficit(self.study, True)
         if new.ci_high < 0:
@@ -189,12 +198,16 @@ class SeedStudyReport:
                 f"its interval, {present.ci(new)} pp, includes zero."
             )
         text = "; ".join(said)
-        return f"{text[0].upper()}{text[1:]}. {verdict}"
+        return f"{text[0].upper()}{text[1:]}. {verdict}{self.provisional_note()}"
+
+    def _runs(self, a: str, b: str) -> str:
+        """ "4 against 10 runs": the runs behind a difference of two groups."""
+        return f"{self.n(a)} against {self.n(b)} runs"
 
     def conclusion_text(self) -> str:
         """The conclusions' two sentences: what the spread is made of, and whether the fixed order matters."""
         if self._spreads_ready():
-            stds = _stds(decompose(self.study), ", ")
+            stds = stds_text(decompose(self.study), ", ")
             spread = f"Taken apart (@sec-seed-sources), the spread over seeds on the full test set is: {stds}."
         else:
             spread = (
@@ -204,13 +217,16 @@ class SeedStudyReport:
         found = reshuffling_family(self.study)
         if not found:
             likewise = " likewise" if not self._spreads_ready() else ""
-            return f"{spread} Whether Keras's fixed order matters (@sec-reshuffle) waits for its runs{likewise}."
+            return (
+                f"{spread} Whether Keras's fixed order matters (@sec-reshuffle) waits for its runs{likewise}."
+                f"{self.provisional_note() if self._spreads_ready() else ''}"
+            )
         new, fixed = "a new order every epoch", "the fixed order"
         said = "; ".join(
-            f"for {labels()[_group(name).variant]}, {_verdict(found[name], new, fixed)}"
+            f"for {labels()[_group(name).variant]}, {verdict_text(found[name], new, fixed)}"
             for name in ("reshuffled", "reshuffled_bn")
         )
-        return f"{spread} On the full test set (@sec-reshuffle), {said}."
+        return f"{spread} On the full test set (@sec-reshuffle), {said}.{self.provisional_note()}"
 
     def provenance_text(self) -> str:
         """How many runs the study adds to the protocol's, their computing time, and how many are still to come."""
@@ -244,42 +260,8 @@ class SeedStudyReport:
         }
 
 
-@dataclass(frozen=True)
-class _Interval:
-    ci_low: float
-    ci_high: float
-
-
 def _group(name: str) -> Group:
     return next(g for g in GROUPS if g.name == name)
-
-
-def _stds(parts: Decomposition, separator: str) -> str:
-    """ "initialisation alone 0.30 pp [0.16, 1.87], order alone ...": each spread with its 95 % interval."""
-    return separator.join(
-        f"{s.title} {present.points(s.summary.std, 2)} pp {present.ci(_Interval(s.std_low, s.std_high))}"
-        for s in parts.spreads
-    )
-
-
-def _tests(c: Comparison) -> str:
-    """ "Welch's t-test p = 0.020, Holm p = 0.040" (Holm only when the comparison is in a family)."""
-    holm = "" if math.isnan(c.holm_welch_p) else f", Holm {present.p_value(c.holm_welch_p)}"
-    return f"Welch's t-test {present.p_value(c.welch_p)}{holm}"
-
-
-def _numbers(c: Comparison) -> str:
-    """ "+0.12 pp [−1.0, 1.2], Welch's t-test p = 0.8, Holm p = 1.000": a difference with its interval and tests."""
-    return f"{present.pp(c.difference)} pp {present.ci(c)}, {_tests(c)}"
-
-
-def _verdict(c: Comparison, new: str, old: str) -> str:
-    """'a new order every epoch is higher/lower by x pp [ci] (tests)', or that these runs cannot tell."""
-    if c.mean_p < ALPHA:
-        direction = "higher" if c.difference > 0 else "lower"
-        size = f"{present.points(abs(c.difference), 2)} pp {present.ci(c)}"
-        return f"{new} is {direction} than {old} by {size} ({_tests(c)})"
-    return f"these runs cannot tell {new} from {old} ({_numbers(c)})"
 
 
 def _p_holm(p: float, holm: float) -> str:

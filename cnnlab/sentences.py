@@ -67,17 +67,23 @@ def _how_many(n: int) -> str:
     return "none of them is" if n == 0 else f"{present.count(n)} of them {'is' if n == 1 else 'are'}"
 
 
-def colour_comparison(label: str, base: str, shares: np.ndarray, base_shares: np.ndarray, p: float) -> str:
-    """Whether one network's first-layer filters are greyer or more coloured than another's (Mann-Whitney ``p``)."""
-    median, base_median = float(np.median(shares)), float(np.median(base_shares))
+def colour_comparison(label: str, base: str, median: float, base_medians: np.ndarray, p: float) -> str:
+    """Whether one network's first-layer filters (their median colour share) are greyer or more coloured than
+    another's, whose seeds' medians are ``base_medians``; ``p``: Wilcoxon's signed-rank test of those against it."""
+    seeds = np.asarray(base_medians, dtype=float)
+    above = int((seeds > median).sum())
     facts = (
-        f"median colour share {present.num(median, 2)} against {present.num(base_median, 2)}; Mann–Whitney's rank "
-        f"test {present.p_value(p)}"
+        f"median colour share {present.num(median, 2)} against the {base}\u2019s per-seed medians of "
+        f"{present.num(float(seeds.min()), 2)} to {present.num(float(seeds.max()), 2)}, higher in {above} of its "
+        f"{present.count(len(seeds))} seeds; Wilcoxon's signed-rank test of the seeds' medians against it "
+        f"{present.p_value(p)}"
     )
     if p < ALPHA:
-        greyer = "greyer" if median < base_median else "more coloured"
-        return f"the {label}'s first-layer filters are significantly {greyer} than the {base}'s ({facts})"
-    return f"the {label}'s first-layer filters do not differ detectably in colour share from the {base}'s ({facts})"
+        greyer = "greyer" if median < float(np.median(seeds)) else "more coloured"
+        return f"the first-layer filters of the {label} are significantly {greyer} than the {base}’s ({facts})"
+    return (
+        f"the first-layer filters of the {label} do not differ detectably in colour share from the {base}’s ({facts})"
+    )
 
 
 def receptive_text(fields: dict[str, int]) -> str:
@@ -102,6 +108,15 @@ def order_text(same_every_epoch: bool) -> str:
     return (
         "Keras's fit, asked to shuffle, reshuffles the training part at every epoch; the seed fixes both the initial "
         "weights and the sequence of batch orders"
+    )
+
+
+def orders_text(orders: list[list[int]], seed: int) -> str:
+    """The evidence behind ``order_text``: the orders a small seeded fit visited its samples in, epoch by epoch."""
+    listed = "; ".join(f"epoch {i + 1}: {' '.join(map(str, order))}" for i, order in enumerate(orders))
+    return (
+        f"The small fit (seed {seed}, {present.count(len(orders[0]))} samples numbered from 0) visited them in "
+        f"these orders: {listed}."
     )
 
 

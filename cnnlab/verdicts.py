@@ -83,7 +83,7 @@ def accuracy_verdict(
         f"{prefix}the mean test accuracy of the {label} {verb} {direction(full.difference)} than that of the {base} "
         f"by {present.points(abs(full.difference), 2)} pp on {sets[0]} ({evidence(full.test)}; "
         f"Hedges' g = {present.num(full.test.hedges_g, 2)}) and {direction(exact.difference)} by "
-        f"{present.points(abs(exact.difference), 2)} on {sets[1]} ({evidence(exact.test)})"
+        f"{present.points(abs(exact.difference), 2)} pp on {sets[1]} ({evidence(exact.test)})"
     )
     return f"{facts[0].upper()}{facts[1:]}: {two_sets_reading(full, exact, n_exact)}."
 
@@ -165,7 +165,7 @@ def fit_text(base: str, train: Contrast, gap: Contrast) -> str:
         f"{present.pm(train.variant, with_n=False)} of its training images correctly against "
         f"{present.pm(train.base, with_n=False)} for the {base} ({present.pp(train.difference)} pp, "
         f"{evidence(train.test)}), and its training accuracy exceeds its validation accuracy by "
-        f"{_points_pm(gap.variant)} pp against {_points_pm(gap.base)} ({present.pp(gap.difference)}, "
+        f"{_points_pm(gap.variant)} pp against {_points_pm(gap.base)} ({present.pp(gap.difference)} pp, "
         f"{evidence(gap.test)})"
     )
     return f"{facts}: {fit_reading(train)}, and {gap_reading(gap)}."
@@ -207,7 +207,7 @@ def fit_compact(train: Contrast, gap: Contrast) -> str:
     return (
         f"{_fit_core(train)} ({present.pct(train.variant.mean)} of its training images against "
         f"{present.pct(train.base.mean)}, Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
-        f"{_gap_core(gap)} (training − validation gap {present.points(gap.variant.mean, 2)} against "
+        f"{_gap_core(gap)} (training − validation gap {present.points(gap.variant.mean, 2)} pp against "
         f"{present.points(gap.base.mean, 2)} pp, Holm {present.p_value(gap.test.mean_p)}{_power_note(gap, '; ')})"
     )
 
@@ -265,7 +265,7 @@ def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int
     facts = (
         f"the {label} {verb} {direction(full.difference)} than the {base} by {present.points(abs(full.difference), 2)} "
         f"pp on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and {direction(exact.difference)} by "
-        f"{present.points(abs(exact.difference), 2)} on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
+        f"{present.points(abs(exact.difference), 2)} pp on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
     )
     if full.significant and exact.significant and (full.difference > 0) == (exact.difference > 0):
         return f"{facts}: significant on both"

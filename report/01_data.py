@@ -61,10 +61,10 @@ viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER
 #   `{python} present.num(sum(facts["channel_mean"]) / 3, 2)`, @tbl-pixels) and the channels are not
 #   standardised. Keras's default initialisation [@glorot2010understanding] draws first-layer weights
 #   whose size suits inputs of order one, so with scaled inputs the first layer's outputs start of order
-#   one rather than hundreds of times larger. Adam's steps, about the learning rate
-#   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, are then small beside the first layer's
-#   initial weights (a few tenths), as beside the other layers'; with raw 0–255 inputs those weights would
-#   have to shrink a hundredfold before the first layer's outputs were of order one.
+#   one; with raw 0–255 inputs they would start 255 times larger. Adam's steps are about the learning rate
+#   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, small beside the initial weights (a few
+#   tenths), so unscaled inputs would need hundreds of steps before the first layer's weights shrank to a size
+#   that suits them.
 # * **Label encoding.** The labels stay integers 0–9 and the models are trained with *sparse*
 #   categorical cross-entropy. This is the same loss as one-hot encoding the labels and using
 #   categorical cross-entropy, without building a 10-column matrix.

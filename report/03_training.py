@@ -26,8 +26,9 @@ same_order = all(order == orders[0] for order in orders)
 # `{python} present.count(first.metrics["n_train"])` images are used for training and
 # `{python} present.count(first.metrics["n_validation"])` for validation, i.e.
 # `{python} math.ceil(first.metrics["n_train"] / p.batch_size)` gradient steps per epoch.
-# `{python} sentences.order_text(same_order)` (@sec-reshuffle tests whether that matters). TensorFlow's deterministic kernels are switched on, so a run can be repeated
-# exactly. After every
+# `{python} sentences.order_text(same_order)` (@sec-reshuffle tests whether that matters).
+# `{python} sentences.orders_text(orders, first.config.seed)` TensorFlow's deterministic kernels are switched
+# on, so a run can be repeated exactly. After every
 # epoch the validation set and the test set are evaluated on a copy of that epoch's weights (the test set
 # for the curves of @sec-q8 only, never to choose anything).
 # On the machine that trained the runs, a typical epoch of the tiny VGG (the median of each run, averaged over runs) took
@@ -76,7 +77,7 @@ viz.curve_bands(histories, "tiny VGG", limits=r.curve_limits);
 r.evidence.stopping_markdown()
 
 # %% [markdown]
-# ## Q9. Robustness to the random initialisation {#sec-q9}
+# ## Q9. Robustness to the seed: initial weights and order {#sec-q9}
 #
 # The whole protocol was repeated with `{python} acc.n` seeds (@tbl-seeds). As mean ± sample standard
 # deviation over the seeds, the test accuracy is **`{python} r.pm("tiny_vgg")`**; the 95 % confidence interval

@@ -23,23 +23,10 @@ import numpy as np
 
 fields = features.receptive_fields(model)  # the patch of the image each layer's units depend on
 sizes = ", ".join(f"{h} × {h}" for h in dict.fromkeys(m.shape[0] for m in maps.values()))
-kernels = [features.first_layer_kernel(r.trained_model("tiny_vgg", i)) for i in range(r.results.n("tiny_vgg"))]
-shares = np.concatenate([features.colour_share(k) for k in kernels])  # Q11-Q12: how much of each filter is colour
-first_shares = shares[: kernel.shape[-1]]
-
-# %%
-#| include: false
-from cnnlab.stats import paired
-from cnnlab.train import initial_model
-
-initial = [features.first_layer_kernel(initial_model(r.record("tiny_vgg", i).config)) for i in range(len(kernels))]
-edges = np.concatenate([features.edge_share(k) for k in kernels])  # Q11: how much of each filter is an edge
+f = r.filters  # Q11-Q12: the first-layer filters of every seed, trained and initial, and ResNet50's
+kernels, shares, edges = f.trained, f.shares("colour share"), f.shares("edge share")
 angles = np.concatenate([features.edge_orientation(k) for k in kernels])
-changes = {}  # each seed's median share before and after training, paired over the seeds
-for measure, share in (("edge share", features.edge_share), ("colour share", features.colour_share)):
-    before, after = (np.array([np.median(share(k)) for k in ks]) for ks in (initial, kernels))
-    change = paired(after, before)
-    changes[measure] = sentences.training_change_text(measure, change, np.median(before), np.median(after))
+first_shares = shares[: kernel.shape[-1]]
 
 # %% [markdown]
 # ## Q10. Feature maps {#sec-q10}
@@ -75,16 +62,17 @@ viz_images.all_feature_maps(maps);
 # `{python} present.num(kernel.max(), 2)`). Within a filter the three channels' weights have an average
 # correlation of `{python} present.num(corr, 2)`. How much of a filter is colour rather than brightness
 # we measure by its *colour share*: the part of its squared weights that differs between the red, green
-# and blue channels. It is 0 for a filter that weighs the three channels alike, which sees brightness only
+# and blue channels, $\sum_{i,j,c} (w_{ijc} - \bar w_{ij})^2 / \sum_{i,j,c} w_{ijc}^2$, where $w_{ijc}$ is the
+# weight at position $(i, j)$ of channel $c$ and $\bar w_{ij}$ the mean of the three channels there. It is 0 for a filter that weighs the three channels alike, which sees brightness only
 # and is drawn grey; 2/3 for one that looks at a single channel; 1 for one whose channels cancel at every
 # position. The first seed's filters (@fig-weights) have colour shares from
 # `{python} present.num(first_shares.min(), 2)` to `{python} present.num(first_shares.max(), 2)`; over the
 # `{python} len(shares)` first-layer filters of all `{python} len(kernels)` seeds,
-# `{python} sentences.colour_text(shares)`. Their brightness pattern (the mean of the three channels, less
-# its average over the window) we describe by its *edge share*: the part of it that a linear ramp across the
-# window explains: 1 for an edge (dark on one side, light on the other), 0 for a pattern with no slope, such
+# `{python} sentences.colour_text(shares)`. Their brightness pattern $\bar w_{ij}$ we describe by its
+# *edge share*: the part of its variation over the window that a linear ramp explains, the $R^2$ of the
+# plane $a j + b i + c$ fitted to $\bar w_{ij}$ by least squares: 1 for an edge (dark on one side, light on the other), 0 for a pattern with no slope, such
 # as a bright spot in the middle. Over the same filters `{python} sentences.edge_text(edges, angles)`. Against each seed's own
-# initial weights, `{python} changes["edge share"]`, and `{python} changes["colour share"]`. The
+# initial weights, `{python} f.change_text("edge share")`, and `{python} f.change_text("colour share")`. The
 # signed-rank test is Wilcoxon's [@wilcoxon1945], taken over the seeds, whose weights are drawn independently.
 
 # %%
@@ -94,8 +82,6 @@ viz_images.first_layer_weights(kernel);
 
 # %%
 #| include: false
-from scipy.stats import mannwhitneyu
-
 from cnnlab.evidence import resnet_source_text
 
 resnet = features.load_resnet50()
@@ -103,12 +89,12 @@ resnet_kernel, resnet_bias = resnet.get_layer("conv1_conv").get_weights()
 channel_corr = features.channel_correlation(resnet_kernel)
 opponent = int((channel_corr < 0).sum())
 resnet_shares = features.colour_share(resnet_kernel)  # the same for BGR or RGB order
-colour_p = float(mannwhitneyu(resnet_shares, shares).pvalue)  # two-sided by default
 
 # %% [markdown]
 # ## Q12. The first layer of ResNet50 trained on ImageNet {#sec-q12}
 #
-# ResNet50 [@he2016resnet] with ImageNet weights [@deng2009imagenet] is loaded into its own variable, `resnet`, apart from the tiny VGG.
+# ResNet50 [@he2016resnet] is built in its own variable, `resnet`, apart from the tiny VGG; Q12 looks only at
+# its first layer, which holds Keras's ImageNet weights [@deng2009imagenet].
 # `{python} resnet_source_text(resnet_kernel, resnet_bias)` Its first layer,
 # `conv1_conv`, has `{python} resnet_kernel.shape[-1]` filters of `{python} resnet_kernel.shape[0]` ×
 # `{python} resnet_kernel.shape[1]` × `{python} resnet_kernel.shape[2]` weights. Keras's ImageNet
@@ -117,12 +103,14 @@ colour_p = float(mannwhitneyu(resnet_shares, shares).pvalue)  # two-sided by def
 # \[0, 1\] on its own. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels'
 # weights are positively correlated on average and in `{python} opponent` anti-correlated; their mean
 # correlation is `{python} present.num(channel_corr.mean(), 2)`, against `{python} present.num(corr, 2)` for
-# the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, compared with Mann–Whitney's rank
-# test [@mann1947], over its
+# the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, over its
 # `{python} len(resnet_shares)` filters `{python} sentences.colour_text(resnet_shares)`:
-# `{python} sentences.colour_comparison("ImageNet ResNet50", "tiny VGG", resnet_shares, shares, colour_p)`.
+# `{python} sentences.colour_comparison("ImageNet ResNet50", "tiny VGG", f.resnet_colour, f.medians("colour share"), f.resnet_colour_p)`.
+# The test is taken over the tiny VGG's seeds, whose weights are drawn independently, not over the filters of
+# one network; the two networks also differ in kernel size and training data, so it describes them, and does
+# not say which difference makes the colour.
 
 # %%
 #| label: fig-resnet
 #| fig-cap: "The first-layer filters of ImageNet ResNet50, channels reversed from BGR to RGB, each min-max scaled."
-viz_images.rgb_filters(features.bgr_to_rgb(resnet_kernel));
+viz_images.rgb_filters(features.bgr_to_rgb(resnet_kernel), columns=8);

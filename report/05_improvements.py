@@ -243,7 +243,7 @@ true_class, taken_for, rate = most_confused(confusions)
 
 # %%
 #| label: tbl-per-class
-#| tbl-cap: "Per-class test accuracy of the tiny VGG (mean ± std over seeds) and each variant's difference from it (pp; bold: significant after Holm's correction over the ten classes)."
+#| tbl-cap: "Per-class test accuracy of the tiny VGG (mean ± std over seeds) and each variant's difference from it (pp; a difference significant after Holm's correction over the ten classes is set in bold)."
 classes.table(per_class, "tiny_vgg", r.labels)
 
 # %%

@@ -17,12 +17,14 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # `{python} r.pm("tiny_vgg")` on the full test set (95 % interval `{python} present.ci(acc)` %) and
 # `{python} r.pm("tiny_vgg", "test_exact_accuracy", with_n=False)` on its exact first
 # `{python} present.count(e.exact_images)` images. Its best and worst seeds lie
-# `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart, so a single run can
-# mislead by that much and every answer below rests on all the seeds: with `{python} acc.n` seeds per
+# `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart, so two single runs of the same network
+# can differ by that much, and every answer below rests on all the seeds: with `{python} acc.n` seeds per
 # variant, a difference in mean of `{python} present.points(resolved, 2)` pp is detected with
 # `{python} present.pct(POWER, 0)` power between two variants that spread as little as the tiny VGG
 # (@sec-q9); a variant that spreads more is compared less finely, and each verdict of @sec-improvements
 # gives the difference its own seeds would have detected. `{python} r.seed_study.conclusion_text()`
+#
+# **Q10–Q12, inside the networks.** `{python} r.filters.conclusion_text()`
 #
 # **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")` @sec-q13 follows its validation
 # accuracy against the tiny VGG's epoch by epoch (@fig-all-val) and weighs overfitting against the running

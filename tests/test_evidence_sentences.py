@@ -54,7 +54,7 @@ def test_validation_offset_rests_on_paired_tests(to_exact, to_full, expected):
 @pytest.mark.parametrize(("p", "expected"), [(0.01, "the variants differ"), (0.2, "do not differ detectably")])
 def test_jpeg_text_branches(p, expected):
     text = say.jpeg_text({"a": _summary(0.027, 0.01), "b": _summary(0.038, 0.01)}, p, 75, 0.0077)
-    assert expected in text and "from 2.70 pp (the a) to 3.80 (the b)" in text
+    assert expected in text and "from 2.70 pp (the a) to 3.80 pp (the b)" in text
     assert ("a standard deviation of 0.77 pp with 80 % power" in text) == (p > 0.05)
 
 

@@ -44,6 +44,6 @@ def test_spread_text_names_the_class_with_the_most_spread_and_says_far_more_only
     base = _seeds()
     base[:, CLASS_NAMES.index("cat")] += 0.3 * np.arange(10) / 10
     text = per_class.spread_text({"base": base}, "base", 0.0012)
-    assert "(cat)" in text.split("against")[0] and "against 0.12 for the overall accuracy" in text
+    assert "(cat)" in text.split("against")[0] and "against 0.12 pp for the overall accuracy" in text
     assert text.startswith("A single class's accuracy varies far more")
     assert per_class.spread_text({"base": base}, "base", 0.01).startswith("Per class, its standard deviation")

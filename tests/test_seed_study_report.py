@@ -122,3 +122,22 @@ def test_the_conclusion_says_what_is_settled_and_what_waits_for_runs():
     partial.study.groups["reshuffled_bn"] = partial.study.groups["reshuffled_bn"][:1]
     waiting = partial.conclusion_text()
     assert "is not settled" in waiting and "waits for its runs" in waiting
+
+
+def test_an_unfinished_study_s_numbers_are_called_provisional_wherever_they_appear():
+    unfinished = _report(init=TIGHT, reshuffled=0.02)
+    unfinished.study.missing.extend(["a", "b"])
+    for text in (unfinished.spread_text(), unfinished.conclusion_text(), unfinished.deficit_text()):
+        assert text.endswith("These numbers are provisional: 2 runs of the study are to come.")
+    finished = _report(init=TIGHT, reshuffled=0.02)
+    assert "provisional" not in finished.spread_text() + finished.conclusion_text() + finished.deficit_text()
+    unfinished.study.groups["init"] = unfinished.study.groups["init"][:4]
+    assert "provisional; no other part of the report uses them" in unfinished.counts_text()
+
+
+def test_the_deficit_names_the_runs_behind_each_difference():
+    report = _report()
+    report.study.groups["reshuffled_bn"] = report.study.groups["reshuffled_bn"][:4]
+    text = report.deficit_text()
+    assert "with the fixed order (10 against 10 runs, Welch's t-test p" in text
+    assert "with a new order every epoch (4 against 10 runs, p" in text

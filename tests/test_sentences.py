@@ -54,16 +54,18 @@ def test_colour_text_counts_nearly_grey_and_mostly_colour_filters():
 
 
 @pytest.mark.parametrize(
-    ("shares", "p", "expected"),
+    ("median", "p", "expected"),
     [
-        ([0.1, 0.12, 0.2], 0.001, "significantly greyer than the b's"),
-        ([0.7, 0.8, 0.9], 0.001, "significantly more coloured than the b's"),
-        ([0.4, 0.5, 0.6], 0.4, "do not differ detectably in colour share from the b's"),
+        (0.14, 0.002, "significantly greyer than the b’s"),
+        (0.80, 0.002, "significantly more coloured than the b’s"),
+        (0.45, 0.4, "do not differ detectably in colour share from the b’s"),
     ],
 )
-def test_colour_comparison_branches(shares, p, expected):
-    text = sentences.colour_comparison("a", "b", np.array(shares), np.array([0.4, 0.46, 0.5]), p)
-    assert expected in text and "Mann–Whitney's rank test" in text and "against 0.46" in text
+def test_colour_comparison_branches(median, p, expected):
+    text = sentences.colour_comparison("a", "b", median, np.array([0.40, 0.46, 0.52]), p)
+    assert expected in text and "the b’s per-seed medians of 0.40 to 0.52" in text
+    assert f"Wilcoxon's signed-rank test of the seeds' medians against it p = {p:.3f}" in text
+    assert ("higher in 3 of its 3 seeds" in text) == (median == 0.14)
 
 
 def test_edge_text_counts_edge_like_filters_by_orientation():
@@ -100,3 +102,9 @@ def test_resnet_source_with_and_without_a_file():
     assert "downloaded by" in sentences.resnet_source((7, 7, 3, 64), (64,), None)
     text = sentences.resnet_source((7, 7, 3, 64), (64,), "ab" * 32)
     assert "kernel 7 × 7 × 3 × 64, bias 64" in text and "whose SHA-256 checksum begins abababababababab;" in text
+
+
+def test_orders_text_lists_each_epoch_s_order():
+    text = sentences.orders_text([[2, 0, 1], [2, 0, 1]], seed=0)
+    assert text.startswith("The small fit (seed 0, 3 samples numbered from 0) visited them in these orders: ")
+    assert text.endswith("orders: epoch 1: 2 0 1; epoch 2: 2 0 1.")

@@ -1,0 +1,46 @@
+"""The seed study's sentences: its spreads, its differences with their tests, and its verdicts, in words."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from cnnlab import present
+from cnnlab.seed_study import Decomposition
+from cnnlab.stats import ALPHA, Comparison
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A 95 % interval to print with ``present.ci`` (which reads these two fields)."""
+
+    ci_low: float
+    ci_high: float
+
+
+def stds_text(parts: Decomposition, separator: str) -> str:
+    """ "initialisation alone 0.30 pp [0.16, 1.87], order alone ...": each spread with its 95 % interval."""
+    return separator.join(
+        f"{s.title} {present.points(s.summary.std, 2)} pp {present.ci(Interval(s.std_low, s.std_high))}"
+        for s in parts.spreads
+    )
+
+
+def tests_text(c: Comparison) -> str:
+    """ "Welch's t-test p = 0.020, Holm p = 0.040" (Holm only when the comparison is in a family)."""
+    holm = "" if math.isnan(c.holm_welch_p) else f", Holm {present.p_value(c.holm_welch_p)}"
+    return f"Welch's t-test {present.p_value(c.welch_p)}{holm}"
+
+
+def numbers_text(c: Comparison) -> str:
+    """ "+0.12 pp [−1.0, 1.2], Welch's t-test p = 0.8, Holm p = 1.000": a difference with its interval and tests."""
+    return f"{present.pp(c.difference)} pp {present.ci(c)}, {tests_text(c)}"
+
+
+def verdict_text(c: Comparison, new: str, old: str) -> str:
+    """'a new order every epoch is higher/lower by x pp [ci] (tests)', or that these runs cannot tell."""
+    if c.mean_p < ALPHA:
+        direction = "higher" if c.difference > 0 else "lower"
+        size = f"{present.points(abs(c.difference), 2)} pp {present.ci(c)}"
+        return f"{new} is {direction} than {old} by {size} ({tests_text(c)})"
+    return f"these runs cannot tell {new} from {old} ({numbers_text(c)})"
