@@ -34,13 +34,13 @@ report: $(STAMP)  ## Render _output/report.html and _output/report.pdf from the 
 	  quarto render; \
 	else $(BIN)/cnnlab render $(REPORT_FLAGS); fi
 
-# Test files run side by side on every core (pytest-xdist; one file's tests stay together): TEST_WORKERS=0 runs
-# them in this process.
+# Test files run side by side on every core, at most four (pytest-xdist; one file's tests stay together):
+# TEST_WORKERS=0 runs them in this process.
 TEST_WORKERS ?= auto
 
 test: $(STAMP)  ## Lint, then the test suite (a few minutes)
 	$(BIN)/ruff check cnnlab tests report tools
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxprocesses=4 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check cnnlab tests report tools

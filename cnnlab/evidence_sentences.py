@@ -280,7 +280,7 @@ def median_text(seed: int, mean: tuple[float, float], median: tuple[float, float
     moves = (
         f"Leaving seed {seed} out moves the mean from {present.pct(mean[0])} to {present.pct(mean[1])} "
         f"({present.pp(mean[1] - mean[0])} pp) and the median from {present.pct(median[0])} to "
-        f"{present.pct(median[1])} ({present.pp(median[1] - median[0])})"
+        f"{present.pct(median[1])} ({present.pp(median[1] - median[0])} pp)"
     )
     quartiles = f"[{present.pct(iqr[0])}, {present.pct(iqr[1])}]"
     if abs(median[1] - median[0]) < abs(mean[1] - mean[0]) / 2:

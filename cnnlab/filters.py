@@ -1,7 +1,8 @@
 """Q11-Q12 and their conclusion: the tiny VGG's first-layer filters before and after training, and ImageNet ResNet50's.
 
-Each seed's filters are compared with the same seed's initial weights through per-seed medians, and with ResNet50's
-filters likewise: the seeds are independent draws, the filters of one network are not.
+Each seed's filters are summarised by their median and compared with the same seed's initial weights, paired over
+the seeds (independent draws, unlike the filters of one network); ResNet50's single median is compared with the
+tiny VGG's per-seed medians, taken as a fixed value.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from scipy.stats import wilcoxon
 
-from cnnlab import features, present, sentences
-from cnnlab.stats import ALPHA, Comparison, paired
+from cnnlab import features, sentences
+from cnnlab.power import paired_detectable
+from cnnlab.stats import Comparison, family
 from cnnlab.train import initial_model
 
 MEASURES = {"edge share": features.edge_share, "colour share": features.colour_share}
@@ -26,20 +29,21 @@ class Filters:
     trained: list[np.ndarray]
     initial: list[np.ndarray]
     resnet: np.ndarray
-    resnet_bias: np.ndarray
 
     @classmethod
     def of(cls, report: Any) -> Filters:
-        """The kernels of every tiny VGG run of a ``chapter.Report`` and of ImageNet ResNet50's ``conv1_conv``."""
+        """The kernels of every tiny VGG run of a ``chapter.Report`` and of ImageNet ResNet50's ``conv1_conv``.
+        The initial weights are drawn again from each run's ``init_seed``, as ``train.train_run`` drew them (this
+        seeds Keras's, NumPy's and TensorFlow's global generators)."""
         records = report.results.runs["tiny_vgg"]
         trained = [features.first_layer_kernel(report.trained_model("tiny_vgg", i)) for i in range(len(records))]
         initial = [features.first_layer_kernel(initial_model(record.config)) for record in records]
-        kernel, bias = features.load_resnet50().get_layer("conv1_conv").get_weights()
-        return cls(trained, initial, np.asarray(kernel), np.asarray(bias))
+        kernel = features.load_resnet50().get_layer("conv1_conv").get_weights()[0]
+        return cls(trained, initial, np.asarray(kernel))
 
-    def shares(self, measure: str) -> np.ndarray:
-        """A measure of every trained filter of every seed, seed after seed."""
-        return np.concatenate([MEASURES[measure](k) for k in self.trained])
+    def shares(self, measure: str, initial: bool = False) -> np.ndarray:
+        """A measure of every filter of every seed, seed after seed: trained, or initial."""
+        return np.concatenate([MEASURES[measure](k) for k in (self.initial if initial else self.trained)])
 
     def medians(self, measure: str, initial: bool = False) -> np.ndarray:
         """Each seed's median of a measure over its filters, trained or initial."""
@@ -47,41 +51,41 @@ class Filters:
 
     @cached_property
     def changes(self) -> dict[str, Comparison]:
-        """Per measure: trained minus initial per-seed median, paired over the seeds (Wilcoxon in ``mannwhitney_p``)."""
-        return {m: paired(self.medians(m), self.medians(m, initial=True)) for m in MEASURES}
+        """Per measure: trained minus initial per-seed median, paired over the seeds; one Holm family over the
+        measures (the paired t-test in ``welch_p``, Wilcoxon's signed-rank test in ``mannwhitney_p``)."""
+        return family({m: (self.medians(m), self.medians(m, initial=True)) for m in MEASURES}, is_paired=True)
+
+    def detectable(self, measure: str) -> float:
+        """The mean change of a measure's per-seed median that these seeds detect with 80 % power."""
+        return paired_detectable(self.medians(measure), self.medians(measure, initial=True))
 
     def change_text(self, measure: str) -> str:
-        """How training moved a measure, with its interval and test."""
-        before, after = self.medians(measure, initial=True), self.medians(measure)
-        return sentences.training_change_text(measure, self.changes[measure], np.median(before), np.median(after))
-
-    @cached_property
-    def resnet_colour_p(self) -> float:
-        """Wilcoxon's signed-rank test of the tiny VGG's per-seed median colour shares against ResNet50's median."""
-        seeds = self.medians("colour share")
-        return paired(seeds, np.full_like(seeds, self.resnet_colour)).mannwhitney_p
+        """How training moved a measure, with its interval, its tests and what the seeds could detect."""
+        before, after = self.medians(measure, initial=True).mean(), self.medians(measure).mean()
+        change = self.changes[measure]
+        return sentences.training_change_text(measure, change, before, after, self.detectable(measure))
 
     @property
     def resnet_colour(self) -> float:
         """The median colour share of ResNet50's first-layer filters (the same in BGR or RGB order)."""
         return float(np.median(features.colour_share(self.resnet)))
 
-    def conclusion_text(self) -> str:
-        """The conclusions' sentence on Q11-Q12: what training changed in the first layer; how ResNet50's differs."""
-        said = []
-        for measure, c in self.changes.items():
-            if c.mannwhitney_p < ALPHA:
-                interval = f"[{present.num(c.ci_low, 2)}, {present.num(c.ci_high, 2)}]"
-                verb = "raised" if c.difference > 0 else "lowered"
-                said.append(
-                    f"{verb} the {measure} by {present.num(abs(c.difference), 2)} ({present.INTERVAL} {interval})"
-                )
-            else:
-                said.append(f"left the {measure} where the initialisation put it (no detectable change)")
-        resnet = sentences.colour_comparison(
+    @cached_property
+    def resnet_colour_p(self) -> float:
+        """Wilcoxon's signed-rank test of the tiny VGG's per-seed median colour shares against ResNet50's median."""
+        differences = self.medians("colour share") - self.resnet_colour
+        return float(wilcoxon(differences).pvalue) if len(differences) > 1 and np.any(differences) else float("nan")
+
+    def resnet_text(self) -> str:
+        """Q12: whether ResNet50's first-layer filters are greyer or more coloured than the tiny VGG's."""
+        return sentences.colour_comparison(
             "ImageNet ResNet50", "tiny VGG", self.resnet_colour, self.medians("colour share"), self.resnet_colour_p
         )
+
+    def conclusion_text(self) -> str:
+        """The conclusions' sentence on Q11-Q12: what training changed in the first layer; how ResNet50's differs."""
+        said = [sentences.training_change_brief(m, c, self.detectable(m)) for m, c in self.changes.items()]
         return (
             f"In the tiny VGG's first-layer filters (@sec-q11), training {' and '.join(said)}, seed by seed; as "
-            f"@sec-q12 shows, {resnet}."
+            f"@sec-q12 shows, {self.resnet_text()}."
         )

@@ -82,7 +82,7 @@ def text(per_class: Mapping[str, np.ndarray], base: str, labels: Mapping[str, st
             "correction)"
         )
         if significant:
-            listed = ", ".join(f"{name} ({present.pp(by_class[name].difference, 1)})" for name in significant)
+            listed = ", ".join(f"{name} ({present.pp(by_class[name].difference, 1)} pp)" for name in significant)
             counted = present.count_of(len(significant), "class differs", "classes differ")
             found = f"{counted} from the {base_name} after Holm's correction: {listed}"
         else:

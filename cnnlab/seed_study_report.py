@@ -60,13 +60,13 @@ class SeedStudyReport:
     def counts_text(self) -> str:
         """How complete the study is, in a sentence."""
         counts = [self.n(g.name) for g in GROUPS]
-        if min(counts) == self.planned:
+        if not self.study.missing:
             return f"Each group has all {self.planned} seeds."
         groups = "; ".join(f"{labels()[g.variant]}, {g.title}: {n}" for g, n in zip(GROUPS, counts, strict=True))
         return (
             f"The study is not complete: of the {self.planned} seeds per group, these runs are finished ({groups}). "
-            "The study's own numbers (@sec-seed-sources, @sec-reshuffle) are computed from them alone and are "
-            "provisional; no other part of the report uses them."
+            "The study's numbers (@sec-seed-sources, @sec-reshuffle and the conclusions) are computed from them "
+            "alone and are provisional; the rest of the report does not use them."
         )
 
     def provisional_note(self) -> str:

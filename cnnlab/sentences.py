@@ -12,6 +12,7 @@ from collections import Counter
 import numpy as np
 
 from cnnlab import present
+from cnnlab.power import POWER
 from cnnlab.stats import ALPHA, Comparison
 
 
@@ -68,13 +69,14 @@ def _how_many(n: int) -> str:
 
 
 def colour_comparison(label: str, base: str, median: float, base_medians: np.ndarray, p: float) -> str:
-    """Whether one network's first-layer filters (their median colour share) are greyer or more coloured than
-    another's, whose seeds' medians are ``base_medians``; ``p``: Wilcoxon's signed-rank test of those against it."""
+    """Whether one network's first-layer filters (their median colour share, taken as fixed) are greyer or more
+    coloured than another's, whose seeds' medians are ``base_medians``; ``p``: Wilcoxon's signed-rank test of
+    those against it."""
     seeds = np.asarray(base_medians, dtype=float)
     above = int((seeds > median).sum())
     facts = (
-        f"median colour share {present.num(median, 2)} against the {base}\u2019s per-seed medians of "
-        f"{present.num(float(seeds.min()), 2)} to {present.num(float(seeds.max()), 2)}, higher in {above} of its "
+        f"median colour share {present.num(median, 2)}; the {base}’s per-seed median is "
+        f"{present.num(float(seeds.min()), 2)} to {present.num(float(seeds.max()), 2)} and above it in {above} of "
         f"{present.count(len(seeds))} seeds; Wilcoxon's signed-rank test of the seeds' medians against it "
         f"{present.p_value(p)}"
     )
@@ -172,15 +174,39 @@ def edge_text(shares: np.ndarray, angles: np.ndarray) -> str:
     )
 
 
-def training_change_text(measure: str, change: Comparison, before: float, after: float) -> str:
-    """How training moved a filter measure, from the per-seed medians at initialisation (``before``, median
-    over seeds) to after training: the paired difference with its interval and Wilcoxon's signed-rank test."""
-    interval = f"[{present.num(change.ci_low, 2)}, {present.num(change.ci_high, 2)}]"
+def training_change_text(measure: str, change: Comparison, before: float, after: float, detectable: float) -> str:
+    """How training moved a filter measure, taken per seed (the median over its filters, trained minus initial;
+    ``before`` and ``after`` the means over seeds): the mean change with its interval, the paired t-test (its
+    Holm p over the measures decides) and Wilcoxon's signed-rank test; when nothing is detected, what the seeds
+    would have detected (``detectable``)."""
     facts = (
-        f"median over seeds {present.num(before, 2)} at initialisation and {present.num(after, 2)} after training; "
-        f"paired difference {present.num(change.difference, 2)}, {present.INTERVAL} {interval}; Wilcoxon's "
+        f"per-seed median {present.num(before, 2)} at initialisation and {present.num(after, 2)} after training on "
+        f"average; mean change {present.num(change.difference, 2)}, {present.INTERVAL} {_plain_interval(change)}; "
+        f"paired t-test {present.p_value(change.welch_p)}, Holm {present.p_value(change.mean_p)}; Wilcoxon's "
         f"signed-rank test {present.p_value(change.mannwhitney_p)}"
     )
-    if change.mannwhitney_p < ALPHA:
+    if change.mean_p < ALPHA:
         return f"training {'raised' if change.difference > 0 else 'lowered'} the {measure} ({facts})"
-    return f"training did not change the {measure} detectably ({facts})"
+    return (
+        f"these seeds do not show training to change the {measure} ({facts}; a mean change of "
+        f"{present.num(detectable, 2)} would have been detected with {present.pct(POWER, 0)} power)"
+    )
+
+
+def training_change_brief(measure: str, change: Comparison, detectable: float) -> str:
+    """The conclusions' short form of :func:`training_change_text`: "lowered the colour share by 0.19 (...)"."""
+    if change.mean_p < ALPHA:
+        verb = "raised" if change.difference > 0 else "lowered"
+        return (
+            f"{verb} the {measure} by {present.num(abs(change.difference), 2)} ({present.INTERVAL} "
+            f"{_plain_interval(change)}, Holm {present.p_value(change.mean_p)})"
+        )
+    return (
+        f"did not detectably change the {measure} (Holm {present.p_value(change.mean_p)}; a change of "
+        f"{present.num(detectable, 2)} would have been detected with {present.pct(POWER, 0)} power)"
+    )
+
+
+def _plain_interval(c: Comparison) -> str:
+    """A comparison's interval in its own units: "[−0.24, −0.14]"."""
+    return f"[{present.num(c.ci_low, 2)}, {present.num(c.ci_high, 2)}]"

@@ -14,6 +14,14 @@ balance = sentences.balance_text(facts["train_per_class"], facts["test_per_class
 EXAMPLES_PER_CLASS = 8
 
 # %%
+#| include: false
+from cnnlab.features import first_layer_kernel
+from cnnlab.train import initial_model
+
+initial = float(abs(first_layer_kernel(initial_model(r.record("tiny_vgg").config))).max())  # Q3: first seed
+steps = initial * (1 - 1 / 255) / r.protocol.learning_rate  # Adam steps of about the learning rate, to shrink it
+
+# %%
 r.banner()
 
 # %% [markdown]
@@ -62,9 +70,10 @@ viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER
 #   standardised. Keras's default initialisation [@glorot2010understanding] draws first-layer weights
 #   whose size suits inputs of order one, so with scaled inputs the first layer's outputs start of order
 #   one; with raw 0–255 inputs they would start 255 times larger. Adam's steps are about the learning rate
-#   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, small beside the initial weights (a few
-#   tenths), so unscaled inputs would need hundreds of steps before the first layer's weights shrank to a size
-#   that suits them.
+#   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, small beside the first layer's initial
+#   weights (up to `{python} present.num(initial, 2)` for the first seed), so unscaled inputs would need about
+#   `{python} present.count(round(steps, -1))` steps before the largest of them shrank 255-fold, to a size that
+#   suits them.
 # * **Label encoding.** The labels stay integers 0–9 and the models are trained with *sparse*
 #   categorical cross-entropy. This is the same loss as one-hot encoding the labels and using
 #   categorical cross-entropy, without building a 10-column matrix.

@@ -25,7 +25,7 @@ fields = features.receptive_fields(model)  # the patch of the image each layer's
 sizes = ", ".join(f"{h} × {h}" for h in dict.fromkeys(m.shape[0] for m in maps.values()))
 f = r.filters  # Q11-Q12: the first-layer filters of every seed, trained and initial, and ResNet50's
 kernels, shares, edges = f.trained, f.shares("colour share"), f.shares("edge share")
-angles = np.concatenate([features.edge_orientation(k) for k in kernels])
+angles, initial_angles = (np.concatenate([features.edge_orientation(k) for k in ks]) for ks in (kernels, f.initial))
 first_shares = shares[: kernel.shape[-1]]
 
 # %% [markdown]
@@ -70,8 +70,10 @@ viz_images.all_feature_maps(maps);
 # `{python} len(shares)` first-layer filters of all `{python} len(kernels)` seeds,
 # `{python} sentences.colour_text(shares)`. Their brightness pattern $\bar w_{ij}$ we describe by its
 # *edge share*: the part of its variation over the window that a linear ramp explains, the $R^2$ of the
-# plane $a j + b i + c$ fitted to $\bar w_{ij}$ by least squares: 1 for an edge (dark on one side, light on the other), 0 for a pattern with no slope, such
-# as a bright spot in the middle. Over the same filters `{python} sentences.edge_text(edges, angles)`. Against each seed's own
+# plane $a j + b i + c$ fitted to $\bar w_{ij}$ by least squares: 1 for a ramp (dark on one side, light on the
+# other, evenly), less for a sharp step (3/4 in a 3 × 3 window), 0 for a pattern symmetric about the centre,
+# such as a centred spot or line. Over the same filters `{python} sentences.edge_text(edges, angles)`; at initialisation,
+# `{python} sentences.edge_text(f.shares("edge share", initial=True), initial_angles)`. Against each seed's own
 # initial weights, `{python} f.change_text("edge share")`, and `{python} f.change_text("colour share")`. The
 # signed-rank test is Wilcoxon's [@wilcoxon1945], taken over the seeds, whose weights are drawn independently.
 
@@ -105,10 +107,10 @@ resnet_shares = features.colour_share(resnet_kernel)  # the same for BGR or RGB 
 # correlation is `{python} present.num(channel_corr.mean(), 2)`, against `{python} present.num(corr, 2)` for
 # the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, over its
 # `{python} len(resnet_shares)` filters `{python} sentences.colour_text(resnet_shares)`:
-# `{python} sentences.colour_comparison("ImageNet ResNet50", "tiny VGG", f.resnet_colour, f.medians("colour share"), f.resnet_colour_p)`.
+# `{python} f.resnet_text()`.
 # The test is taken over the tiny VGG's seeds, whose weights are drawn independently, not over the filters of
-# one network; the two networks also differ in kernel size and training data, so it describes them, and does
-# not say which difference makes the colour.
+# one network, and treats ResNet50's one median as fixed; the two networks also differ in kernel size and
+# training data, so it describes them, and does not say which difference makes the colour.
 
 # %%
 #| label: fig-resnet

@@ -24,7 +24,7 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # (@sec-q9); a variant that spreads more is compared less finely, and each verdict of @sec-improvements
 # gives the difference its own seeds would have detected. `{python} r.seed_study.conclusion_text()`
 #
-# **Q10–Q12, inside the networks.** `{python} r.filters.conclusion_text()`
+# **Q11–Q12, the first-layer filters.** `{python} r.filters.conclusion_text()`
 #
 # **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")` @sec-q13 follows its validation
 # accuracy against the tiny VGG's epoch by epoch (@fig-all-val) and weighs overfitting against the running

@@ -321,7 +321,7 @@ def test_differences_of_accuracies_have_one_unit_defined_once(rendered):
         assert text.count("percentage points") == 1 and "percentage points (pp)" in preface
         assert not re.findall(r"\d (?:percentage )?points?\b", text)
         # and no difference without it: "lower by 1.32 on the exact images", "(+1.20, 95 % interval"
-        assert not re.findall(r"\bby [−+]?\d+\.\d+ on |\([−+]\d+\.\d+, ", text)
+        assert not re.findall(r"\bby [−+]?\d+\.\d+ on |\([−+]\d+\.\d+[,)]", text)
         assert re.search(r"\d pp\b", text)
 
 
@@ -360,3 +360,16 @@ def test_an_apostrophe_after_a_digit_is_not_set_as_a_prime(rendered):
     """Typst sets the quote in "ResNet50's" as a prime (ResNet50′s): the sentences avoid that possessive."""
     _html, pdf = rendered
     assert "ResNet50" in pdf and "\u2032" not in pdf
+
+
+def test_the_filter_sentences_are_those_computed_from_the_cache(prose, fixture_cache, tiny_data_dir, conv1):
+    """Q11-Q12's comparisons and their conclusion, from the runs' trained and initial weights, are in the pages."""
+    data = load_local(tiny_data_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CNNLAB_RESNET50_CONV1", str(conv1))
+        filters = Report(data, collect(fixture_cache, data.fingerprint(), SPEC)).filters
+        said = [filters.change_text(m) for m in ("edge share", "colour share")]
+        said += [filters.resnet_text(), filters.conclusion_text()]
+    assert len(filters.trained) == len(filters.initial) == len(SEEDS)
+    for sentence in said:
+        assert _shown(sentence, prose), sentence[:80]

@@ -63,9 +63,9 @@ def test_colour_text_counts_nearly_grey_and_mostly_colour_filters():
 )
 def test_colour_comparison_branches(median, p, expected):
     text = sentences.colour_comparison("a", "b", median, np.array([0.40, 0.46, 0.52]), p)
-    assert expected in text and "the b’s per-seed medians of 0.40 to 0.52" in text
+    assert expected in text and "the b’s per-seed median is 0.40 to 0.52" in text
     assert f"Wilcoxon's signed-rank test of the seeds' medians against it p = {p:.3f}" in text
-    assert ("higher in 3 of its 3 seeds" in text) == (median == 0.14)
+    assert ("and above it in 3 of 3 seeds" in text) == (median == 0.14)
 
 
 def test_edge_text_counts_edge_like_filters_by_orientation():
@@ -78,19 +78,20 @@ def test_edge_text_counts_edge_like_filters_by_orientation():
 
 
 @pytest.mark.parametrize(
-    ("difference", "p", "expected"),
+    ("difference", "holm", "expected"),
     [
-        (0.12, 0.002, "training raised the edge share (median over seeds 0.25 at initialisation and 0.37 after"),
+        (0.12, 0.002, "training raised the edge share (per-seed median 0.25 at initialisation and 0.37 after"),
         (-0.12, 0.002, "training lowered the edge share"),
-        (0.01, 0.4, "training did not change the edge share detectably"),
+        (0.01, 0.4, "these seeds do not show training to change the edge share"),
     ],
 )
-def test_training_change_text_says_direction_size_interval_and_test(difference, p, expected):
-    change = replace(_comparison(difference=difference), mannwhitney_p=p)  # the paired test's Wilcoxon p
-    text = sentences.training_change_text("edge share", change, 0.25, 0.37)
-    assert (
-        text.startswith(expected) and "95 % interval [" in text and f"Wilcoxon's signed-rank test p = {p:.3f}" in text
-    )
+def test_training_change_text_decides_on_the_holm_p_of_the_test_its_interval_belongs_to(difference, holm, expected):
+    change = replace(_comparison(difference=difference, welch_p=holm / 2), holm_welch_p=holm, mannwhitney_p=0.002)
+    text = sentences.training_change_text("edge share", change, 0.25, 0.37, 0.05)
+    assert text.startswith(expected) and "95 % interval [" in text and f"Holm p = {holm:.3f}" in text
+    assert ("a mean change of 0.05 would have been detected with 80 % power" in text) == (holm > 0.05)
+    brief = sentences.training_change_brief("edge share", change, 0.05)
+    assert brief.startswith("did not detectably" if holm > 0.05 else ("raised" if difference > 0 else "lowered"))
 
 
 def test_receptive_text_lists_every_layer():
