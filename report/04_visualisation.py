@@ -109,7 +109,7 @@ resnet_shares = features.colour_share(resnet_kernel)  # the same for BGR or RGB 
 # `{python} len(resnet_shares)` filters `{python} sentences.colour_text(resnet_shares)`:
 # `{python} f.resnet_text()`.
 # The test is taken over the tiny VGG's seeds, whose weights are drawn independently, not over the filters of
-# one network, and treats ResNet50's one median as fixed; the two networks also differ in kernel size and
+# one network, and takes the one median of ResNet50 as fixed; the two networks also differ in kernel size and
 # training data, so it describes them, and does not say which difference makes the colour.
 
 # %%
