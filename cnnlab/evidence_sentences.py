@@ -141,6 +141,11 @@ def modes_text(label: str, train: tuple[Summary, Summary], test: tuple[Summary, 
     )
 
 
+# What a wider train - validation gap shows, and what it does not: it restates a lower validation accuracy for a
+# like training accuracy, so it names overfitting as the symptom, not its cause.
+WIDER = "so it generalises less well from what it fits (overfitting as a symptom; these runs do not isolate its cause)"
+
+
 def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: Contrast) -> str:
     """Which explanation of the variant's lower accuracy the numbers support.
 
@@ -159,11 +164,11 @@ def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: 
         f"({verdicts.p_values(overfit.test)}{_power(overfit)})"
     )
     if stats_cost and wider:
-        reading = f"both explanations: {cost}, so the running statistics cost accuracy; and {gap}, so it overfits more"
+        reading = f"both explanations: {cost}, so the running statistics cost accuracy; and {gap}, {WIDER}"
     elif stats_cost:
         reading = f"a running-statistics mismatch only: {cost}; but {gap}, not a detectably wider gap"
     elif wider:
-        reading = f"overfitting only: {gap}, so it overfits more; but {cost}, nothing detectable"
+        reading = f"overfitting only: {gap}, {WIDER}; but {cost}, nothing detectable"
     else:
         reading = f"neither explanation detectably: {cost}, and {gap}"
     return f"The numbers support {reading}. {_behind(base, behind)}"

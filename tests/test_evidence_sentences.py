@@ -113,6 +113,9 @@ def test_batchnorm_reading_branches(mismatch_p, gap_p, expected):
     text = say.batchnorm_reading("b", _contrast(0.015, mismatch_p), _contrast(0.012, gap_p), _contrast(-0.011))
     assert expected in text and "paired t-test" in text and "stays 1.10 pp below the b" in text
     assert ("would have detected" in text) == (mismatch_p > 0.05 or gap_p > 0.05)
+    # a wider gap is overfitting as a symptom: it restates a lower validation accuracy, and names no cause
+    assert ("overfitting as a symptom; these runs do not isolate its cause" in text) == (gap_p < 0.05)
+    assert "so it overfits more" not in text
 
 
 @pytest.mark.parametrize(
