@@ -16,6 +16,7 @@ from scipy.stats import wilcoxon
 
 from cnnlab import features, sentences
 from cnnlab.power import paired_detectable
+from cnnlab.quiet import import_keras, import_tensorflow
 from cnnlab.stats import Comparison, family
 from cnnlab.train import initial_model
 
@@ -29,6 +30,7 @@ class Filters:
     trained: list[np.ndarray]
     initial: list[np.ndarray]
     resnet: np.ndarray
+    redrawn_note: str = ""  # a caveat when the initial weights were drawn under another Keras than the runs
 
     @classmethod
     def of(cls, report: Any) -> Filters:
@@ -39,7 +41,7 @@ class Filters:
         trained = [features.first_layer_kernel(report.trained_model("tiny_vgg", i)) for i in range(len(records))]
         initial = [features.first_layer_kernel(initial_model(record.config)) for record in records]
         kernel = features.load_resnet50().get_layer("conv1_conv").get_weights()[0]
-        return cls(trained, initial, np.asarray(kernel))
+        return cls(trained, initial, np.asarray(kernel), redrawn_note(records))
 
     def shares(self, measure: str, initial: bool = False) -> np.ndarray:
         """A measure of every filter of every seed, seed after seed: trained, or initial."""
@@ -89,3 +91,21 @@ class Filters:
             f"In the tiny VGG's first-layer filters (@sec-q11), training {' and '.join(said)}, seed by seed; as "
             f"@sec-q12 shows, {self.resnet_text()}."
         )
+
+
+def redrawn_note(records: list[Any]) -> str:
+    """ " " when every run was trained under the Keras and TensorFlow installed now, which draw its initial weights
+    again; else a sentence naming the versions, since another version's initialisers may draw other weights."""
+    installed = {"Keras": import_keras().__version__, "TensorFlow": import_tensorflow().__version__}
+    trained = {
+        f"{name} {version}"
+        for record in records
+        for name in installed
+        if (version := record.metadata.get("versions", {}).get(name.lower())) and version != installed[name]
+    }
+    if not trained:
+        return ""
+    return (
+        f" The initial weights were drawn again with {' and '.join(f'{k} {v}' for k, v in installed.items())}; some "
+        f"runs were trained with {', '.join(sorted(trained))}, whose initialisers may draw other weights."
+    )

@@ -1,8 +1,11 @@
 """Q11-Q12's filter study on made-up kernels: per-seed medians before and after training, and against ResNet50."""
 
+from types import SimpleNamespace
+
 import numpy as np
 
-from cnnlab.filters import Filters
+from cnnlab.filters import Filters, redrawn_note
+from cnnlab.quiet import import_keras
 
 
 def _kernels(seeds: int, colour: float, rng: np.random.Generator) -> list[np.ndarray]:
@@ -34,3 +37,12 @@ def test_a_measure_training_did_not_move_is_said_to_be_left_as_initialised():
     text = filters.conclusion_text()
     assert "training did not detectably change the edge share (Holm p = " in text
     assert "did not detectably change the colour share" in text and "do not differ detectably in colour share" in text
+
+
+def test_initial_weights_drawn_under_another_keras_than_the_runs_are_said_to_be():
+    keras = import_keras().__version__
+    same = SimpleNamespace(metadata={"versions": {"keras": keras}})
+    older = SimpleNamespace(metadata={"versions": {"keras": "3.0.0"}})
+    assert redrawn_note([same, SimpleNamespace(metadata={})]) == ""
+    note = redrawn_note([same, older])
+    assert f"drawn again with Keras {keras} and TensorFlow " in note and "trained with Keras 3.0.0," in note
