@@ -177,7 +177,7 @@ def _shown(sentence: str, pages: str) -> bool:
     line of the PDF may end after an en dash or a hyphen: "Pitman–" "Morgan", "t-" "test")."""
     parts = [
         re.escape(part).replace("–", "–\\s?").replace("\\-", "-\\s?")
-        for part in re.split(r"@(?:sec|tbl|fig)-[\w-]*\w", sentence)
+        for part in re.split(r"@(?:sec|tbl|fig)-[\w-]*\w", sentence.replace("’", "'"))
     ]
     return re.search(r"\s*\S+\s[\d.]+\s*".join(parts), pages.replace("’", "'")) is not None
 
