@@ -145,8 +145,9 @@ def _brightness_ramp(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def edge_share(kernel: np.ndarray) -> np.ndarray:
     """Per filter of a kernel (kh, kw, channels, filters): the share of its brightness pattern that a linear
-    ramp across the window explains. 1 for an edge (dark on one side, light on the other), 0 for a pattern
-    with no slope (a spot, a line); for independent random weights 2 / (kh·kw − 1) on average."""
+    ramp across the window explains (the R² of a fitted plane). 1 for an even ramp, less for a sharp step (3/4
+    in 3 × 3), 0 for a pattern symmetric about the centre (a centred spot or line); for independent random
+    weights 2 / (kh·kw − 1) on average."""
     ramp, total = _brightness_ramp(kernel)
     return np.square(ramp).sum(axis=0) / np.where(total > 0, total, np.nan)
 

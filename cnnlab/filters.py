@@ -12,12 +12,11 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from scipy.stats import wilcoxon
 
 from cnnlab import features, sentences
 from cnnlab.power import paired_detectable
 from cnnlab.quiet import import_keras, import_tensorflow
-from cnnlab.stats import Comparison, family
+from cnnlab.stats import Comparison, family, signed_rank_p
 from cnnlab.train import initial_model
 
 MEASURES = {"edge share": features.edge_share, "colour share": features.colour_share}
@@ -43,13 +42,17 @@ class Filters:
         kernel = features.load_resnet50().get_layer("conv1_conv").get_weights()[0]
         return cls(trained, initial, np.asarray(kernel), redrawn_note(records))
 
+    def per_seed(self, measure: str, initial: bool = False) -> list[np.ndarray]:
+        """A measure of each seed's filters, trained or initial."""
+        return [MEASURES[measure](k) for k in (self.initial if initial else self.trained)]
+
     def shares(self, measure: str, initial: bool = False) -> np.ndarray:
         """A measure of every filter of every seed, seed after seed: trained, or initial."""
-        return np.concatenate([MEASURES[measure](k) for k in (self.initial if initial else self.trained)])
+        return np.concatenate(self.per_seed(measure, initial))
 
     def medians(self, measure: str, initial: bool = False) -> np.ndarray:
         """Each seed's median of a measure over its filters, trained or initial."""
-        return np.array([np.median(MEASURES[measure](k)) for k in (self.initial if initial else self.trained)])
+        return np.array([np.median(values) for values in self.per_seed(measure, initial)])
 
     @cached_property
     def changes(self) -> dict[str, Comparison]:
@@ -76,7 +79,7 @@ class Filters:
     def resnet_colour_p(self) -> float:
         """Wilcoxon's signed-rank test of the tiny VGG's per-seed median colour shares against ResNet50's median."""
         differences = self.medians("colour share") - self.resnet_colour
-        return float(wilcoxon(differences).pvalue) if len(differences) > 1 and np.any(differences) else float("nan")
+        return signed_rank_p(differences) if len(differences) > 1 else float("nan")
 
     def resnet_text(self) -> str:
         """Q12: whether ResNet50's first-layer filters are greyer or more coloured than the tiny VGG's."""
@@ -94,8 +97,8 @@ class Filters:
 
 
 def redrawn_note(records: list[Any]) -> str:
-    """ " " when every run was trained under the Keras and TensorFlow installed now, which draw its initial weights
-    again; else a sentence naming the versions, since another version's initialisers may draw other weights."""
+    """Nothing when every run was trained under the Keras and TensorFlow installed now, which draw its initial
+    weights again; else a sentence naming the versions, since another version's initialisers may draw others."""
     installed = {"Keras": import_keras().__version__, "TensorFlow": import_tensorflow().__version__}
     trained = {
         f"{name} {version}"
