@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from cnnlab.stats import ALPHA
+from cnnlab.stats import ALPHA, Contrast
 
 POWER = 0.8
 
@@ -52,21 +52,29 @@ def detectable_between(a: np.ndarray | list[float], b: np.ndarray | list[float],
     return detectable_difference(pooled, min(x.size, y.size), power) if pooled > 0 else math.nan
 
 
+def detectable_shift(df: float, power: float = POWER) -> float:
+    """The difference, in units of its standard error, that a two-sided t-test with ``df`` degrees of freedom
+    detects with ``power`` (noncentral t)."""
+    critical = stats.t.ppf(1 - ALPHA / 2, df)
+
+    def reached(shift: float) -> float:
+        wrong_side = float(np.nan_to_num(stats.nct.cdf(-critical, df, shift), nan=0.0))
+        return float(stats.nct.sf(critical, df, shift)) + wrong_side - power
+
+    return float(optimize.brentq(reached, 1e-6, 100.0))
+
+
 def paired_detectable(a: np.ndarray | list[float], b: np.ndarray | list[float], power: float = POWER) -> float:
     """The mean paired difference (a - b over the same seeds) the paired t-test detects with ``power``, at the
     spread of the observed differences (noncentral t with n - 1 degrees of freedom); NaN without spread."""
     diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     n, std = diff.size, float(diff.std(ddof=1)) if diff.size >= 2 else 0.0
-    if std == 0:
-        return math.nan
-    critical = stats.t.ppf(1 - ALPHA / 2, n - 1)
+    return detectable_shift(n - 1, power) * std / math.sqrt(n) if std else math.nan
 
-    def reached(effect: float) -> float:
-        shift = effect * math.sqrt(n)
-        wrong_side = float(np.nan_to_num(stats.nct.cdf(-critical, n - 1, shift), nan=0.0))
-        return float(stats.nct.sf(critical, n - 1, shift)) + wrong_side - power
 
-    return float(optimize.brentq(reached, 1e-6, 100.0)) * std
+def contrast_detectable(contrast: Contrast, power: float = POWER) -> float:
+    """The difference of differences that Welch's test of ``contrast`` detects with ``power``; NaN without spread."""
+    return detectable_shift(contrast.df, power) * contrast.se if contrast.se else math.nan
 
 
 def anova_detectable_spread(groups: int, n: int, within_std: float, power: float = POWER) -> float:

@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass
 
 from cnnlab import present
+from cnnlab.power import POWER, contrast_detectable
 from cnnlab.seed_study import Decomposition
-from cnnlab.stats import ALPHA, Comparison
+from cnnlab.stats import ALPHA, Comparison, Contrast
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,32 @@ def verdict_text(c: Comparison, new: str, old: str) -> str:
         size = f"{present.points(abs(c.difference), 2)} pp {present.ci(c)}"
         return f"{new} is {direction} than {old} by {size} ({tests_text(c)})"
     return f"these runs cannot tell {new} from {old} ({numbers_text(c)})"
+
+
+def undecided(deficit: Comparison) -> bool:
+    """The deficit's interval includes zero."""
+    return deficit.ci_low <= 0 <= deficit.ci_high
+
+
+def survival_text(deficit: Comparison, what: str) -> str:
+    """Whether +BatchNorm's deficit, measured with a new order every epoch, survives: its interval's side of 0."""
+    if undecided(deficit):
+        return f"these runs cannot tell whether {what} survives reshuffling"
+    if deficit.ci_high < 0:
+        return f"{what} survives reshuffling"
+    return f"+BatchNorm is higher with a new order every epoch, so {what} does not survive reshuffling"
+
+
+def deficit_change_text(change: Contrast) -> str:
+    """How a new order every epoch changes the deficit, with its interval, or what a test could have detected."""
+    size = f"{present.pp(change.difference)} pp {present.ci(change)}, Welch's t-test {present.p_value(change.p)}"
+    if change.p < ALPHA:
+        narrows = change.difference > 0
+        return f"reshuffling {'narrows' if narrows else 'widens'} the deficit by {size}" + (
+            ", so part of it comes from the fixed order" if narrows else ""
+        )
+    return (
+        f"whether any of it comes from the fixed order is not shown (reshuffling changes it by {size}; a change of "
+        f"{present.points(contrast_detectable(change), 2)} pp would have been detected with {present.pct(POWER, 0)} "
+        "power)"
+    )

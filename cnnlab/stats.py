@@ -1,7 +1,7 @@
 """Statistics over seeds (Q9, Q13-Q15): summaries, intervals, and the comparison of two variants.
 
-Everything comes from scipy.stats; the only formula written here is the standardised mean
-difference (Hedges' g), which scipy does not provide.
+Everything comes from scipy.stats; the only formulas written here are the standardised mean
+difference (Hedges' g) and Welch's test of a difference of two differences, which scipy does not provide.
 """
 
 from __future__ import annotations
@@ -124,6 +124,37 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
         std_ratio=float(a.std(ddof=1) / b.std(ddof=1)) if b.std(ddof=1) else math.nan,
         mannwhitney_p=float(ranks_p),
     )
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """(a2 - b2) - (a1 - b1): how much a difference of two groups changes between two conditions."""
+
+    difference: float
+    ci_low: float  # Welch's 95 % interval, Satterthwaite's degrees of freedom
+    ci_high: float
+    p: float  # two-sided Welch t-test that the two differences are equal
+    se: float  # standard error of the difference
+    df: float  # Satterthwaite's degrees of freedom
+
+
+Values = np.ndarray | list[float]
+
+
+def difference_of_differences(a1: Values, b1: Values, a2: Values, b2: Values) -> Contrast:
+    """Welch's t-test of (a2 - b2) - (a1 - b1) over four independent groups, none assumed to share a variance."""
+    groups = [np.asarray(g, dtype=float) for g in (a2, b2, a1, b1)]
+    if min(g.size for g in groups) < 2:
+        raise ValueError("a difference of differences needs at least two values per group")
+    difference = groups[0].mean() - groups[1].mean() - groups[2].mean() + groups[3].mean()
+    terms = np.array([g.var(ddof=1) / g.size for g in groups])
+    se = math.sqrt(terms.sum())
+    if se == 0:
+        return Contrast(float(difference), math.nan, math.nan, math.nan, 0.0, math.nan)
+    df = terms.sum() ** 2 / sum(t**2 / (g.size - 1) for t, g in zip(terms, groups, strict=True))
+    half = stats.t.ppf(1 - ALPHA / 2, df) * se
+    p = 2 * stats.t.sf(abs(difference) / se, df)
+    return Contrast(float(difference), float(difference - half), float(difference + half), float(p), se, float(df))
 
 
 def signed_rank_p(differences: np.ndarray) -> float:

@@ -6,6 +6,7 @@ from scipy import stats
 
 from cnnlab.power import (
     anova_detectable_spread,
+    contrast_detectable,
     detectable_between,
     detectable_difference,
     detectable_effect,
@@ -14,6 +15,7 @@ from cnnlab.power import (
     seeds_needed,
     t_test_power,
 )
+from cnnlab.stats import difference_of_differences
 
 
 def test_t_test_power_matches_textbook_values():
@@ -74,3 +76,16 @@ def test_detectable_differences_are_detected_with_80_percent_power_in_simulation
     groups = rng.normal(means[:, None, None], 0.01, (4, 4000, 10))
     assert np.mean(stats.f_oneway(*groups, axis=1).pvalue < 0.05) == pytest.approx(0.8, abs=0.025)
     assert np.isnan(anova_detectable_spread(4, 10, 0.0))
+
+
+def test_a_detectable_difference_of_differences_is_detected_with_80_percent_power_in_simulation():
+    rng = np.random.default_rng(1)
+    sizes, stds = (10, 10, 4, 4), (0.012, 0.007, 0.010, 0.011)
+    a1, b1, a2, b2 = (rng.normal(0, s, n) for s, n in zip(stds, sizes, strict=True))
+    shift = contrast_detectable(difference_of_differences(a1, b1, a2, b2))
+    population = [np.std(g, ddof=1) for g in (a1, b1, a2, b2)]
+    means = (0, 0, shift, 0)
+    draws = [[rng.normal(mu, s, n) for mu, s, n in zip(means, population, sizes, strict=True)] for _ in range(2000)]
+    rejected = [difference_of_differences(*groups).p < 0.05 for groups in draws]
+    assert np.mean(rejected) == pytest.approx(0.8, abs=0.04)
+    assert np.isnan(contrast_detectable(difference_of_differences([1, 1], [1, 1], [1, 1], [1, 1])))

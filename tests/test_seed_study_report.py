@@ -65,9 +65,35 @@ def test_reshuffling_is_one_holm_family_of_the_two_variants_per_test_set():
 
 
 def test_the_batchnorm_deficit_survives_vanishes_or_reverses_with_reshuffling():
-    assert "The deficit survives reshuffling" in _report(reshuffled_bn=-0.03).deficit_text()
+    assert "the deficit survives reshuffling, and whether any of it comes from the fixed order is not shown" in (
+        _report(reshuffled_bn=-0.03).deficit_text()
+    )
     assert "cannot tell whether the deficit survives" in _report(reshuffled_bn=0.001).deficit_text()
     assert "+BatchNorm is higher" in _report(reshuffled_bn=0.03).deficit_text()
+
+
+def test_the_deficit_s_change_with_reshuffling_is_tested_with_its_interval_and_power():
+    unchanged = _report(reshuffled_bn=-0.03).deficit_text()
+    assert (
+        "reshuffling changes it by 0.00 pp [−1.28, 1.28]" in unchanged
+        and "pp would have been detected with 80 % power" in unchanged
+    )
+    narrowed = _report(reshuffled_bn=0.0).deficit_text()
+    assert (
+        "reshuffling narrows the deficit by +3.00 pp [" in narrowed
+        and "part of it comes from the fixed order" in narrowed
+    )
+    widened = _report(reshuffled_bn=-0.06).deficit_text()
+    assert "reshuffling widens the deficit by −3.00 pp [" in widened and "part of it" not in widened
+
+
+def test_the_deficit_gets_a_verdict_on_each_test_set():
+    report = _report(reshuffled_bn=-0.03)
+    for record in report.study.groups["reshuffled_bn"]:
+        record.metrics["test_exact_accuracy"] += 0.03  # no deficit on the exact images with a new order
+    full, exact = report.deficit_text().split(" On the exact 1,000 images, ")
+    assert full.startswith("On the full test set,") and "the deficit survives reshuffling" in full
+    assert "cannot tell whether the deficit survives" in exact and "narrows the deficit by +3.00 pp" in exact
 
 
 def test_an_unfinished_study_says_how_many_runs_each_group_has():
@@ -143,3 +169,14 @@ def test_the_deficit_names_the_runs_behind_each_difference():
     text = report.deficit_text()
     assert "with the fixed order (10 against 10 runs, Welch's t-test p" in text
     assert "with a new order every epoch (4 against 10 runs, p" in text
+
+
+def test_the_conclusions_say_once_when_neither_variant_shows_the_order_and_whether_the_deficit_survives():
+    text = _report(reshuffled=0.001).conclusion_text()
+    assert text.count("cannot tell a new order every epoch from the fixed order") == 1
+    assert "for tiny VGG (+0.10 pp [" in text and "or for tiny VGG + BatchNorm (+0.10 pp [" in text
+    assert (
+        "the BatchNorm deficit survives reshuffling (+BatchNorm minus tiny VGG with a new order every epoch: −3.00 pp"
+        in (text)
+    )
+    assert "cannot tell whether the BatchNorm deficit survives" in _report(reshuffled_bn=0.0).conclusion_text()

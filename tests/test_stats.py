@@ -10,6 +10,7 @@ from scipy import stats
 from cnnlab.stats import (
     compare,
     curve_band,
+    difference_of_differences,
     family,
     hedges_g,
     holm,
@@ -154,3 +155,17 @@ def test_paired_spread_p_is_pitman_morgan():
     assert paired_spread_p(before, after) < 0.05
     assert paired_spread_p(before, before + rng.normal(0, 0.001, 10)) > 0.05
     assert math.isnan(paired_spread_p(before[:2], after[:2]))
+
+
+def test_a_difference_of_differences_is_welch_s_test_when_one_condition_has_no_spread():
+    a, b = np.array([0.61, 0.63, 0.60, 0.64, 0.62]), np.array([0.58, 0.57, 0.60, 0.59])
+    flat = np.full(6, 0.5)
+    welch = stats.ttest_ind(a, b, equal_var=False)
+    interval = welch.confidence_interval(0.95)
+    contrast = difference_of_differences(flat, flat, a, b)
+    assert contrast.difference == pytest.approx(a.mean() - b.mean())
+    assert contrast.p == pytest.approx(welch.pvalue)
+    assert (contrast.ci_low, contrast.ci_high) == pytest.approx((interval.low, interval.high))
+    # the first condition's difference is subtracted, and its spread widens the interval
+    shifted = difference_of_differences(a, b, a + 0.01, b)
+    assert shifted.difference == pytest.approx(0.01) and shifted.ci_high - shifted.ci_low > interval.high - interval.low
