@@ -20,7 +20,7 @@ from IPython.display import Markdown
 from scipy import stats as scipy_stats
 
 from cnnlab import evidence_sentences as say
-from cnnlab import evidence_tables, sentences
+from cnnlab import evidence_tables, jpeg_sentences, sentences
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.jpeg import QUALITY
 from cnnlab.power import (
@@ -114,11 +114,11 @@ class Evidence:
             anova = scipy_stats.f_oneway(*groups).pvalue if testable else math.nan
             within = math.sqrt(np.mean([g.var(ddof=1) for g in groups])) if testable else 0.0
         detectable = anova_detectable_spread(len(groups), min(map(len, groups), default=0), within)
-        text = say.jpeg_text(drops, float(anova), QUALITY, detectable)
+        text = jpeg_sentences.jpeg_text(drops, float(anova), QUALITY, detectable)
         gaps, lossy = self.gaps(), self.lossy_fraction()
         shares = {v: lossy * self.of(self.jpeg, v, "drop").mean() / gaps[v] for v in self.variants if gaps[v] > 0}
         if lossy > 0 and shares:
-            text += " " + say.jpeg_share_text(shares, lossy)
+            text += " " + jpeg_sentences.jpeg_share_text(shares, lossy)
         return f"{text} {self.jpeg_batchnorm_text()}".strip()
 
     def jpeg_batchnorm_text(self) -> str:
@@ -132,7 +132,7 @@ class Evidence:
         against = contrasts({v: (drop(v), drop(BASELINE)) for v in batchnorm})
         recomputed = contrasts({v: (drop(v, "drop_recomputed"), drop(v)) for v in batchnorm}, is_paired=True)
         rows = {self.name(v): (against[v], recomputed[v]) for v in batchnorm}
-        return say.jpeg_batchnorm_text(self.name(BASELINE), rows)
+        return jpeg_sentences.jpeg_batchnorm_text(self.name(BASELINE), rows)
 
     def gaps(self) -> dict[str, float]:
         """Each variant's mean test accuracy on the exact images minus on the full test set."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from cnnlab.stats import ALPHA, Contrast
+from cnnlab.stats import ALPHA, Interaction
 
 POWER = 0.8
 
@@ -72,9 +72,9 @@ def paired_detectable(a: np.ndarray | list[float], b: np.ndarray | list[float], 
     return detectable_shift(n - 1, power) * std / math.sqrt(n) if std else math.nan
 
 
-def contrast_detectable(contrast: Contrast, power: float = POWER) -> float:
-    """The difference of differences that Welch's test of ``contrast`` detects with ``power``; NaN without spread."""
-    return detectable_shift(contrast.df, power) * contrast.se if contrast.se else math.nan
+def interaction_detectable(interaction: Interaction, power: float = POWER) -> float:
+    """The difference of differences that Welch's test of ``interaction`` detects with ``power``; NaN without spread."""
+    return detectable_shift(interaction.df, power) * interaction.se if interaction.se else math.nan
 
 
 def anova_detectable_spread(groups: int, n: int, within_std: float, power: float = POWER) -> float:

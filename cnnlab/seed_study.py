@@ -15,7 +15,7 @@ from cnnlab.cache import RunCache, RunRecord
 from cnnlab.config import RunConfig
 from cnnlab.stats import (
     Comparison,
-    Contrast,
+    Interaction,
     StdRatio,
     Summary,
     compare,
@@ -130,7 +130,7 @@ def batchnorm_deficit(study: Study, reshuffled: bool, metric: str = "test_accura
     return compare(study.values("protocol:tiny_vgg_bn", metric), study.values("protocol:tiny_vgg", metric))
 
 
-def deficit_change(study: Study, metric: str = "test_accuracy") -> Contrast:
+def deficit_change(study: Study, metric: str = "test_accuracy") -> Interaction:
     """How much a new order every epoch changes +BatchNorm minus tiny VGG: (reshuffled deficit) - (fixed deficit),
     positive when reshuffling narrows a deficit, as it would if part of it came from Keras's fixed order."""
     return difference_of_differences(

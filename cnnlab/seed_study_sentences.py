@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 
 from cnnlab import present
-from cnnlab.power import POWER, contrast_detectable
+from cnnlab.power import POWER, interaction_detectable
 from cnnlab.seed_study import Decomposition
-from cnnlab.stats import ALPHA, Comparison, Contrast
+from cnnlab.stats import ALPHA, Comparison, Interaction
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def survival_text(deficit: Comparison, what: str) -> str:
     return f"+BatchNorm is higher with a new order every epoch, so {what} does not survive reshuffling"
 
 
-def deficit_change_text(change: Contrast) -> str:
+def deficit_change_text(change: Interaction) -> str:
     """How a new order every epoch changes the deficit, with its interval, or what a test could have detected."""
     size = f"{present.pp(change.difference)} pp {present.ci(change)}, Welch's t-test {present.p_value(change.p)}"
     if change.p < ALPHA:
@@ -71,6 +71,6 @@ def deficit_change_text(change: Contrast) -> str:
         )
     return (
         f"whether any of it comes from the fixed order is not shown (reshuffling changes it by {size}; a change of "
-        f"{present.points(contrast_detectable(change), 2)} pp would have been detected with {present.pct(POWER, 0)} "
+        f"{present.points(interaction_detectable(change), 2)} pp would have been detected with {present.pct(POWER, 0)} "
         "power)"
     )

@@ -127,7 +127,7 @@ def compare(variant: np.ndarray | list[float], baseline: np.ndarray | list[float
 
 
 @dataclass(frozen=True)
-class Contrast:
+class Interaction:
     """(a2 - b2) - (a1 - b1): how much a difference of two groups changes between two conditions."""
 
     difference: float
@@ -141,7 +141,7 @@ class Contrast:
 Values = np.ndarray | list[float]
 
 
-def difference_of_differences(a1: Values, b1: Values, a2: Values, b2: Values) -> Contrast:
+def difference_of_differences(a1: Values, b1: Values, a2: Values, b2: Values) -> Interaction:
     """Welch's t-test of (a2 - b2) - (a1 - b1) over four independent groups, none assumed to share a variance."""
     groups = [np.asarray(g, dtype=float) for g in (a2, b2, a1, b1)]
     if min(g.size for g in groups) < 2:
@@ -150,11 +150,11 @@ def difference_of_differences(a1: Values, b1: Values, a2: Values, b2: Values) ->
     terms = np.array([g.var(ddof=1) / g.size for g in groups])
     se = math.sqrt(terms.sum())
     if se == 0:
-        return Contrast(float(difference), math.nan, math.nan, math.nan, 0.0, math.nan)
+        return Interaction(float(difference), math.nan, math.nan, math.nan, 0.0, math.nan)
     df = terms.sum() ** 2 / sum(t**2 / (g.size - 1) for t, g in zip(terms, groups, strict=True))
     half = stats.t.ppf(1 - ALPHA / 2, df) * se
     p = 2 * stats.t.sf(abs(difference) / se, df)
-    return Contrast(float(difference), float(difference - half), float(difference + half), float(p), se, float(df))
+    return Interaction(float(difference), float(difference - half), float(difference + half), float(p), se, float(df))
 
 
 def signed_rank_p(differences: np.ndarray) -> float:

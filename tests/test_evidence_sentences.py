@@ -3,6 +3,7 @@
 import pytest
 
 from cnnlab import evidence_sentences as say
+from cnnlab import jpeg_sentences
 from tests.test_sentences import _summary
 from tests.test_verdicts import _contrast, _test
 
@@ -53,13 +54,13 @@ def test_validation_offset_rests_on_paired_tests(to_exact, to_full, expected):
 
 @pytest.mark.parametrize(("p", "expected"), [(0.01, "the variants differ"), (0.2, "do not differ detectably")])
 def test_jpeg_text_branches(p, expected):
-    text = say.jpeg_text({"a": _summary(0.027, 0.01), "b": _summary(0.038, 0.01)}, p, 75, 0.0077)
+    text = jpeg_sentences.jpeg_text({"a": _summary(0.027, 0.01), "b": _summary(0.038, 0.01)}, p, 75, 0.0077)
     assert expected in text and "from 2.70 pp (the a) to 3.80 pp (the b)" in text
     assert ("a standard deviation of 0.77 pp with 80 % power" in text) == (p > 0.05)
 
 
 def test_jpeg_share_text_gives_the_range():
-    assert "87 % to 104 %" in say.jpeg_share_text({"a": 0.87, "b": 1.04}, 0.9)
+    assert "87 % to 104 %" in jpeg_sentences.jpeg_share_text({"a": 0.87, "b": 1.04}, 0.9)
 
 
 def test_outlier_text_most_or_part():
@@ -127,7 +128,14 @@ def test_batchnorm_reading_branches(mismatch_p, gap_p, expected):
     ],
 )
 def test_batchnorm_reading_says_where_batch_statistics_leave_it(behind, expected):
-    assert expected in say.batchnorm_reading("b", _contrast(0.015), _contrast(0.012), _contrast(*behind))
+    text = say.batchnorm_reading("b", _contrast(0.015), _contrast(0.012), _contrast(*behind))
+    assert expected in text
+    # the deficit as trained (batch-statistics deficit minus what batch statistics recover) split in two parts
+    split = "Of its 2.60 pp deficit as trained, the running statistics account for 1.50 pp (58 %) and 1.10 pp (42 %)"
+    assert (split in text) == (behind == (-0.011, 0.001))
+    assert "deficit as trained" not in say.batchnorm_reading(
+        "b", _contrast(0.015, 0.4), _contrast(0.012), _contrast(-0.011)
+    )
 
 
 @pytest.mark.parametrize(
@@ -140,7 +148,7 @@ def test_batchnorm_reading_says_where_batch_statistics_leave_it(behind, expected
 )
 def test_jpeg_batchnorm_text_follows_from_the_two_tests(against, recomputed, expected):
     rows = {"a": (_contrast(*against), _contrast(*recomputed)), "c": (_contrast(-0.004, 0.5), _contrast(-0.006, 0.2))}
-    text = say.jpeg_batchnorm_text("b", rows)
+    text = jpeg_sentences.jpeg_batchnorm_text("b", rows)
     assert text.startswith("If compression shifted the statistics") and expected in text
     assert "The a's drop is larger than the b's by 1.10 pp" in text and "the c's drop is smaller" in text
     assert ("would have been detected" in text) == (expected == "Neither happens detectably")

@@ -6,10 +6,10 @@ from scipy import stats
 
 from cnnlab.power import (
     anova_detectable_spread,
-    contrast_detectable,
     detectable_between,
     detectable_difference,
     detectable_effect,
+    interaction_detectable,
     levene_detectable_ratio,
     paired_detectable,
     seeds_needed,
@@ -82,10 +82,10 @@ def test_a_detectable_difference_of_differences_is_detected_with_80_percent_powe
     rng = np.random.default_rng(1)
     sizes, stds = (10, 10, 4, 4), (0.012, 0.007, 0.010, 0.011)
     a1, b1, a2, b2 = (rng.normal(0, s, n) for s, n in zip(stds, sizes, strict=True))
-    shift = contrast_detectable(difference_of_differences(a1, b1, a2, b2))
+    shift = interaction_detectable(difference_of_differences(a1, b1, a2, b2))
     population = [np.std(g, ddof=1) for g in (a1, b1, a2, b2)]
     means = (0, 0, shift, 0)
     draws = [[rng.normal(mu, s, n) for mu, s, n in zip(means, population, sizes, strict=True)] for _ in range(2000)]
     rejected = [difference_of_differences(*groups).p < 0.05 for groups in draws]
     assert np.mean(rejected) == pytest.approx(0.8, abs=0.04)
-    assert np.isnan(contrast_detectable(difference_of_differences([1, 1], [1, 1], [1, 1], [1, 1])))
+    assert np.isnan(interaction_detectable(difference_of_differences([1, 1], [1, 1], [1, 1], [1, 1])))
