@@ -173,13 +173,26 @@ class Claims:
         s = lambda c: summarize(m(variant, c))  # noqa: E731
         train, test = ((s(f"{p}_inference"), s(f"{p}_training")) for p in ("train", "test"))
         stated = say.modes_text(self.name(variant), train, test)
-        # both questions are asked of every variant with BatchNorm: families, Holm-corrected like the others
+        mismatch, behind = (found[variant] for found in self._batch_statistics)
+        reading = say.batchnorm_reading(self.base, mismatch, self.fit["gap"][variant], behind)
+        return f"{stated} {reading}"
+
+    def deficit_split(self, variant: str) -> str:
+        """The conclusions' split of a BatchNorm variant's deficit as trained (empty where there is none to split)."""
+        if variant not in self.batchnorm_variants:
+            return ""
+        return say.deficit_split(*(found[variant] for found in self._batch_statistics)).strip()
+
+    @cached_property
+    def _batch_statistics(self) -> tuple[dict[str, Contrast], dict[str, Contrast]]:
+        """Per BatchNorm variant: test accuracy with batch against running statistics (paired), and with batch
+        statistics against the baseline; each asked of every such variant, so Holm-corrected like the others."""
+        m = lambda v, c: Evidence.of(self.evidence.modes, v, c)  # noqa: E731
         mismatch = contrasts(
             {v: (m(v, "test_training"), m(v, "test_inference")) for v in self.batchnorm_variants}, is_paired=True
         )
         behind = contrasts({v: (m(v, "test_training"), m(BASELINE, "test_inference")) for v in self.batchnorm_variants})
-        reading = say.batchnorm_reading(self.base, mismatch[variant], self.fit["gap"][variant], behind[variant])
-        return f"{stated} {reading}"
+        return mismatch, behind
 
     def comparison_rows(self) -> list[tuple[str, str, str, Comparison | None]]:
         """Rows of the all-variants comparison table: each variant on each test set, with its family's Holm p."""

@@ -171,12 +171,13 @@ def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: 
         reading = f"overfitting only: {gap}, {WIDER}; but {cost}, nothing detectable"
     else:
         reading = f"neither explanation detectably: {cost}, and {gap}"
-    return f"The numbers support {reading}. {_behind(base, behind)}{_split(mismatch, behind) if stats_cost else ''}"
+    split = deficit_split(mismatch, behind) if stats_cost else ""
+    return f"The numbers support {reading}. {_behind(base, behind)}{split}"
 
 
-def _split(mismatch: Contrast, behind: Contrast) -> str:
+def deficit_split(mismatch: Contrast, behind: Contrast) -> str:
     """The deficit as trained taken apart: what batch statistics recover, and what stays (means over the same
-    seeds, so the two parts add up to it)."""
+    seeds, so the two parts add up to it); empty unless a significant deficit stays with batch statistics."""
     deficit = mismatch.difference - behind.difference
     if not behind.significant or behind.difference >= 0 or deficit <= 0:
         return ""

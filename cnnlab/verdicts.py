@@ -205,10 +205,11 @@ def gap_reading(gap: Contrast) -> str:
 def fit_compact(train: Contrast, gap: Contrast) -> str:
     """A short form of :func:`fit_text` for the conclusions."""
     return (
-        f"{_fit_core(train)} ({present.pct(train.variant.mean)} of its training images against "
-        f"{present.pct(train.base.mean)}, Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
-        f"{_gap_core(gap)} (training − validation gap {present.points(gap.variant.mean, 2)} pp against "
-        f"{present.points(gap.base.mean, 2)} pp, Holm {present.p_value(gap.test.mean_p)}{_power_note(gap, '; ')})"
+        f"{_fit_core(train)} ({present.pct(train.variant.mean)} against {present.pct(train.base.mean)}, "
+        f"Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
+        f"{_gap_core(gap).removeprefix('it ')} (training − validation gap {present.points(gap.variant.mean, 2)} "
+        f"against {present.points(gap.base.mean, 2)} pp, Holm {present.p_value(gap.test.mean_p)}"
+        f"{_power_note(gap, '; ')})"
     )
 
 
@@ -262,9 +263,11 @@ def moved_text(seed: int, moved: tuple[float, float]) -> str:
 def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
     """A short form of :func:`accuracy_verdict` for the conclusions: differences, Holm's p, where significant."""
     sets = _where(n_exact)
+    alike = direction(full.difference) == direction(exact.difference)  # say the direction once when it is the same
     facts = (
         f"the {label} {verb} {direction(full.difference)} than the {base} by {present.points(abs(full.difference), 2)} "
-        f"pp on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and {direction(exact.difference)} by "
+        f"pp on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and "
+        f"{'' if alike else direction(exact.difference) + ' '}by "
         f"{present.points(abs(exact.difference), 2)} pp on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
     )
     if full.significant and exact.significant and (full.difference > 0) == (exact.difference > 0):

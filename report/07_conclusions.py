@@ -26,9 +26,9 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 #
 # **Q11–Q12, the first-layer filters.** `{python} r.filters.conclusion_text()`
 #
-# **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")` @sec-q13 follows its validation
-# accuracy against the tiny VGG's epoch by epoch (@fig-all-val) and weighs overfitting against the running
-# statistics as explanations.
+# **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")`
+# `{python} claims.deficit_split("tiny_vgg_bn")` @sec-q13 weighs overfitting against the running statistics
+# as explanations.
 #
 # **Q14, a third block.** `{python} claims.conclusion("tiny_vgg_3blocks")` The third block
 # `{python} "removes parameters rather than adding them" if params["tiny_vgg_3blocks"] < params["tiny_vgg"] else "adds parameters"`,

@@ -100,8 +100,9 @@ def test_fit_text_rests_on_inference_mode_numbers_with_tests(train, gap, expecte
 
 def test_fit_compact_gives_the_numbers_and_holm():
     text = verdicts.fit_compact(_contrast(-0.026, 0.001), _contrast(0.004, 0.5, detectable=0.004))
-    assert text.startswith("it fits its training images less closely (57.40 % of its training images against")
-    assert "it does not detectably overfit more or less" in text and "difference of 0.40 pp" in text
+    assert text.startswith("it fits its training images less closely (57.40 % against 60.00 %, Holm p")
+    assert ") and does not detectably overfit more or less (training − validation gap" in text
+    assert "difference of 0.40 pp" in text
 
 
 @pytest.mark.parametrize(
@@ -129,6 +130,13 @@ def test_spread_change_after_recomputing_statistics(after, p, expected):
 def test_compact_verdict_for_the_conclusions(full, exact, expected):
     text = verdicts.compact("a", "b", _contrast(*full), _contrast(*exact), 1000)
     assert text.endswith(expected) and "(Holm p" in text
+    # the direction is said once when both test sets share it, and on each side when they do not
+    assert ") and by " in text and text.count("lower") == 1
+
+
+def test_compact_verdict_says_both_directions_when_they_differ():
+    text = verdicts.compact("a", "b", _contrast(-0.004, 0.4), _contrast(0.003, 0.6), 1000)
+    assert "a is lower than the b by 0.40 pp" in text and ") and higher by 0.30 pp on the exact" in text
 
 
 def test_recalibration_text_gives_both_test_sets():
