@@ -21,16 +21,14 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # can differ by that much, and every answer below rests on all the seeds: with `{python} acc.n` seeds per
 # variant, a difference in mean of `{python} present.points(resolved, 2)` pp is detected with
 # `{python} present.pct(POWER, 0)` power between two variants that spread as little as the tiny VGG
-# (@sec-q9); a variant that spreads more is compared less finely, and each verdict of @sec-improvements
-# gives the difference its own seeds would have detected. `{python} r.seed_study.conclusion_text()`
+# (@sec-q9). `{python} r.seed_study.conclusion_text()`
 #
 # **Q11–Q12, the first-layer filters.** `{python} r.filters.conclusion_text()`
 #
-# **Q13, BatchNormalization.** `{python} claims.conclusion("tiny_vgg_bn")`
-# `{python} claims.deficit_split("tiny_vgg_bn")` @sec-q13 weighs overfitting against the running statistics
-# as explanations.
+# **Q13, BatchNormalization (@sec-q13).** `{python} claims.conclusion("tiny_vgg_bn")`
+# `{python} claims.deficit_split("tiny_vgg_bn")`
 #
-# **Q14, a third block.** `{python} claims.conclusion("tiny_vgg_3blocks")` The third block
+# **Q14, a third block (@sec-q14).** `{python} claims.conclusion("tiny_vgg_3blocks")` The third block
 # `{python} "removes parameters rather than adding them" if params["tiny_vgg_3blocks"] < params["tiny_vgg"] else "adds parameters"`,
 # `{python} present.count(params["tiny_vgg_3blocks"])` against
 # `{python} present.count(params["tiny_vgg"])` (@tbl-params), because the dense layer after it reads a
@@ -38,8 +36,7 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # changes causes what they show, since the third block makes both, and they say nothing about wider
 # networks or networks trained with regularisation.
 #
-# **Q15, a tiny ResNet.** `{python} claims.conclusion("tiny_resnet")` @sec-q15 shows how much of its
-# spread as trained comes from a single seed. Its stem, pooling and size differ from the tiny VGG's as well as
+# **Q15, a tiny ResNet (@sec-q15).** `{python} claims.conclusion("tiny_resnet")` Its stem, pooling and size differ from the tiny VGG's as well as
 # its shortcuts, so these runs say what the whole design does, not what residual connections alone do.
 #
 # **Overall.** `{python} claims.overall_text()`
