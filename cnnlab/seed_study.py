@@ -38,17 +38,20 @@ class Study:
     groups: dict[str, list[RunRecord]] = field(default_factory=dict)
     protocol: dict[str, list[RunRecord]] = field(default_factory=dict)
     missing: list[RunConfig] = field(default_factory=list)
+    shared: dict[str, list[int]] = field(default_factory=dict)  # per group, positions of runs the protocol holds too
 
     @property
     def complete(self) -> bool:
         """True when every run of the study and of the protocol's tiny VGG and +BatchNorm is cached."""
         return not self.missing
 
-    def values(self, name: str, metric: str = "test_accuracy") -> np.ndarray:
-        """One metric over a group's runs (``name`` a group, or ``protocol:<variant>``)."""
+    def values(self, name: str, metric: str = "test_accuracy", own: bool = False) -> np.ndarray:
+        """One metric over a group's runs (``name`` a group, or ``protocol:<variant>``); ``own`` leaves out the
+        runs the protocol holds too (seed 0 of the groups that hold one seed fixed), for tests between groups."""
         kind, _, variant = name.partition(":")
         records = self.protocol[variant] if kind == "protocol" else self.groups[name]
-        return np.array([r.metrics[metric] for r in records], dtype=float)
+        left_out = set(self.shared.get(name, ())) if own else set()
+        return np.array([r.metrics[metric] for i, r in enumerate(records) if i not in left_out], dtype=float)
 
 
 def collect_study(cache: RunCache, fingerprint: str, seeds: list[int], **protocol: object) -> Study:
@@ -67,8 +70,15 @@ def collect_study(cache: RunCache, fingerprint: str, seeds: list[int], **protoco
         found = [find(RunConfig(variant, seed, **protocol)) for seed in seeds]  # type: ignore[arg-type]
         study.protocol[variant] = [r for r in found if r is not None]
     for group in GROUPS:
-        found = [find(group.config(seed, **protocol)) for seed in seeds]
-        study.groups[group.name] = [r for r in found if r is not None]
+        study.groups[group.name] = []
+        for seed in seeds:
+            config = group.config(seed, **protocol)
+            record = find(config)
+            if record is None:
+                continue
+            if config.key_fields() == RunConfig(group.variant, seed, **protocol).key_fields():  # type: ignore[arg-type]
+                study.shared.setdefault(group.name, []).append(len(study.groups[group.name]))
+            study.groups[group.name].append(record)
     study.missing = list(dict.fromkeys(study.missing))  # the shared seed-0 run is named once
     return study
 
@@ -91,6 +101,8 @@ class Decomposition:
     differ_p: float  # Brown-Forsythe test that the three spreads differ
     init_vs_both: StdRatio  # std(initialisation alone) / std(both)
     order_vs_both: StdRatio
+    init_vs_order: Comparison  # mean(initialisation alone) - mean(order alone): what each fixed partner shifts
+    shared: int  # runs left out of the two groups' tests, as the protocol holds them too
 
 
 def _spread(title: str, values: np.ndarray) -> Spread:
@@ -99,14 +111,19 @@ def _spread(title: str, values: np.ndarray) -> Spread:
 
 
 def decompose(study: Study, metric: str = "test_accuracy") -> Decomposition:
-    """Q9: how much of the protocol's spread the initialisation and the order each make alone."""
+    """Q9: how much of the protocol's spread the initialisation and the order each make alone. Each spread is
+    over all its group's runs; the tests between groups leave a run shared with the protocol in the protocol's
+    group only, so that the groups they compare hold no run in common."""
     init, order, both = (study.values(n, metric) for n in ("init", "order", "protocol:tiny_vgg"))
     spreads = (
         _spread("initialisation alone", init),
         _spread("order alone", order),
         _spread("both (the protocol)", both),
     )
-    return Decomposition(spreads, spread_p(init, order, both), std_ratio(init, both), std_ratio(order, both))
+    init, order = (study.values(n, metric, own=True) for n in ("init", "order"))
+    shared = sum(len(study.shared.get(n, ())) for n in ("init", "order"))
+    ratios = std_ratio(init, both), std_ratio(order, both)
+    return Decomposition(spreads, spread_p(init, order, both), *ratios, compare(init, order), shared)
 
 
 def reshuffling_family(study: Study, metric: str = "test_accuracy") -> dict[str, Comparison]:

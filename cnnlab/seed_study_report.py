@@ -31,7 +31,9 @@ from cnnlab.seed_study import (
 from cnnlab.seed_study_sentences import (
     Interval,
     deficit_change_text,
+    fixed_partner_text,
     numbers_text,
+    share_text,
     stds_text,
     survival_text,
     undecided,
@@ -112,26 +114,21 @@ class SeedStudyReport:
             )
         parts = decompose(self.study, metric)
         init, order, _ = parts.spreads
-        differ = parts.differ_p < ALPHA
         ratio = parts.init_vs_both
-        if ratio.ci_high < 1:
-            share = "the initial weights alone spread it less than a whole new seed does"
-        elif ratio.ci_low > 1:
-            share = "the initial weights alone spread it more than a whole new seed does"
-        else:
-            share = "these runs cannot tell the initial weights' share of the spread from the whole"
+        shared = " (seed 0's run, which all three groups share, counted in the protocol's only)" if parts.shared else ""
         return (
             f"On the {IN_PROSE[metric]}, the standard deviation over seeds (95 % interval) is: "
-            f"{stds_text(parts, '; ')}. "
-            f"A Brown–Forsythe test [@brown1974] {'finds' if differ else 'finds no'} difference between the three "
-            f"spreads ({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread to the "
-            f"protocol's is {present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
-            f"{present.num(ratio.ci_high, 2)}): {share}. In plain words: with the order of the images fixed, "
-            f"another random initialisation moves the test accuracy by about {present.points(init.summary.std, 2)} "
-            f"pp (one standard deviation; with {init.summary.n} runs, anywhere from "
-            f"{present.points(init.std_low, 2)} to {present.points(init.std_high, 2)} pp at 95 % confidence), "
-            f"and the order alone by about {present.points(order.summary.std, 2)} pp. That is what robust to the "
-            f"initialisation means here: a spread of that size, not the absence of one.{self.provisional_note()}"
+            f"{stds_text(parts, '; ')}. A Brown–Forsythe test [@brown1974]{shared} "
+            f"{'detects a' if parts.differ_p < ALPHA else 'detects no'} difference between the three spreads "
+            f"({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread to the protocol's is "
+            f"{present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
+            f"{present.num(ratio.ci_high, 2)}): {share_text(ratio)}. {fixed_partner_text(parts.init_vs_order)} "
+            "In plain words: with the order of the images fixed, another random initialisation moves the test "
+            f"accuracy by about {present.points(init.summary.std, 2)} pp (one standard deviation; with "
+            f"{init.summary.n} runs, anywhere from {present.points(init.std_low, 2)} to "
+            f"{present.points(init.std_high, 2)} pp at 95 % confidence), and the order alone by about "
+            f"{present.points(order.summary.std, 2)} pp. That is what robust to the initialisation means here: a "
+            f"spread of that size, not the absence of one.{self.provisional_note()}"
         )
 
     def reshuffling_markdown(self) -> Markdown:

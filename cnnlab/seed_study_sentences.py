@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cnnlab import present
 from cnnlab.power import POWER, interaction_detectable
 from cnnlab.seed_study import Decomposition
-from cnnlab.stats import ALPHA, Comparison, Interaction
+from cnnlab.stats import ALPHA, Comparison, Interaction, StdRatio
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,29 @@ def deficit_change_text(change: Interaction) -> str:
         f"{present.points(interaction_detectable(change), 2)} pp would have been detected with {present.pct(POWER, 0)} "
         "power)"
     )
+
+
+def share_text(ratio: StdRatio) -> str:
+    """What the interval of std(initialisation alone) / std(both) says about the initial weights' share."""
+    if ratio.ci_high < 1:
+        return "the initial weights alone spread it less than a whole new seed does"
+    if ratio.ci_low > 1:
+        return "the initial weights alone spread it more than a whole new seed does"
+    return "these runs cannot tell whether the initial weights alone spread it less than a whole new seed does"
+
+
+def fixed_partner_text(c: Comparison) -> str:
+    """Each group's spread is measured at one value of the other factor (seed 0's): whether that value shifts its
+    group's mean, from the initialisation-alone group minus the order-alone group."""
+    held = "Each group holds the other factor at seed 0's value (the first its order, the second its initial weights)"
+    if c.welch_p < ALPHA:
+        side = "below" if c.difference < 0 else "above"
+        poorer, better = ("order", "initial weights") if c.difference < 0 else ("initial weights", "order")
+        size = Interval(-c.ci_high, -c.ci_low) if c.difference < 0 else c  # the interval of the gap's size
+        return (
+            f"{held}, and that value shifts the whole group: the runs with seed 0's order average "
+            f"{present.points(abs(c.difference), 2)} pp {present.ci(size)} {side} those with its initial weights "
+            f"(Welch's t-test {present.p_value(c.welch_p)}), so seed 0's {poorer} is poorer than a typical one or its "
+            f"{better} better (these groups cannot say which), and each spread is measured around its own mean."
+        )
+    return f"{held}; these runs cannot tell the two groups' means apart ({numbers_text(c)})."

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from cnnlab.cache import RunCache
 from cnnlab.data import load_local
@@ -54,6 +55,12 @@ def test_collect_finds_what_is_cached_and_names_what_is_missing(tiny_data_dir, t
         cache.commit(staging, config, data.fingerprint())
     study = collect_study(cache, data.fingerprint(), [0], **QUICK)
     assert [len(study.groups[g.name]) for g in GROUPS] == [1, 1, 1, 0]
+    # the protocol's seed-0 run is the first run of both groups that hold a seed fixed; tests between groups drop it
+    assert (
+        study.shared == {"init": [0], "order": [0]}
+        and study.groups["init"][0].path == study.protocol["tiny_vgg"][0].path
+    )
+    assert study.values("init", own=True).size == 0 and study.values("reshuffled", own=True).size == 1
     assert len(study.protocol["tiny_vgg"]) == 1 and study.protocol["tiny_vgg_bn"] == []
     assert not study.complete and {(c.variant, c.shuffle) for c in study.missing} == {
         ("tiny_vgg_bn", "keras"),
@@ -87,3 +94,18 @@ def test_reshuffling_and_the_batchnorm_deficit_are_signed_differences():
     assert batchnorm_deficit(study, reshuffled=True).difference == pytest.approx(-0.03)
     exact = reshuffling_family(study, metric="test_exact_accuracy")
     assert exact["reshuffled_bn"].difference == pytest.approx(0.01)
+
+
+def test_tests_between_the_groups_leave_out_the_run_they_share_with_the_protocol():
+    rng = np.random.default_rng(1)
+    both = list(0.63 + 0.010 * rng.standard_normal(10))
+    init = [both[0], *(0.61 + 0.004 * rng.standard_normal(9))]  # seed 0 is the protocol's run, far from the rest
+    order = [both[0], *(0.64 + 0.004 * rng.standard_normal(9))]
+    study = _study(init, order, both)
+    study.shared = {"init": [0], "order": [0]}
+    result = decompose(study)
+    assert result.spreads[0].summary.n == 10 and result.shared == 2  # the spread is over all of a group's runs
+    own_init, own_order = np.array(init[1:]), np.array(order[1:])
+    assert result.init_vs_order.difference == pytest.approx(own_init.mean() - own_order.mean())
+    assert result.init_vs_both.ratio == pytest.approx(own_init.std(ddof=1) / np.std(both, ddof=1))
+    assert result.differ_p == pytest.approx(stats.levene(own_init, own_order, both, center="median").pvalue)

@@ -37,9 +37,9 @@ def test_the_spread_is_only_compared_with_three_runs_per_group():
 
 def test_spread_verdicts_follow_the_interval_of_the_ratio():
     less = _report(init=TIGHT).spread_text()
-    assert "spread it less than a whole new seed" in less and "finds difference" in less
+    assert "spread it less than a whole new seed" in less and "detects a difference" in less
     same = _report().spread_text()
-    assert "cannot tell the initial weights' share" in same and "finds no difference" in same
+    assert "cannot tell whether the initial weights alone spread it less" in same and "detects no difference" in same
     assert "by about 1.00 pp (one standard deviation; with 10 runs, anywhere from 0.69 to 1.83" in same
 
 
@@ -180,3 +180,17 @@ def test_the_conclusions_say_once_when_neither_variant_shows_the_order_and_wheth
         in (text)
     )
     assert "cannot tell whether the BatchNorm deficit survives" in _report(reshuffled_bn=0.0).conclusion_text()
+
+
+def test_the_spread_text_says_what_holding_seed_0_fixed_does_to_each_group():
+    alike = _report().spread_text()
+    assert (
+        "these runs cannot tell the two groups' means apart (0.00 pp [−0.94, 0.94]" in alike
+        and "seed 0's run" not in alike
+    )
+    shifted = _report(init=[v - 0.01 for v in BASE])
+    shifted.study.shared = {"init": [0], "order": [0]}
+    text = shifted.spread_text()
+    assert "the runs with seed 0's order average 1.00 pp [" in text and "below those with its initial weights" in text
+    assert "seed 0's order is poorer than a typical one or its initial weights better" in text
+    assert "(seed 0's run, which all three groups share, counted in the protocol's only)" in text
