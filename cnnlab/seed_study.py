@@ -7,7 +7,7 @@ order at every epoch against Keras's one order for all epochs. Computes; never t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from cnnlab.stats import (
     compare,
     difference_of_differences,
     family,
+    holm,
     spread_p,
     std_interval,
     std_ratio,
@@ -154,3 +155,25 @@ def deficit_change(study: Study, metric: str = "test_accuracy") -> Interaction:
         *(study.values(name, metric) for name in ("protocol:tiny_vgg_bn", "protocol:tiny_vgg")),
         *(study.values(name, metric) for name in ("reshuffled_bn", "reshuffled")),
     )
+
+
+@dataclass(frozen=True)
+class Deficit:
+    """+BatchNorm minus tiny VGG on one test set: with the fixed order, with a new order every epoch, and how much
+    reshuffling changes it; the last two Holm-corrected over the test sets, as both ask one question."""
+
+    fixed: Comparison
+    reshuffled: Comparison  # its holm_welch_p is set
+    change: Interaction
+    change_holm_p: float
+
+
+def deficits(study: Study) -> dict[str, Deficit]:
+    """The BatchNorm deficit on each test set of ``METRICS``."""
+    new = {m: batchnorm_deficit(study, True, m) for m in METRICS}
+    change = {m: deficit_change(study, m) for m in METRICS}
+    new_holm, change_holm = holm([new[m].welch_p for m in METRICS]), holm([change[m].p for m in METRICS])
+    return {
+        m: Deficit(batchnorm_deficit(study, False, m), replace(new[m], holm_welch_p=float(h)), change[m], float(c))
+        for m, h, c in zip(METRICS, new_holm, change_holm, strict=True)
+    }

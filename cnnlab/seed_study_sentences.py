@@ -47,32 +47,44 @@ def verdict_text(c: Comparison, new: str, old: str) -> str:
     return f"these runs cannot tell {new} from {old} ({numbers_text(c)})"
 
 
-def undecided(deficit: Comparison) -> bool:
-    """The deficit's interval includes zero."""
-    return deficit.ci_low <= 0 <= deficit.ci_high
+def brief_text(c: Comparison) -> str:
+    """ "+1.15 pp [−0.38, 2.69] (Holm p = 0.234)": a difference with its interval and its deciding p."""
+    test = "Holm p" if not math.isnan(c.holm_welch_p) else "Welch's t-test p"
+    return f"{present.pp(c.difference)} pp {present.ci(c)} ({test}{present.p_value(c.mean_p).removeprefix('p')})"
 
 
-def survival_text(deficit: Comparison, what: str) -> str:
-    """Whether +BatchNorm's deficit, measured with a new order every epoch, survives: its interval's side of 0."""
-    if undecided(deficit):
-        return f"these runs cannot tell whether {what} survives reshuffling"
-    if deficit.ci_high < 0:
-        return f"{what} survives reshuffling"
-    return f"+BatchNorm is higher with a new order every epoch, so {what} does not survive reshuffling"
+def survival_text(deficits: dict[str, Comparison], what: str) -> str:
+    """Whether +BatchNorm's deficit, measured with a new order every epoch on each named test set, survives:
+    where its (Holm-corrected) test is significant and on which side of 0."""
+
+    def where(sets: list[str]) -> str:
+        if len(deficits) == 1:
+            return ""
+        return " on both test sets" if len(sets) == len(deficits) else f" on the {' and the '.join(sets)} only"
+
+    lower = [t for t, c in deficits.items() if c.significant and c.difference < 0]
+    higher = [t for t, c in deficits.items() if c.significant and c.difference > 0]
+    said = [f"{what} survives reshuffling{where(lower)}"] if lower else []
+    if higher:
+        said.append(f"+BatchNorm is higher with a new order every epoch{where(higher)}, where {what} does not survive")
+    return "; ".join(said) or f"these runs cannot tell whether {what} survives reshuffling"
 
 
-def deficit_change_text(change: Interaction) -> str:
+def deficit_change_text(change: Interaction, holm_p: float) -> str:
     """How a new order every epoch changes the deficit, with its interval, or what a test could have detected."""
-    size = f"{present.pp(change.difference)} pp {present.ci(change)}, Welch's t-test {present.p_value(change.p)}"
-    if change.p < ALPHA:
+    tests = f"Welch's t-test {present.p_value(change.p)}, Holm {present.p_value(holm_p)}"
+    size = f"{present.pp(change.difference)} pp {present.ci(change)}, {tests}"
+    if holm_p < ALPHA:
         narrows = change.difference > 0
-        return f"reshuffling {'narrows' if narrows else 'widens'} the deficit by {size}" + (
+        interval = change if narrows else Interval(-change.ci_high, -change.ci_low)  # of the change's size
+        by = f"{present.points(abs(change.difference), 2)} pp {present.ci(interval)} ({tests})"
+        return f"reshuffling {'narrows' if narrows else 'widens'} the deficit by {by}" + (
             ", so part of it comes from the fixed order" if narrows else ""
         )
     return (
         f"whether any of it comes from the fixed order is not shown (reshuffling changes it by {size}; a change of "
         f"{present.points(interaction_detectable(change), 2)} pp would have been detected with {present.pct(POWER, 0)} "
-        "power)"
+        "power before the correction)"
     )
 
 
