@@ -169,6 +169,11 @@ class Evidence:
         means = (float(validation.mean()), float(full.mean()), float(exact.mean()))
         return say.validation_offset(*means, EXACT_TEST_IMAGES, (to["exact"], to["full"]))
 
+    def sampling_text(self) -> str:
+        """What the seeds' intervals leave out: the test images' own sampling error, at the baseline's accuracy."""
+        means = [float(self.results.values(BASELINE, m).mean()) for m in ("test_accuracy", "test_exact_accuracy")]
+        return say.sampling_text((means[0], int(self.data.x_test.shape[0])), (means[1], self.exact_images))
+
     def lead_text(self, variant: str = BATCHNORM) -> str:
         """How the variant's mean validation accuracy runs against the tiny VGG's, epoch by epoch."""
         curves = {v: np.array([h["val_accuracy"] for h in self.results.histories(v)]) for v in (variant, BASELINE)}

@@ -6,8 +6,11 @@ accuracies, losses as they are) and display names, so that each branch can be te
 
 from __future__ import annotations
 
+import math
+
 from cnnlab import present, verdicts
 from cnnlab.power import POWER
+from cnnlab.present import Interval
 from cnnlab.stats import ALPHA, Comparison, Summary
 from cnnlab.verdicts import Contrast
 
@@ -74,8 +77,8 @@ def validation_offset(validation: float, full: float, exact: float, n_exact: int
         return (
             f"{facts}. The validation split scores like the exact test images ({tests[0]}{_power(to[0])}) and above "
             f"the full test set ({tests[1]}): the test curve's offset below it is what the JPEG-derived test images "
-            "would cause (@sec-jpeg measures how much compression costs), and these runs show no sign of an "
-            "optimistic validation split."
+            "would cause (@sec-jpeg measures how much compression costs), and these runs detect no optimism in the "
+            "validation split."
         )
     return (
         f"{facts}. The validation accuracy differs from the exact test images' by {tests[0]}, and from the full "
@@ -176,16 +179,16 @@ def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: 
 
 
 def deficit_split(mismatch: Contrast, behind: Contrast) -> str:
-    """The deficit as trained taken apart: what batch statistics recover, and what stays (means over the same
-    seeds, so the two parts add up to it); empty unless a significant deficit stays with batch statistics."""
+    """The deficit as trained taken apart: what batch statistics recover, and what stays, each with its interval
+    (means over the same seeds, so the two parts add up to it); empty unless a significant deficit stays."""
     deficit = mismatch.difference - behind.difference
     if not behind.significant or behind.difference >= 0 or deficit <= 0:
         return ""
-    share = mismatch.difference / deficit
+    stays = Interval(-behind.test.ci_high, -behind.test.ci_low)  # of the deficit that stays, as a size
     return (
         f" Of its {present.points(deficit, 2)} pp deficit as trained, the running statistics account for "
-        f"{present.points(mismatch.difference, 2)} pp ({present.pct(share, 0)}) and "
-        f"{present.points(-behind.difference, 2)} pp ({present.pct(1 - share, 0)}) remain with batch statistics."
+        f"{present.points(mismatch.difference, 2)} pp {present.ci(mismatch.test)} and "
+        f"{present.points(-behind.difference, 2)} pp {present.ci(stays)} remain with batch statistics."
     )
 
 
@@ -230,3 +233,16 @@ def median_text(seed: int, mean: tuple[float, float], median: tuple[float, float
             "one seed much less than the mean and the standard deviation do."
         )
     return f"{moves}: the median moves about as much as the mean, so the collapse is not that of one seed alone."
+
+
+def sampling_text(full: tuple[float, int], exact: tuple[float, int]) -> str:
+    """What the intervals over seeds cover, and the binomial standard error of one accuracy they leave out, for
+    (accuracy, images) on the full test set and on the exact images."""
+    se = [100 * math.sqrt(p * (1 - p) / n) for p, n in (full, exact)]
+    return (
+        "Every interval and test here varies the seed on fixed test images: it says how far another seed would "
+        "move a result on these images, not how far another sample of test images would. That second error, the "
+        f"binomial standard error of one accuracy, is about {present.num(se[0], 2)} pp on the full test set and "
+        f"{present.num(se[1], 2)} pp on the exact {present.count(exact[1])} images at the tiny VGG's accuracy; two "
+        "variants scored on the same images share part of it, so their difference carries less."
+    )

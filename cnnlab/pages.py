@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ def write_figure(data: dict[str, Any], base: Path) -> tuple[Path, float]:
         return path, image.width / float(image.info.get("dpi", (96, 96))[0])
 
 
+PLACEHOLDER_AUTHOR = "Student name"  # _quarto.yml's book.author until the student puts a name there
+
+
 def front_matter(config: dict[str, Any], author: str | None = None, root: Path = ROOT) -> str:
     """The YAML block pandoc reads: title, author (``author`` overrides ``_quarto.yml``'s), bibliography."""
     book = config.get("book", {})
@@ -52,6 +56,8 @@ def front_matter(config: dict[str, Any], author: str | None = None, root: Path =
         "date": date.today().isoformat(),
         "lang": "en",
     }
+    if meta["author"] == PLACEHOLDER_AUTHOR:
+        print(f"cnnlab: the title page says {PLACEHOLDER_AUTHOR!r}: pass --author or edit book.author", file=sys.stderr)
     if config.get("bibliography"):
         meta["bibliography"] = [str(root / b) for b in _as_list(config["bibliography"])]
         meta["link-citations"] = True

@@ -5,11 +5,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from cnnlab.stats import ALPHA, Comparison, Summary
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A 95 % interval to print with ``ci`` where no summary or comparison holds it (a std's, a size's)."""
+
+    ci_low: float
+    ci_high: float
+
 
 MINUS = "\u2212"  # the typographic minus sign, as in "−0.67" (a hyphen is shorter and breaks lines)
 
@@ -84,7 +94,7 @@ def pm(summary: Summary, digits: int = 2, with_n: bool = True) -> str:
     return f"{text} (n = {summary.n})" if with_n else text
 
 
-def ci(summary: Summary | Comparison, digits: int = 2) -> str:
+def ci(summary: Summary | Comparison | Interval, digits: int = 2) -> str:
     """A 95 % interval in percentage points: "[64.9, 66.0]"."""
     return _signed(f"[{summary.ci_low * 100:.{digits}f}, {summary.ci_high * 100:.{digits}f}]")
 

@@ -19,6 +19,7 @@ from cnnlab import present
 from cnnlab.cache import RunCache
 from cnnlab.models import labels
 from cnnlab.power import POWER, detectable_between
+from cnnlab.present import Interval
 from cnnlab.seed_study import (
     METRICS,
     Deficit,
@@ -29,7 +30,6 @@ from cnnlab.seed_study import (
     reshuffling_family,
 )
 from cnnlab.seed_study_sentences import (
-    Interval,
     brief_text,
     deficit_change_text,
     fixed_partner_text,

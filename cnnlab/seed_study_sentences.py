@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from cnnlab import present
 from cnnlab.power import POWER, interaction_detectable
+from cnnlab.present import Interval
 from cnnlab.seed_study import Decomposition
 from cnnlab.stats import ALPHA, Comparison, Interaction, StdRatio
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A 95 % interval to print with ``present.ci`` (which reads these two fields)."""
-
-    ci_low: float
-    ci_high: float
 
 
 def stds_text(parts: Decomposition, separator: str) -> str:

@@ -82,7 +82,11 @@ def colour_comparison(label: str, base: str, median: float, base_medians: np.nda
     )
     if p < ALPHA:
         greyer = "greyer" if median < float(np.median(seeds)) else "more coloured"
-        return f"the first-layer filters of the {label} are significantly {greyer} than the {base}’s ({facts})"
+        return (
+            f"the first-layer filters of the {label} are {greyer} than the {base}’s ({facts}; a test over the "
+            f"{base}’s seeds with the one {label} as a fixed value, which says nothing of how another {label} "
+            "would vary)"
+        )
     return (
         f"the first-layer filters of the {label} do not differ detectably in colour share from the {base}’s ({facts})"
     )

@@ -85,16 +85,17 @@ def accuracy_verdict(
         f"Hedges' g = {present.num(full.test.hedges_g, 2)}) and {direction(exact.difference)} by "
         f"{present.points(abs(exact.difference), 2)} pp on {sets[1]} ({evidence(exact.test)})"
     )
-    return f"{facts[0].upper()}{facts[1:]}: {two_sets_reading(full, exact, n_exact)}."
+    return f"{facts[0].upper()}{facts[1:]}: {two_sets_reading(full, exact, n_exact, verb)}."
 
 
-def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int) -> str:
-    """The plain conclusion of a difference measured on both test sets, decided by the Holm-corrected p."""
+def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
+    """The plain conclusion of a difference measured on both test sets, decided by the Holm-corrected p (``verb``
+    "would be" for a hypothetical)."""
     sets = _where(n_exact)
     better = lambda c: "better" if c.difference > 0 else "worse"  # noqa: E731
     if full.significant and exact.significant:
         if (full.difference > 0) == (exact.difference > 0):
-            return f"significant after Holm's correction on both test sets, so it is {better(full)} on both"
+            return f"significant after Holm's correction on both test sets, so it {verb} {better(full)} on both"
         return "significant on both test sets but in opposite directions: the two test sets disagree"
     if not full.significant and not exact.significant:
         text = "significant on neither test set after Holm's correction: these seeds cannot tell the two apart"
@@ -107,7 +108,7 @@ def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int) -> str:
     power = f" (where {power_clause(miss.detectable)})" if power_clause(miss.detectable) else ""
     head = f"significant after Holm's correction on {hit_set} but not on {miss_set}{power}"
     if full.significant:
-        return f"{head}: it is {better(hit)} on {hit_set}, and the exact images alone do not confirm it"
+        return f"{head}: it {verb} {better(hit)} on {hit_set}, and the exact images alone do not confirm it"
     return f"{head}: the two test sets disagree"
 
 

@@ -86,7 +86,7 @@ r.evidence.stopping_markdown()
 # (`{python} present.points(acc.std, 2)` pp) is `{python} present.num(cv, 3)` times the mean (its coefficient of
 # variation) and the best and worst seeds are
 # `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart
-# (@fig-seeds): a single run can land up to `{python} present.points(max(acc.maximum - acc.mean, acc.mean - acc.minimum), 2)`
+# (@fig-seeds): one of them lands `{python} present.points(max(acc.maximum - acc.mean, acc.mean - acc.minimum), 2)`
 # pp from the mean of the `{python} acc.n` seeds, so a claim about one architecture against
 # another needs several seeds and a test, as in @sec-improvements, not a single run.
 # `{python} r.evidence.power_text()`

@@ -33,13 +33,13 @@ from cnnlab.verdicts import levene_power_text
 # Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g [@hedges1981] as the effect
 # size (the difference in units of the seeds' pooled standard deviation, corrected for few seeds), Mann–Whitney's rank test [@mann1947], which compares the seeds' ranks and so cannot be driven by one
 # outlying seed, and Levene's test of the spread over seeds in its median-centred form [@levene1960; @brown1974],
-# our measure of robustness to the initialisation. Two spreads measured on the same seeds (before and after
+# our measure of robustness to the seed. Two spreads measured on the same seeds (before and after
 # recomputing BatchNorm's statistics) are compared with the Pitman–Morgan test of paired variances
 # [@pitman1939; @morgan1939], which tests whether the two standard deviations differ while allowing for the
 # seeds' correlation. Every test is two-sided at the `{python} present.pct(ALPHA, 0)` level. The smallest
 # difference a test would have detected with `{python} present.pct(POWER, 0)` power is computed from the
 # seeds' pooled standard deviation and the noncentral t distribution (equal groups), and for Levene's test,
-# which has no such formula, by simulating it on normal samples.
+# which has no such formula, by simulating it on normal samples. `{python} r.evidence.sampling_text()`
 #
 # **Which p-values are corrected.** A *family* is one question asked of each of the three variants, such
 # as "does its mean test accuracy on the full test set differ from the tiny VGG's?"; Holm's method

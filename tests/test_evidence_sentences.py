@@ -131,7 +131,10 @@ def test_batchnorm_reading_says_where_batch_statistics_leave_it(behind, expected
     text = say.batchnorm_reading("b", _contrast(0.015), _contrast(0.012), _contrast(*behind))
     assert expected in text
     # the deficit as trained (batch-statistics deficit minus what batch statistics recover) split in two parts
-    split = "Of its 2.60 pp deficit as trained, the running statistics account for 1.50 pp (58 %) and 1.10 pp (42 %)"
+    split = (
+        "Of its 2.60 pp deficit as trained, the running statistics account for 1.50 pp [0.50, 2.50] and 1.10 pp "
+        "[0.10, 2.10] remain"
+    )
     assert (split in text) == (behind == (-0.011, 0.001))
     assert "deficit as trained" not in say.batchnorm_reading(
         "b", _contrast(0.015, 0.4), _contrast(0.012), _contrast(-0.011)
@@ -161,3 +164,9 @@ def test_jpeg_batchnorm_text_follows_from_the_two_tests(against, recomputed, exp
 def test_median_text_says_whether_the_median_registers_one_seed(median, expected):
     text = say.median_text(8, (0.6219, 0.6293), median, (0.6148, 0.6405))
     assert expected in text and "moves the mean from 62.19 % to 62.93 % (+0.74 pp)" in text
+
+
+def test_the_sampling_error_the_seeds_leave_out_is_the_binomial_one():
+    text = say.sampling_text((0.63, 10_000), (0.66, 1_000))
+    assert "about 0.48 pp on the full test set and 1.50 pp on the exact 1,000 images" in text  # √(p(1−p)/n)
+    assert "varies the seed on fixed test images" in text

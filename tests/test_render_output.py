@@ -63,6 +63,13 @@ def test_front_matter_prints_the_author_of_quarto_yml_unless_overridden():
     assert f"- {ROOT / 'references.bib'}" in default
 
 
+def test_a_title_page_left_with_the_placeholder_name_is_pointed_out(capsys):
+    front_matter({"book": {"author": "Student name"}})
+    assert "the title page says 'Student name': pass --author or edit book.author" in capsys.readouterr().err
+    front_matter({"book": {"author": "Student name"}}, author="Ada Lovelace")
+    assert capsys.readouterr().err == ""
+
+
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
     """A two-section document with a figure, a citation and a long table, through pandoc and Typst."""

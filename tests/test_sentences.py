@@ -56,8 +56,8 @@ def test_colour_text_counts_nearly_grey_and_mostly_colour_filters():
 @pytest.mark.parametrize(
     ("median", "p", "expected"),
     [
-        (0.14, 0.002, "significantly greyer than the b’s"),
-        (0.80, 0.002, "significantly more coloured than the b’s"),
+        (0.14, 0.002, "filters of the a are greyer than the b’s"),
+        (0.80, 0.002, "filters of the a are more coloured than the b’s"),
         (0.45, 0.4, "do not differ detectably in colour share from the b’s"),
     ],
 )
@@ -66,6 +66,8 @@ def test_colour_comparison_branches(median, p, expected):
     assert expected in text and "the b’s per-seed median is 0.40 to 0.52" in text
     assert f"Wilcoxon's signed-rank test of the seeds' medians against it p = {p:.3f}" in text
     assert ("and above it in 3 of 3 seeds" in text) == (median == 0.14)
+    # one network's filters are a fixed value, not a sample: the verdict says what its test cannot speak to
+    assert ("with the one a as a fixed value, which says nothing of how another a would vary" in text) == (p < 0.05)
 
 
 def test_edge_text_counts_edge_like_filters_by_orientation():

@@ -45,6 +45,13 @@ def test_accuracy_verdict_names_direction_size_and_where_it_is_significant(full,
     assert ("would have detected" in text) == (full[1] > 0.05 or exact[1] > 0.05)
 
 
+def test_a_hypothetical_verdict_keeps_its_conditional_in_the_reading():
+    args = ("a", "b", _contrast(0.027, 0.001), _contrast(0.013, 0.001), 1000, "with x, ", "would be")
+    text = verdicts.accuracy_verdict(*args)
+    assert text.startswith("With x, the mean test accuracy of the a would be higher")
+    assert text.endswith("so it would be better on both.") and "it is" not in text
+
+
 def test_accuracy_verdict_decides_on_holm_and_states_both_p_values():
     full = _contrast(-0.02, 0.03, holm=0.09)
     text = verdicts.accuracy_verdict("a", "b", full, _contrast(-0.02, 0.3, holm=0.6), 1000)
