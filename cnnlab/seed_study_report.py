@@ -291,8 +291,8 @@ def _p_holm(p: float, holm: float) -> str:
 
 
 def _pm(values: np.ndarray) -> str:
-    """Mean ± std in percent for a table cell ("–" without runs)."""
-    return present.pm(summarize(values), with_n=False) if len(values) else "–"
+    """Mean ± std for a table cell whose header says "%" ("–" without runs)."""
+    return present.pm(summarize(values), with_n=False).removesuffix(" %") if len(values) else "–"
 
 
 def _p(p: float) -> str:

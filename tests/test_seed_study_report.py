@@ -111,6 +111,7 @@ def test_an_unfinished_study_says_how_many_runs_each_group_has():
     # the family is both variants: with one reshuffled +BatchNorm run, neither is compared yet
     assert rows["tiny VGG/full test set"].rstrip(" |").endswith("| 10 vs 10 | – | – | –")
     bn = rows["tiny VGG + BatchNorm/exact 1,000"]
+    assert "%" not in table.split("\n", 2)[2] and "fixed order, %" in table  # the unit in the header, not each cell
     assert "| 10 vs 1 |" in bn and bn.rstrip(" |").endswith("– | – | –")
     assert "waits for two runs with a new order every epoch of each (tiny VGG has 10)" in partial.reshuffling_text(
         "reshuffled"
