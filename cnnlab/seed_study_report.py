@@ -34,6 +34,7 @@ from cnnlab.seed_study_sentences import (
     deficit_change_text,
     fixed_partner_text,
     numbers_text,
+    order_effects_text,
     share_text,
     stds_text,
     survival_text,
@@ -226,26 +227,16 @@ class SeedStudyReport:
                 f"{spread} Whether Keras's fixed order matters (@sec-reshuffle) waits for its runs{likewise}."
                 f"{self.provisional_note() if self._spreads_ready() else ''}"
             )
-        families = [reshuffling_family(self.study, m) for m in SETS]
-        changes = {name: [family[name] for family in families] for name in ("reshuffled", "reshuffled_bn")}
-        said = " and that of ".join(
-            f"{labels()[_group(name).variant]} changes by {brief_text(full)} on the full test set and "
-            f"{brief_text(exact)} on the exact images"
-            for name, (full, exact) in changes.items()
-        )
-        shown = [
-            f"that of {labels()[_group(name).variant]} on the {IN_PROSE[m]}"
-            for name, cs in changes.items()
-            for m, c in zip(SETS, cs, strict=True)
-            if c.significant
-        ]
-        which = f"of these four changes, only {' and '.join(shown)} {'is' if len(shown) == 1 else 'are'} significant"
-        which = which if shown else "none of the four is significant"
+        families = {IN_PROSE[m]: reshuffling_family(self.study, m) for m in SETS}
+        changes = {
+            labels()[_group(name).variant]: {title: family[name] for title, family in families.items()}
+            for name in ("reshuffled", "reshuffled_bn")
+        }
         new = {IN_PROSE[m]: d.reshuffled for m, d in deficits(self.study).items()}
         numbers = " and ".join(f"{brief_text(c)} on the {title}" for title, c in new.items())
         return (
-            f"{spread} With a new order every epoch (@sec-reshuffle), the test accuracy of {said}: {which}. With a "
-            f"new order every epoch, +BatchNorm minus tiny VGG is {numbers}, so "
+            f"{spread} With a new order every epoch (@sec-reshuffle), {order_effects_text(changes)}, and "
+            f"+BatchNorm minus tiny VGG is {numbers}, so "
             f"{survival_text(new, 'the BatchNorm deficit')}.{self.provisional_note()}"
         )
 

@@ -45,6 +45,24 @@ def brief_text(c: Comparison) -> str:
     return f"{present.pp(c.difference)} pp {present.ci(c)} ({test}{present.p_value(c.mean_p).removeprefix('p')})"
 
 
+def order_effects_text(changes: dict[str, dict[str, Comparison]]) -> str:
+    """The significant changes a new order every epoch makes (per variant, then per test set: Holm-corrected
+    comparisons), with their numbers, and which of the others show none."""
+    shown = [
+        f"{label} changes by {brief_text(c)} on the {title}"
+        for label, sets in changes.items()
+        for title, c in sets.items()
+        if c.significant
+    ]
+    quiet = {label: [t for t, c in sets.items() if not c.significant] for label, sets in changes.items()}
+    where = {label: "on either test set" if len(t) == 2 else f"on the {t[0]}" for label, t in quiet.items() if t}
+    if not shown:
+        return "no change is significant, for either variant on either test set"
+    if not where:
+        return "; ".join(shown)
+    return f"{'; '.join(shown)}; no other change is significant ({', '.join(f'{k} {v}' for k, v in where.items())})"
+
+
 def survival_text(deficits: dict[str, Comparison], what: str) -> str:
     """Whether +BatchNorm's deficit, measured with a new order every epoch on each named test set, survives:
     where its (Holm-corrected) test is significant and on which side of 0."""
