@@ -230,7 +230,7 @@ class Claims:
         """ "the X (on both test sets) is better than the tiny VGG; no variant is worse than the tiny VGG", with
         ``would`` ("would " or "") before the verb."""
         said = []
-        for sign, word in ((1, "better than"), (-1, "worse than")):
+        for sign, word in ((1, f"better than the {self.base}"), (-1, "worse")):  # the base named once
             named = []
             for v in variants:
                 sets = [s for s in TEST_SETS if found[s][v].significant and sign * found[s][v].difference > 0]
@@ -238,7 +238,7 @@ class Claims:
                     where = "on both test sets" if len(sets) == 2 else SET_NAMES[sets[0]]
                     named.append(f"the {self.name(v)} ({where})")
             verb = f"{would}be" if would else ("are" if len(named) > 1 else "is")
-            said.append(f"{' and '.join(named) or 'no variant'} {verb} {word} the {self.base}")
+            said.append(f"{' and '.join(named) or 'no variant'} {verb} {word}")
         return "; ".join(said)
 
     def conclusion(self, variant: str) -> str:
@@ -251,7 +251,6 @@ class Claims:
         if variant in self.batchnorm_variants:
             full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
             recomputed = verdicts.compact(name, self.base, full, exact, sets, "would be")
-            scores = verdicts.pm_pair(full.variant, exact.variant)
-            text += f" With its BatchNorm statistics recomputed ({scores}), {recomputed}."
+            text += f" With its BatchNorm statistics recomputed, {recomputed}."
         fit = verdicts.fit_compact(self.fit["train"][variant], self.fit["gap"][variant])
         return f"{text} Scored in inference mode, {fit}."

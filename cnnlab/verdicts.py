@@ -214,13 +214,6 @@ def fit_compact(train: Contrast, gap: Contrast) -> str:
     )
 
 
-def pm_pair(full: Summary, exact: Summary) -> str:
-    """ "61.84 ± 0.80 % on the full test set, 65.10 ± 1.02 % on the exact images"."""
-    return (
-        f"{present.pm(full, with_n=False)} on the full test set, {present.pm(exact, with_n=False)} on the exact images"
-    )
-
-
 def spread_change(before: float, after: float, p: float, holm_p: float = math.nan) -> str:
     """What recomputing BatchNorm's statistics does to the standard deviation over seeds (Pitman-Morgan's ``p``,
     and its Holm-corrected ``holm_p`` when the question is asked of several variants)."""
