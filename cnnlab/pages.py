@@ -103,6 +103,9 @@ def pandoc_outputs(markdown_path: Path, out_dir: Path, stem: str = "report") -> 
         extra_args=[*common, f"--metadata-file={page}", f"--include-in-header={HERE / 'report-tables.typ'}"],
         cworkdir=str(out_dir),
     )
+    # Typst sets a quote after a digit as a prime ("seed 0′s"); pandoc writes every apostrophe as a quote, so the
+    # possessive after a digit gets the apostrophe character itself, which Typst prints as it is.
+    typ.write_text(re.sub(r"(?<=\d)'(?=s\b)", "\u2019", typ.read_text()))
     pdf = out_dir / f"{stem}.pdf"
     try:
         _, warnings = typst.compile_with_warnings(str(typ), output=str(pdf), root=str(out_dir))

@@ -269,3 +269,11 @@ def test_no_line_breaks_after_an_en_dash_inside_a_name(book):
     lines = [line.strip() for page in PdfReader(book).pages for line in page.extract_text().splitlines()]
     assert sum("Pitman–Morgan" in line for line in lines) >= 20
     assert not [line for line in lines if line.endswith("–")]
+
+
+def test_a_quote_after_a_digit_reaches_the_pdf_as_an_apostrophe_not_a_prime(tmp_path):
+    markdown = "# One\n\nSeed 0's order and ResNet50's filters; the 'quoted' word.\n"
+    (tmp_path / "report.md").write_text(front_matter({"book": {"author": "A"}}) + markdown)
+    _html, pdf = pandoc_outputs(tmp_path / "report.md", tmp_path)
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Seed 0\u2019s order and ResNet50\u2019s filters; the \u2018quoted\u2019 word." in text
