@@ -227,8 +227,8 @@ class Claims:
         return f"{text}. With {seeds} per variant, {unseen}."
 
     def _sorted_out(self, found: dict[str, dict[str, Contrast]], variants: list[str], would: str) -> str:
-        """ "the X (on both test sets) is better than the tiny VGG; no variant is worse than the tiny VGG", with
-        ``would`` ("would " or "") before the verb."""
+        """ "the X (on both test sets) is better than the tiny VGG; no variant is worse", with ``would`` ("would "
+        or "") before the verb."""
         said = []
         for sign, word in ((1, f"better than the {self.base}"), (-1, "worse")):  # the base named once
             named = []

@@ -174,15 +174,16 @@ def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: 
         reading = f"overfitting only: {gap}, {WIDER}; but {cost}, nothing detectable"
     else:
         reading = f"neither explanation detectably: {cost}, and {gap}"
-    split = deficit_split(mismatch, behind) if stats_cost else ""
-    return f"The numbers support {reading}. {_behind(base, behind)}{split}"
+    return f"The numbers support {reading}. {_behind(base, behind)}{deficit_split(mismatch, behind)}"
 
 
 def deficit_split(mismatch: Contrast, behind: Contrast) -> str:
     """The deficit as trained taken apart: what batch statistics recover, and what stays, each with its interval
-    (means over the same seeds, so the two parts add up to it); empty unless a significant deficit stays."""
+    (means over the same seeds, so the two parts add up to it); empty unless the running statistics significantly
+    cost accuracy and a significant deficit stays with batch statistics."""
     deficit = mismatch.difference - behind.difference
-    if not behind.significant or behind.difference >= 0 or deficit <= 0:
+    costs = mismatch.significant and mismatch.difference > 0  # the running statistics cost accuracy
+    if not costs or not behind.significant or behind.difference >= 0:
         return ""
     stays = Interval(-behind.test.ci_high, -behind.test.ci_low)  # of the deficit that stays, as a size
     return (

@@ -103,7 +103,7 @@ class Decomposition:
     init_vs_both: StdRatio  # std(initialisation alone) / std(both)
     order_vs_both: StdRatio
     init_vs_order: Comparison  # mean(initialisation alone) - mean(order alone): what each fixed partner shifts
-    shared: int  # runs left out of the two groups' tests, as the protocol holds them too
+    shared: bool  # whether the tests left out a run the groups share with the protocol
 
 
 def _spread(title: str, values: np.ndarray) -> Spread:
@@ -114,7 +114,8 @@ def _spread(title: str, values: np.ndarray) -> Spread:
 def decompose(study: Study, metric: str = "test_accuracy") -> Decomposition:
     """Q9: how much of the protocol's spread the initialisation and the order each make alone. Each spread is
     over all its group's runs; the tests between groups leave a run shared with the protocol in the protocol's
-    group only, so that the groups they compare hold no run in common."""
+    group only, so that the groups they compare hold no run in common (they still share, seed by seed, the initial
+    weights or the order, which the tests treat as independent draws)."""
     init, order, both = (study.values(n, metric) for n in ("init", "order", "protocol:tiny_vgg"))
     spreads = (
         _spread("initialisation alone", init),
@@ -122,7 +123,7 @@ def decompose(study: Study, metric: str = "test_accuracy") -> Decomposition:
         _spread("both (the protocol)", both),
     )
     init, order = (study.values(n, metric, own=True) for n in ("init", "order"))
-    shared = sum(len(study.shared.get(n, ())) for n in ("init", "order"))
+    shared = any(study.shared.get(n) for n in ("init", "order"))
     ratios = std_ratio(init, both), std_ratio(order, both)
     return Decomposition(spreads, spread_p(init, order, both), *ratios, compare(init, order), shared)
 

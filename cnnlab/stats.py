@@ -138,11 +138,14 @@ class Interaction:
     df: float  # Satterthwaite's degrees of freedom
 
 
-Values = np.ndarray | list[float]
-
-
-def difference_of_differences(a1: Values, b1: Values, a2: Values, b2: Values) -> Interaction:
-    """Welch's t-test of (a2 - b2) - (a1 - b1) over four independent groups, none assumed to share a variance."""
+def difference_of_differences(
+    a1: np.ndarray | list[float],
+    b1: np.ndarray | list[float],
+    a2: np.ndarray | list[float],
+    b2: np.ndarray | list[float],
+) -> Interaction:
+    """Welch's t-test of (a2 - b2) - (a1 - b1), none of the four groups assumed to share a variance; the groups are
+    taken as independent (runs matched by seed across them, as in the seed study, are treated as unmatched)."""
     groups = [np.asarray(g, dtype=float) for g in (a2, b2, a1, b1)]
     if min(g.size for g in groups) < 2:
         raise ValueError("a difference of differences needs at least two values per group")

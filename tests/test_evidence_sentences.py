@@ -170,3 +170,9 @@ def test_the_sampling_error_the_seeds_leave_out_is_the_binomial_one():
     text = say.sampling_text((0.63, 10_000), (0.66, 1_000))
     assert "about 0.48 pp on the full test set and 1.50 pp on the exact 1,000 images" in text  # √(p(1−p)/n)
     assert "varies the seed on fixed test images" in text
+
+
+def test_the_deficit_is_split_only_where_the_running_statistics_cost_accuracy():
+    assert "Of its" in say.deficit_split(_contrast(0.015), _contrast(-0.011))
+    assert say.deficit_split(_contrast(0.015, 0.4), _contrast(-0.011)) == ""  # no detectable cost: nothing to split
+    assert say.deficit_split(_contrast(-0.015), _contrast(-0.011)) == ""

@@ -78,13 +78,19 @@ def test_the_deficit_s_change_with_reshuffling_is_tested_with_its_interval_and_p
         "reshuffling changes it by 0.00 pp [−1.28, 1.28]" in unchanged
         and "pp would have been detected with 80 % power" in unchanged
     )
-    narrowed = _report(reshuffled_bn=0.0).deficit_text()
-    assert (
-        "reshuffling narrows the deficit by 3.00 pp [" in narrowed
-        and "part of it comes from the fixed order" in narrowed
-    )
+    narrowed = _report(reshuffled_bn=-0.01).deficit_text()
+    assert "reshuffling narrows the deficit by 2.00 pp [" in narrowed and "part of it comes from the fixed" in narrowed
+    removed = _report(reshuffled_bn=0.0).deficit_text()
+    assert "reshuffling removes the deficit, changing it by 3.00 pp [" in removed and "part of it" not in removed
     widened = _report(reshuffled_bn=-0.06).deficit_text()
     assert "reshuffling widens the deficit by 3.00 pp [" in widened and "part of it" not in widened
+    # with no deficit under the fixed order there is nothing to narrow or to survive
+    lead = _report(bn=0.01, reshuffled_bn=0.04).deficit_text()
+    assert "reshuffling raises +BatchNorm against tiny VGG by 3.00 pp [" in lead and "deficit survives" not in lead
+    assert "+BatchNorm is higher with a new order every epoch" in lead
+    lower = _report(bn=0.0, reshuffled_bn=-0.03).deficit_text()
+    assert "+BatchNorm is lower with a new order every epoch" in lower and "deficit survives" not in lower
+    assert "reshuffling lowers +BatchNorm against tiny VGG by 3.00 pp [" in lower
 
 
 def test_the_deficit_gets_a_verdict_on_each_test_set():
@@ -93,7 +99,9 @@ def test_the_deficit_gets_a_verdict_on_each_test_set():
         record.metrics["test_exact_accuracy"] += 0.03  # no deficit on the exact images with a new order
     full, exact = report.deficit_text().split(" On the exact 1,000 images, ")
     assert full.startswith("On the full test set,") and "the deficit survives reshuffling" in full
-    assert "cannot tell whether the deficit survives" in exact and "narrows the deficit by 3.00 pp" in exact
+    assert (
+        "cannot tell whether the deficit survives" in exact and "removes the deficit, changing it by 3.00 pp" in exact
+    )
 
 
 def test_an_unfinished_study_says_how_many_runs_each_group_has():
@@ -209,3 +217,23 @@ def test_the_spread_text_says_what_holding_seed_0_fixed_does_to_each_group():
     assert "the runs with seed 0's order average 1.00 pp [" in text and "below those with its initial weights" in text
     assert "seed 0's order is poorer than a typical one or its initial weights better" in text
     assert "(seed 0's run, which all three groups share, counted in the protocol's only)" in text
+
+
+def test_three_runs_with_one_shared_with_the_protocol_are_too_few_to_compare_spreads():
+    report = _report(init=BASE[:3], order=BASE[:3])
+    report.study.shared = {"init": [0], "order": [0]}  # seed 0 of each is the protocol's run
+    for text in (report.spread_text(), report.conclusion_text()):  # no test of two values is attempted
+        assert "needs at least three runs in each of the three groups, besides the run they share" in text or (
+            "is not settled" in text
+        )
+    assert "there are 2, 2, 10 so far" in report.spread_text()
+
+
+def test_a_change_without_spread_is_not_tested():
+    from cnnlab.seed_study_sentences import deficit_change_text
+    from cnnlab.stats import difference_of_differences
+
+    flat = difference_of_differences([0.6, 0.6], [0.6, 0.6], [0.61, 0.61], [0.6, 0.6])
+    assert deficit_change_text(flat, float("nan"), -0.01) == (
+        "reshuffling changes it by +1.00 pp (no spread over seeds to test it by)"
+    )
