@@ -55,18 +55,42 @@ def curve_limits(histories: list[pd.DataFrame], pad: float = 0.05) -> dict[str, 
     return limits
 
 
+ZOOM_FROM = 20  # the third panel of the curve figures: validation and test accuracy from this epoch on
+CURVE_PANELS = {"figsize": (TEXT_WIDTH, 2.6), "layout": "constrained", "width_ratios": (1, 1, 0.8)}
+
+
 def run_curves(history: pd.DataFrame, title: str = "", limits: Limits | None = None) -> Figure:
-    """Loss and accuracy per epoch of one run: training, validation and test (Q8)."""
-    fig, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.6), layout="constrained")
+    """Loss and accuracy per epoch of one run: training, validation and test (Q8), and a close-up of the
+    validation and test accuracy from epoch ``ZOOM_FROM`` on, on a y range of its own."""
+    fig, axes = plt.subplots(1, 3, **CURVE_PANELS)
     for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
         for prefix, (split, color) in SPLIT_STYLE.items():
             column = f"{prefix}{metric}"
             if column in history:
                 ax.plot(history["epoch"], history[column] * _scale(column), color=color, label=split)
         _finish_axes(ax, label, (limits or {}).get(metric))
+    start = _zoom_start(history["epoch"].to_numpy())
+    late = history["epoch"] >= start
+    for prefix in ("val_", "test_"):
+        _, color = SPLIT_STYLE[prefix]
+        axes[2].plot(history["epoch"][late], 100 * history[f"{prefix}accuracy"][late], color=color)
+    _finish_zoom(axes[2], start)
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _zoom_start(epochs: np.ndarray) -> int:
+    """``ZOOM_FROM``, or the second half of a run too short for it (quick runs)."""
+    last = int(epochs.max())
+    return ZOOM_FROM if last >= 2 * ZOOM_FROM else last // 2 + 1
+
+
+def _finish_zoom(ax: plt.Axes, start: int) -> None:
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_title(f"validation and test, epoch {start} on", fontsize=MIN_FONT + 0.5)
+    ax.grid(alpha=0.3)
 
 
 def _finish_axes(ax: plt.Axes, label: str, ylim: tuple[float, float] | None) -> None:
@@ -97,19 +121,28 @@ def pixel_histograms(images: np.ndarray) -> Figure:
 
 
 def curve_bands(histories: list[pd.DataFrame], title: str = "", limits: Limits | None = None) -> Figure:
-    """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8)."""
-    fig, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.6), layout="constrained")
+    """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8), and a close-up
+    of the validation and test accuracy from epoch ``ZOOM_FROM`` on, on a y range of its own."""
+    fig, axes = plt.subplots(1, 3, **CURVE_PANELS)
     if not histories:
         return _no_runs(fig, title)
     for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
         for prefix, (split, color) in SPLIT_STYLE.items():
             epochs, mean, std = curve_band(histories, f"{prefix}{metric}")
-            mean, std = mean * _scale(metric), std * _scale(metric)
-            ax.plot(epochs, mean, color=color, label=f"{split} (mean)")
-            ax.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.25, linewidth=0)
+            _band(ax, epochs, mean * _scale(metric), std * _scale(metric), color, f"{split} (mean)")
         _finish_axes(ax, label, (limits or {}).get(metric))
+    for prefix in ("val_", "test_"):
+        epochs, mean, std = curve_band(histories, f"{prefix}accuracy")
+        late = epochs >= (start := _zoom_start(epochs))
+        _band(axes[2], epochs[late], 100 * mean[late], 100 * std[late], SPLIT_STYLE[prefix][1], None)
+    _finish_zoom(axes[2], start)
     fig.suptitle(f"{title}{': ' if title else ''}mean ± std over {len(histories)} seeds")
     return fig
+
+
+def _band(ax: plt.Axes, x: np.ndarray, mean: np.ndarray, std: np.ndarray, color: str, label: str | None) -> None:
+    ax.plot(x, mean, color=color, label=label)
+    ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.25, linewidth=0)
 
 
 def _no_runs(fig: Figure, title: str) -> Figure:

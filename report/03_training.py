@@ -54,8 +54,8 @@ same_order = all(order == orders[0] for order in orders)
 #
 # @fig-curves-one shows the loss and accuracy per epoch of the run with seed `{python} first.config.seed`,
 # on the training, validation and test sets; @fig-curves-band shows the mean and standard deviation of
-# the same curves over all `{python} acc.n` seeds.
-# `{python} r.evidence.stopping_text()` `{python} r.evidence.gap_measures_text()` Averaged over epochs and
+# the same curves over all `{python} acc.n` seeds; their right panels show the validation and test accuracy
+# late in training on a scale of their own. `{python} r.evidence.stopping_text()` `{python} r.evidence.gap_measures_text()` Averaged over epochs and
 # seeds, the test accuracy curve runs `{python} present.points(abs(q8.offset), 2)` pp
 # `{python} "below" if q8.offset < 0 else "above"` the validation curve (mean absolute distance
 # `{python} present.points(q8.distance, 2)` pp). `{python} r.evidence.offset_text()`
@@ -63,12 +63,12 @@ same_order = all(order == orders[0] for order in orders)
 
 # %%
 #| label: fig-curves-one
-#| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch on the training, validation and test sets."
+#| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch on the training, validation and test sets; right, a close-up of the validation and test accuracy late in training, on a scale of its own."
 viz.run_curves(first.history(), f"tiny VGG: seed {first.config.seed}", limits=r.curve_limits);
 
 # %%
 #| label: fig-curves-band
-#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch."
+#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch; right, a close-up of the validation and test accuracy late in training, on a scale of its own."
 viz.curve_bands(histories, "tiny VGG", limits=r.curve_limits);
 
 # %%

@@ -181,7 +181,7 @@ def test_one_seed_and_all_seeds_figures_share_their_axes_when_given_the_same_lim
     high[["loss", "val_loss", "test_loss"]] += 0.5  # another seed with higher losses
     limits = viz.curve_limits([low, high])
     one, bands = viz.run_curves(low, limits=limits), viz.curve_bands([low, high], limits=limits)
-    for a, b in zip(one.axes, bands.axes, strict=True):
+    for a, b in zip(one.axes[:2], bands.axes[:2], strict=True):  # the third panel, a close-up, has its own range
         assert a.get_ylim() == b.get_ylim()
     loss_low, loss_high = limits["loss"]
     assert loss_low < low["loss"].min() and loss_high > high["val_loss"].max()
@@ -195,3 +195,20 @@ def test_curve_limits_without_runs_leave_each_figure_its_own_axes():
     figure = viz.run_curves(_curves(), limits={})
     assert figure.axes[0].get_ylim()[0] < 0.3  # matplotlib's own range
     plt.close(figure)
+
+
+def test_the_curve_figures_close_up_on_validation_and_test_accuracy_late_in_training():
+    epochs = np.arange(1, 101)
+    history = pd.DataFrame({"epoch": epochs, **{f"{p}{m}": 0.1 + 0.5 * (1 - np.exp(-epochs / 10)) for p in (
+        "", "val_", "test_") for m in ("loss", "accuracy")}})  # fmt: skip
+    history["test_accuracy"] -= 0.02  # a test curve 2 pp below the validation curve
+    for figure in (viz.run_curves(history), viz.curve_bands([history, history])):
+        close_up = figure.axes[2]
+        assert close_up.get_title() == f"validation and test, epoch {viz.ZOOM_FROM} on"
+        assert [line.get_xdata()[0] for line in close_up.lines] == [viz.ZOOM_FROM, viz.ZOOM_FROM]
+        low, high = close_up.get_ylim()
+        assert high - low < 10 < figure.axes[1].get_ylim()[1] - figure.axes[1].get_ylim()[0]  # the 2 pp gap shows
+        plt.close(figure)
+    short = viz.run_curves(_curves(4))
+    assert short.axes[2].get_title() == "validation and test, epoch 3 on"  # a quick run's second half
+    plt.close(short)
