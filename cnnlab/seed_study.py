@@ -54,6 +54,13 @@ class Study:
         left_out = set(self.shared.get(name, ())) if own else set()
         return np.array([r.metrics[metric] for i, r in enumerate(records) if i not in left_out], dtype=float)
 
+    def matched(self, name: str, metric: str = "test_accuracy") -> np.ndarray:
+        """The fixed-order runs (the protocol's, of group ``name``'s variant) of the seeds that group has, so that a
+        group still missing seeds is compared with runs of the same seeds."""
+        group = next(g for g in GROUPS if g.name == name)
+        seeds = {r.config.seed for r in self.groups[name]}
+        return np.array([r.metrics[metric] for r in self.protocol[group.variant] if r.config.seed in seeds], float)
+
 
 def collect_study(cache: RunCache, fingerprint: str, seeds: list[int], **protocol: object) -> Study:
     """Find the study's runs (and the protocol runs it is compared with) for ``seeds``; never raises for gaps."""
@@ -133,7 +140,7 @@ def reshuffling_family(study: Study, metric: str = "test_accuracy") -> dict[str,
     over the groups, as the report corrects a question asked of several variants; empty until every group and its
     protocol runs have two runs at least."""
     pairs = {
-        g.name: (study.values(g.name, metric), study.values(f"protocol:{g.variant}", metric))
+        g.name: (study.values(g.name, metric), study.matched(g.name, metric))
         for g in GROUPS
         if g.fixed.get("shuffle") == "every_epoch"
     }
@@ -143,17 +150,18 @@ def reshuffling_family(study: Study, metric: str = "test_accuracy") -> dict[str,
 
 
 def batchnorm_deficit(study: Study, reshuffled: bool, metric: str = "test_accuracy") -> Comparison:
-    """+BatchNorm minus tiny VGG, with Keras's fixed order (the protocol) or with a new order every epoch."""
+    """+BatchNorm minus tiny VGG, with a new order every epoch or with Keras's fixed order (the protocol's runs of
+    the seeds the reshuffled groups have)."""
     if reshuffled:
         return compare(study.values("reshuffled_bn", metric), study.values("reshuffled", metric))
-    return compare(study.values("protocol:tiny_vgg_bn", metric), study.values("protocol:tiny_vgg", metric))
+    return compare(study.matched("reshuffled_bn", metric), study.matched("reshuffled", metric))
 
 
 def deficit_change(study: Study, metric: str = "test_accuracy") -> Interaction:
     """How much a new order every epoch changes +BatchNorm minus tiny VGG: (reshuffled deficit) - (fixed deficit),
     positive when reshuffling narrows a deficit, as it would if part of it came from Keras's fixed order."""
     return difference_of_differences(
-        *(study.values(name, metric) for name in ("protocol:tiny_vgg_bn", "protocol:tiny_vgg")),
+        *(study.matched(name, metric) for name in ("reshuffled_bn", "reshuffled")),
         *(study.values(name, metric) for name in ("reshuffled_bn", "reshuffled")),
     )
 

@@ -36,6 +36,7 @@ from cnnlab.seed_study_sentences import (
     numbers_text,
     order_effects_text,
     share_text,
+    spreads_brief,
     stds_text,
     survival_text,
     tests_text,
@@ -119,14 +120,14 @@ class SeedStudyReport:
             )
         parts = decompose(self.study, metric)
         init, order, _ = parts.spreads
-        ratio = parts.init_vs_both
+        ratio, own = parts.init_vs_both, self.study.values("init", metric, own=True)
         shared = " (seed 0's run, which all three groups share, counted in the protocol's only)" if parts.shared else ""
         return (
             f"On the {IN_PROSE[metric]}, the standard deviation over seeds (95 % interval) is: "
             f"{stds_text(parts, '; ')}. A Brown–Forsythe test [@brown1974]{shared} "
             f"{'detects a' if parts.differ_p < ALPHA else 'detects no'} difference between the three spreads "
-            f"({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread, over the "
-            f"{len(self.study.values('init', own=True))} runs of their own, to the protocol's is "
+            f"({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread over their {len(own)} runs "
+            f"of their own ({present.points(float(own.std(ddof=1)), 2)} pp) to the protocol's is "
             f"{present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
             f"{present.num(ratio.ci_high, 2)}): {share_text(ratio)}. {fixed_partner_text(parts.init_vs_order)} "
             "In plain words: with the order of the images fixed, another random initialisation moves the test "
@@ -144,7 +145,7 @@ class SeedStudyReport:
         for name in ("reshuffled", "reshuffled_bn"):
             group = _group(name)
             for metric, title in SETS.items():
-                new, fixed = self.study.values(name, metric), self.study.values(f"protocol:{group.variant}", metric)
+                new, fixed = self.study.values(name, metric), self.study.matched(name, metric)
                 row = {
                     "variant": labels()[group.variant],
                     "test set": title,
@@ -181,7 +182,7 @@ class SeedStudyReport:
                 f"on the {title}, {verdict_text(c, 'a new order every epoch', 'the fixed order')}"
                 for title, c in zip(IN_PROSE.values(), results, strict=True)
             )
-        a, b = (self.study.values(n) for n in (name, f"protocol:{_group(name).variant}"))
+        a, b = self.study.values(name), self.study.matched(name)
         return (
             f"For {variant}, {said}. With {len(a)} and {len(b)} seeds, a difference of about "
             f"{present.points(detectable_between(a, b), 2)} pp in mean would be detected "
@@ -203,23 +204,24 @@ class SeedStudyReport:
         fixed, new = deficit.fixed, deficit.reshuffled
         numbers = (
             f"On the {title}, +BatchNorm minus tiny VGG is {present.pp(fixed.difference)} {present.ci(fixed)} pp "
-            f"with the fixed order ({self._runs('protocol:tiny_vgg_bn', 'protocol:tiny_vgg')}, Welch's t-test "
+            f"with the fixed order ({self._matched_runs()}, Welch's t-test "
             f"{present.p_value(fixed.welch_p)}) and {present.pp(new.difference)} {present.ci(new)} pp with a new "
-            f"order every epoch ({self._runs('reshuffled_bn', 'reshuffled')}, {tests_text(new)})"
+            f"order every epoch ({self.n('reshuffled_bn')} against {self.n('reshuffled')} runs, {tests_text(new)})"
         )
         verdict = survival_text({title: (fixed, new)}, "the deficit")
         change = deficit_change_text(deficit.change, deficit.change_holm_p, fixed.difference)
         return f"{numbers}: {verdict}, and {change}."
 
-    def _runs(self, a: str, b: str) -> str:
-        """ "4 against 10 runs": the runs behind a difference of two groups."""
-        return f"{self.n(a)} against {self.n(b)} runs"
+    def _matched_runs(self) -> str:
+        """ "4 against 5 runs of the same seeds": the fixed-order runs the reshuffled groups are compared with."""
+        bn, vgg = (len(self.study.matched(n)) for n in ("reshuffled_bn", "reshuffled"))
+        return f"{bn} against {vgg} runs of the same seeds"
 
     def conclusion_text(self) -> str:
         """The conclusions' two sentences: what the spread is made of, and whether the fixed order matters."""
         if self._spreads_ready():
-            stds = stds_text(decompose(self.study), ", ")
-            spread = f"Taken apart (@sec-seed-sources), the spread over seeds on the full test set is: {stds}."
+            spreads = spreads_brief(decompose(self.study))
+            spread = f"Taken apart (@sec-seed-sources), the spread over seeds on the full test set is: {spreads}."
         else:
             spread = (
                 "How much of the spread the initial weights and the order each make (@sec-seed-sources) is not "

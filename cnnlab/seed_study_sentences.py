@@ -19,6 +19,15 @@ def stds_text(parts: Decomposition, separator: str) -> str:
     )
 
 
+def spreads_brief(parts: Decomposition) -> str:
+    """The three spreads with their intervals and whether a Brown–Forsythe test tells them apart."""
+    differ = "a" if parts.differ_p < ALPHA else "no"
+    return (
+        f"{stds_text(parts, ', ')}; a Brown–Forsythe test detects {differ} difference between them "
+        f"({present.p_value(parts.differ_p)})"
+    )
+
+
 def tests_text(c: Comparison) -> str:
     """ "Welch's t-test p = 0.020, Holm p = 0.040" (Holm only when the comparison is in a family)."""
     holm = "" if math.isnan(c.holm_welch_p) else f", Holm {present.p_value(c.holm_welch_p)}"

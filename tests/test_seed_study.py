@@ -18,7 +18,12 @@ QUICK = {"epochs": 1, "train_subset": 200}
 
 
 def _records(values: list[float], exact_offset: float = 0.02) -> list[SimpleNamespace]:
-    return [SimpleNamespace(metrics={"test_accuracy": v, "test_exact_accuracy": v + exact_offset}) for v in values]
+    return [
+        SimpleNamespace(
+            metrics={"test_accuracy": v, "test_exact_accuracy": v + exact_offset}, config=SimpleNamespace(seed=i)
+        )
+        for i, v in enumerate(values)
+    ]
 
 
 def _study(init: list[float], order: list[float], both: list[float]) -> Study:

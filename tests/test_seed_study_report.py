@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.collections import PathCollection
 
 from cnnlab.evidence_figures import seed_dots
-from cnnlab.seed_study import Study
+from cnnlab.seed_study import Study, reshuffling_family
 from cnnlab.seed_study_report import SeedStudyReport
 
 BASE = [0.62, 0.63, 0.64, 0.625, 0.635, 0.615, 0.645, 0.63, 0.62, 0.64]  # std 0.01
@@ -15,7 +15,11 @@ TIGHT = [0.63 + d for d in (-0.0005, 0.0, 0.0005, -0.0003, 0.0003, 0.0001, -0.00
 
 def _records(values: list[float], shift: float = 0.0) -> list[SimpleNamespace]:
     return [
-        SimpleNamespace(metrics={"test_accuracy": v + shift, "test_exact_accuracy": v + shift + 0.02}) for v in values
+        SimpleNamespace(
+            metrics={"test_accuracy": v + shift, "test_exact_accuracy": v + shift + 0.02},
+            config=SimpleNamespace(seed=i),
+        )
+        for i, v in enumerate(values)
     ]
 
 
@@ -120,7 +124,7 @@ def test_an_unfinished_study_says_how_many_runs_each_group_has():
     assert rows["tiny VGG/full test set"].rstrip(" |").endswith("| 10 vs 10 | – | – | –")
     bn = rows["tiny VGG + BatchNorm/exact 1,000"]
     assert "%" not in table.split("\n", 2)[2] and "fixed order, %" in table  # the unit in the header, not each cell
-    assert "| 10 vs 1 |" in bn and bn.rstrip(" |").endswith("– | – | –")
+    assert "| 1 vs 1 |" in bn and bn.rstrip(" |").endswith("– | – | –")  # the fixed order of the same seed only
     assert "waits for two runs with a new order every epoch of each (tiny VGG has 10)" in partial.reshuffling_text(
         "reshuffled"
     )
@@ -154,6 +158,7 @@ def test_provenance_counts_the_study_s_own_runs_once_and_names_the_unfinished():
 def test_the_conclusion_says_what_is_settled_and_what_waits_for_runs():
     done = _report(init=TIGHT, reshuffled=0.02).conclusion_text()
     assert "initialisation alone 0.03 pp" in done and "both (the protocol) 1.00 pp" in done
+    assert "; a Brown–Forsythe test detects a difference between them (p" in done  # the spreads' test beside them
     assert "tiny VGG changes by +2.00 pp [" in done and "on the full test set; tiny VGG changes by +2.00 pp" in done
     assert done.count(" changes by +2.00 pp [") == 4 and "no other change" not in done  # all four significant
     partial = _report(init=BASE[:2])
@@ -177,7 +182,7 @@ def test_the_deficit_names_the_runs_behind_each_difference():
     report = _report()
     report.study.groups["reshuffled_bn"] = report.study.groups["reshuffled_bn"][:4]
     text = report.deficit_text()
-    assert "with the fixed order (10 against 10 runs, Welch's t-test p" in text
+    assert "with the fixed order (4 against 10 runs of the same seeds, Welch's t-test p" in text
     assert "with a new order every epoch (4 against 10 runs, Welch's t-test p" in text
 
 
@@ -237,3 +242,14 @@ def test_a_change_without_spread_is_not_tested():
     assert deficit_change_text(flat, float("nan"), -0.01) == (
         "reshuffling changes it by +1.00 pp (no spread over seeds to test it by)"
     )
+
+
+def test_a_group_still_missing_seeds_is_compared_with_the_fixed_order_of_the_same_seeds():
+    report = _report(reshuffled=0.0)
+    shifted = report.study.protocol["tiny_vgg"]
+    for record in shifted[5:]:
+        record.metrics["test_accuracy"] += 0.03  # the fixed order's later seeds, not yet reshuffled, score higher
+    report.study.groups["reshuffled"] = report.study.groups["reshuffled"][:5]
+    change = reshuffling_family(report.study)["reshuffled"]
+    assert abs(change.difference) < 1e-12  # seeds 0-4 against seeds 0-4: no change, not −1.5 pp
+    assert "| 5 vs 5 |" in report.reshuffling_markdown().data
