@@ -41,7 +41,7 @@ def seed_against_others(histories: list[pd.DataFrame], seeds: list[int], highlig
 
 def seed_dots(dots: dict[str, dict[str, list[float]]]) -> Figure:
     """The study's groups as one dot per seed, with mean ± std as a bar, on each test set."""
-    figure = Figure(figsize=(6.3, 2.6), layout="constrained")
+    figure = Figure(figsize=(6.3, 2.3), layout="constrained")
     axes = figure.subplots(1, 2, sharey=True)
     rows = list(dots)[::-1]  # top to bottom as listed
     for ax, (metric, title) in zip(axes, SETS.items(), strict=True):

@@ -81,9 +81,9 @@ def run_curves(history: pd.DataFrame, title: str = "", limits: Limits | None = N
 
 
 def _zoom_start(epochs: np.ndarray) -> int:
-    """``ZOOM_FROM``, or the second half of a run too short for it (quick runs)."""
+    """``ZOOM_FROM``, or the second half of a run too short for it, or all of a run of a few epochs (quick runs)."""
     last = int(epochs.max())
-    return ZOOM_FROM if last >= 2 * ZOOM_FROM else last // 2 + 1
+    return ZOOM_FROM if last >= 2 * ZOOM_FROM else last // 2 + 1 if last >= 4 else 1
 
 
 def _finish_zoom(ax: plt.Axes, start: int) -> None:

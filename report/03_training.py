@@ -63,12 +63,12 @@ same_order = all(order == orders[0] for order in orders)
 
 # %%
 #| label: fig-curves-one
-#| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch on the training, validation and test sets; right, a close-up of the validation and test accuracy late in training, on a scale of its own."
+#| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch (training, validation, test); right: a close-up, own scale."
 viz.run_curves(first.history(), f"tiny VGG: seed {first.config.seed}", limits=r.curve_limits);
 
 # %%
 #| label: fig-curves-band
-#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch; right, a close-up of the validation and test accuracy late in training, on a scale of its own."
+#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch; right: a close-up, own scale."
 viz.curve_bands(histories, "tiny VGG", limits=r.curve_limits);
 
 # %%
@@ -124,5 +124,5 @@ study.spread_markdown()
 
 # %%
 #| label: fig-seed-study
-#| fig-cap: "The seed study, one dot per seed: tiny VGG with only the initial weights, only the order, or both varied; with a new order of the training images at every epoch; and +BatchNorm with Keras's fixed order and with a new order every epoch. Bars: mean ± one standard deviation. n: the runs finished per group (provisional until every group has all the seeds of the protocol)."
+#| fig-cap: "The seed study, one dot per seed (bars: mean ± one standard deviation; n: runs finished): tiny VGG with only the initial weights, only the order, or both varied, and with a new order every epoch; +BatchNorm with the fixed order and with a new order every epoch."
 seed_dots(study.dots())

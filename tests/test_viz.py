@@ -211,4 +211,5 @@ def test_the_curve_figures_close_up_on_validation_and_test_accuracy_late_in_trai
         plt.close(figure)
     short = viz.run_curves(_curves(4))
     assert short.axes[2].get_title() == "validation and test, epoch 3 on"  # a quick run's second half
-    plt.close(short)
+    assert viz.run_curves(_curves(2)).axes[2].get_title() == "validation and test, epoch 1 on"  # all of two epochs
+    plt.close("all")
