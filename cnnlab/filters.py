@@ -81,7 +81,7 @@ class Filters:
         differences = self.medians("colour share") - self.resnet_colour
         return signed_rank_p(differences) if len(differences) > 1 else float("nan")
 
-    def resnet_text(self, caveat: bool = True) -> str:
+    def resnet_text(self) -> str:
         """Q12: whether ResNet50's first-layer filters are greyer or more coloured than the tiny VGG's."""
         return sentences.colour_comparison(
             "ImageNet ResNet50",
@@ -89,7 +89,6 @@ class Filters:
             self.resnet_colour,
             self.medians("colour share"),
             self.resnet_colour_p,
-            caveat,
         )
 
     def conclusion_text(self) -> str:
@@ -97,7 +96,7 @@ class Filters:
         said = [sentences.training_change_brief(m, c, self.detectable(m)) for m, c in self.changes.items()]
         return (
             f"In the tiny VGG's first-layer filters (@sec-q11), training {' and '.join(said)}, seed by seed; as "
-            f"@sec-q12 shows, {self.resnet_text(caveat=False)}."
+            f"@sec-q12 shows, {self.resnet_text()}."
         )
 
 

@@ -68,12 +68,10 @@ def _how_many(n: int) -> str:
     return "none of them is" if n == 0 else f"{present.count(n)} of them {'is' if n == 1 else 'are'}"
 
 
-def colour_comparison(
-    label: str, base: str, median: float, base_medians: np.ndarray, p: float, caveat: bool = True
-) -> str:
+def colour_comparison(label: str, base: str, median: float, base_medians: np.ndarray, p: float) -> str:
     """Whether one network's first-layer filters (their median colour share, taken as fixed) are greyer or more
     coloured than another's, whose seeds' medians are ``base_medians``; ``p``: Wilcoxon's signed-rank test of
-    those against it; ``caveat``: say what a test against one network cannot speak to (once is enough)."""
+    those against it (the chapter says what a test against one network's value cannot speak to)."""
     seeds = np.asarray(base_medians, dtype=float)
     above = int((seeds > median).sum())
     facts = (
@@ -84,13 +82,7 @@ def colour_comparison(
     )
     if p < ALPHA:
         greyer = "greyer" if median < float(np.median(seeds)) else "more coloured"
-        limit = (
-            f"; a test over the {base}’s seeds with the one {label} as a fixed value, which says nothing of how "
-            f"another {label} would vary"
-        )
-        return (
-            f"the first-layer filters of the {label} are {greyer} than the {base}’s ({facts}{limit if caveat else ''})"
-        )
+        return f"the first-layer filters of the {label} are {greyer} than the {base}’s ({facts})"
     return (
         f"the first-layer filters of the {label} do not differ detectably in colour share from the {base}’s ({facts})"
     )

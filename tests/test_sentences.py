@@ -66,9 +66,7 @@ def test_colour_comparison_branches(median, p, expected):
     assert expected in text and "the b’s per-seed median is 0.40 to 0.52" in text
     assert f"Wilcoxon's signed-rank test of the seeds' medians against it p = {p:.3f}" in text
     assert ("and above it in 3 of 3 seeds" in text) == (median == 0.14)
-    # one network's filters are a fixed value, not a sample: the verdict says what its test cannot speak to
-    assert ("with the one a as a fixed value, which says nothing of how another a would vary" in text) == (p < 0.05)
-    assert "fixed value" not in sentences.colour_comparison("a", "b", median, np.array([0.40, 0.46, 0.52]), p, False)
+    assert "significantly" not in text  # one network's value is not a sample: the verdict says greyer, plainly
 
 
 def test_edge_text_counts_edge_like_filters_by_orientation():
