@@ -10,7 +10,6 @@ import math
 
 from cnnlab import present, verdicts
 from cnnlab.power import POWER
-from cnnlab.present import Interval
 from cnnlab.stats import ALPHA, Comparison, Summary
 from cnnlab.verdicts import Contrast
 
@@ -185,11 +184,11 @@ def deficit_split(mismatch: Contrast, behind: Contrast) -> str:
     costs = mismatch.significant and mismatch.difference > 0  # the running statistics cost accuracy
     if not costs or not behind.significant or behind.difference >= 0:
         return ""
-    stays = Interval(-behind.test.ci_high, -behind.test.ci_low)  # of the deficit that stays, as a size
     return (
         f" Of its {present.points(deficit, 2)} pp deficit as trained, the running statistics account for "
         f"{present.points(mismatch.difference, 2)} pp {present.ci(mismatch.test)} and "
-        f"{present.points(-behind.difference, 2)} pp {present.ci(stays)} remain with batch statistics."
+        f"{present.points(-behind.difference, 2)} pp {present.ci(present.size_interval(behind.test))} remain with "
+        "batch statistics."
     )
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from cnnlab.stats import ALPHA, Comparison, Summary
+from cnnlab.stats import ALPHA, Comparison, Interaction, Summary
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,12 @@ def pm(summary: Summary, digits: int = 2, with_n: bool = True) -> str:
         return f"{summary.mean * 100:.{digits}f} %" + (" (n = 1, no spread)" if with_n else "")
     text = f"{summary.mean * 100:.{digits}f} ± {summary.std * 100:.{digits}f} %"
     return f"{text} (n = {summary.n})" if with_n else text
+
+
+def size_interval(c: Comparison | Interaction) -> Interval:
+    """The interval of a difference's size: the same for a positive difference, sign-flipped for a negative one
+    (printed beside "lower by 1.2 pp")."""
+    return Interval(-c.ci_high, -c.ci_low) if c.difference < 0 else Interval(c.ci_low, c.ci_high)
 
 
 def ci(summary: Summary | Comparison | Interval, digits: int = 2) -> str:

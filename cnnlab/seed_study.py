@@ -46,13 +46,17 @@ class Study:
         """True when every run of the study and of the protocol's tiny VGG and +BatchNorm is cached."""
         return not self.missing
 
-    def values(self, name: str, metric: str = "test_accuracy", own: bool = False) -> np.ndarray:
-        """One metric over a group's runs (``name`` a group, or ``protocol:<variant>``); ``own`` leaves out the
-        runs the protocol holds too (seed 0 of the groups that hold one seed fixed), for tests between groups."""
+    def records(self, name: str, own: bool = False) -> list[RunRecord]:
+        """A group's runs (``name`` a group, or ``protocol:<variant>``); ``own`` leaves out the runs the protocol
+        holds too (seed 0 of the groups that hold one seed fixed)."""
         kind, _, variant = name.partition(":")
         records = self.protocol[variant] if kind == "protocol" else self.groups[name]
         left_out = set(self.shared.get(name, ())) if own else set()
-        return np.array([r.metrics[metric] for i, r in enumerate(records) if i not in left_out], dtype=float)
+        return [r for i, r in enumerate(records) if i not in left_out]
+
+    def values(self, name: str, metric: str = "test_accuracy", own: bool = False) -> np.ndarray:
+        """One metric over a group's runs (see ``records``; ``own`` for tests between groups)."""
+        return np.array([r.metrics[metric] for r in self.records(name, own)], dtype=float)
 
     def matched(self, name: str, metric: str = "test_accuracy") -> np.ndarray:
         """The fixed-order runs (the protocol's, of group ``name``'s variant) of the seeds that group has, so that a

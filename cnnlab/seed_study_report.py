@@ -91,9 +91,12 @@ class SeedStudyReport:
             return ""
         return f" These numbers are provisional: {present.count_of(missing, 'run', 'runs')} of the study are to come."
 
+    def _own_counts(self) -> list[int]:
+        """Runs per group of the spreads' tests, not counting a run a group shares with the protocol."""
+        return [len(self.study.records(name, own=True)) for name in SPREAD_NAMES]
+
     def _spreads_ready(self) -> bool:
-        """Three runs per group for the tests between them, not counting a run a group shares with the protocol."""
-        return min(len(self.study.values(name, own=True)) for name in SPREAD_NAMES) >= MIN_SPREAD
+        return min(self._own_counts()) >= MIN_SPREAD
 
     def spread_markdown(self) -> Markdown:
         """Q9's table: mean ± std and the std's 95 % interval, per source of spread, on both test sets."""
@@ -115,8 +118,7 @@ class SeedStudyReport:
             return (
                 "Taking the spread apart needs at least three runs in each of the three groups, besides the run "
                 "they share; there are "
-                f"{', '.join(str(len(self.study.values(n, own=True))) for n in SPREAD_NAMES)} so far, so no spread is "
-                "compared yet."
+                f"{', '.join(map(str, self._own_counts()))} so far, so no spread is compared yet."
             )
         parts = decompose(self.study, metric)
         init, order, _ = parts.spreads
@@ -227,14 +229,13 @@ class SeedStudyReport:
                 "How much of the spread the initial weights and the order each make (@sec-seed-sources) is not "
                 "settled: its groups do not have three runs each yet."
             )
-        found = reshuffling_family(self.study)
-        if not found:
+        families = {IN_PROSE[m]: reshuffling_family(self.study, m) for m in SETS}
+        if not families["full test set"]:
             likewise = " likewise" if not self._spreads_ready() else ""
             return (
                 f"{spread} Whether Keras's fixed order matters (@sec-reshuffle) waits for its runs{likewise}."
                 f"{self.provisional_note() if self._spreads_ready() else ''}"
             )
-        families = {IN_PROSE[m]: reshuffling_family(self.study, m) for m in SETS}
         changes = {
             labels()[_group(name).variant]: {title: family[name] for title, family in families.items()}
             for name in ("reshuffled", "reshuffled_bn")
@@ -249,10 +250,9 @@ class SeedStudyReport:
 
     def provenance_text(self) -> str:
         """How many runs the study adds to the protocol's, their computing time, and how many are still to come."""
-        protocol = {r.path for records in self.study.protocol.values() for r in records}
-        own = {r.path: r for records in self.study.groups.values() for r in records if r.path not in protocol}
-        hours = sum(float(r.metadata.get("duration_s") or 0) for r in own.values()) / 3600
-        resumed = sum(bool(r.metadata.get("resumed_at_epochs")) for r in own.values())
+        own = [r for name in self.study.groups for r in self.study.records(name, own=True)]
+        hours = sum(float(r.metadata.get("duration_s") or 0) for r in own) / 3600
+        resumed = sum(bool(r.metadata.get("resumed_at_epochs")) for r in own)
         missing = len(self.study.missing)
         unfinished = f"; {present.count_of(missing, 'run is', 'runs are')} not finished" if missing else ""
         return (

@@ -108,8 +108,7 @@ def deficit_change_text(change: Interaction, holm_p: float, fixed: float) -> str
             f"{present.points(interaction_detectable(change), 2)} pp would have been detected with "
             f"{present.pct(POWER, 0)} power before the correction)"
         )
-    interval = change if change.difference > 0 else Interval(-change.ci_high, -change.ci_low)  # of the size
-    by = f"{present.points(abs(change.difference), 2)} pp {present.ci(interval)} ({tests})"
+    by = f"{present.points(abs(change.difference), 2)} pp {present.ci(present.size_interval(change))} ({tests})"
     if fixed >= 0:
         return f"reshuffling {'raises' if change.difference > 0 else 'lowers'} +BatchNorm against tiny VGG by {by}"
     if change.difference < 0:
@@ -135,10 +134,10 @@ def fixed_partner_text(c: Comparison) -> str:
     if c.welch_p < ALPHA:
         side = "below" if c.difference < 0 else "above"
         poorer, better = ("order", "initial weights") if c.difference < 0 else ("initial weights", "order")
-        size = Interval(-c.ci_high, -c.ci_low) if c.difference < 0 else c  # the interval of the gap's size
         return (
             f"{held}, and that value shifts the whole group: the runs with seed 0's order average "
-            f"{present.points(abs(c.difference), 2)} pp {present.ci(size)} {side} those with its initial weights "
+            f"{present.points(abs(c.difference), 2)} pp {present.ci(present.size_interval(c))} {side} those with its "
+            "initial weights "
             f"(Welch's t-test {present.p_value(c.welch_p)}), so seed 0's {poorer} is poorer than a typical one or its "
             f"{better} better (these groups cannot say which), and each spread is measured around its own mean."
         )

@@ -149,6 +149,7 @@ def test_provenance_counts_the_study_s_own_runs_once_and_names_the_unfinished():
     shared = run("tiny_vgg-seed00", 0.5)  # seed 0 of the protocol is also seed 0 of both tiny VGG groups
     groups = {"init": [shared, run("init01", 0.5)], "order": [shared, run("order01", 0.5, [40])]}
     study = Study(groups=groups, protocol={"tiny_vgg": [shared]}, missing=["a", "b", "c"])
+    study.shared = {"init": [0], "order": [0]}  # as collect_study marks the protocol's run in each group
     text = SeedStudyReport(study, planned=2).provenance_text()
     assert "adds 2 runs of its own" in text and "1.0 hours of computing" in text
     assert "1 run resumed after an interruption; 3 runs are not finished." in text
