@@ -24,9 +24,13 @@ def t_test_power(effect: float, n: int, alpha: float = ALPHA) -> float:
     """Power of the two-sided two-sample t-test with ``n`` per group at standardised difference ``effect``."""
     if n < 2:
         raise ValueError(f"a t-test needs at least two values per group, got n = {n}")
-    df = 2 * n - 2
+    return shift_power(abs(effect) * math.sqrt(n / 2), 2 * n - 2, alpha)
+
+
+def shift_power(shift: float, df: float, alpha: float = ALPHA) -> float:
+    """Power of a two-sided t-test with ``df`` degrees of freedom when the true difference is ``shift`` standard
+    errors (noncentral t)."""
     critical = stats.t.ppf(1 - alpha / 2, df)
-    shift = abs(effect) * math.sqrt(n / 2)
     # The far tail (rejecting in the wrong direction) is negligible for large shifts, where scipy's
     # noncentral t can return NaN for it (scipy 1.17, e.g. df 18, shift 10).
     wrong_side = float(np.nan_to_num(stats.nct.cdf(-critical, df, shift), nan=0.0))
@@ -55,13 +59,7 @@ def detectable_between(a: np.ndarray | list[float], b: np.ndarray | list[float],
 def detectable_shift(df: float, power: float = POWER) -> float:
     """The difference, in units of its standard error, that a two-sided t-test with ``df`` degrees of freedom
     detects with ``power`` (noncentral t)."""
-    critical = stats.t.ppf(1 - ALPHA / 2, df)
-
-    def reached(shift: float) -> float:
-        wrong_side = float(np.nan_to_num(stats.nct.cdf(-critical, df, shift), nan=0.0))
-        return float(stats.nct.sf(critical, df, shift)) + wrong_side - power
-
-    return float(optimize.brentq(reached, 1e-6, 100.0))
+    return float(optimize.brentq(lambda shift: shift_power(shift, df) - power, 1e-6, 100.0))
 
 
 def paired_detectable(a: np.ndarray | list[float], b: np.ndarray | list[float], power: float = POWER) -> float:
