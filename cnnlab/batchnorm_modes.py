@@ -59,5 +59,9 @@ def batchnorm_modes(record: RunRecord, data: Cifar10) -> dict[str, Any]:
 
 
 def modes_table(runs: dict[str, list[RunRecord]], data: Cifar10) -> pd.DataFrame:
-    """:func:`batchnorm_modes` for every run (variant, seed, then its fields), from the derived cache when there."""
-    return derived_table(runs, ANALYSIS, VERSION, lambda record: batchnorm_modes(record, data))
+    """:func:`batchnorm_modes` for every run (variant, seed, then its fields), from the derived cache when there,
+    with ``gap_training``: the training-part minus validation accuracy with batch statistics (NaN without BatchNorm).
+    """
+    frame = derived_table(runs, ANALYSIS, VERSION, lambda record: batchnorm_modes(record, data))
+    batch = {part: pd.to_numeric(frame[f"{part}_training"], errors="coerce") for part in ("train", "validation")}
+    return frame.assign(gap_training=batch["train"] - batch["validation"])

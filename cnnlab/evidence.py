@@ -32,7 +32,7 @@ from cnnlab.power import (
 )
 from cnnlab.results import BASELINE, Results
 from cnnlab.stats import Summary, paired, summarize
-from cnnlab.verdicts import contrasts
+from cnnlab.verdicts import Contrast, contrasts
 
 BATCHNORM = "tiny_vgg_bn"  # the variant whose lower accuracy Q13 explains
 NEEDED_FOR = (0.005, 0.01)  # differences (fractions) for which the report says how many seeds they need
@@ -121,17 +121,23 @@ class Evidence:
             text += " " + jpeg_sentences.jpeg_share_text(shares, lossy)
         return f"{text} {self.jpeg_batchnorm_text()}".strip()
 
-    def jpeg_batchnorm_text(self) -> str:
-        """Whether BatchNorm's running statistics explain the drop of the variants that have them."""
+    @cached_property
+    def jpeg_drops(self) -> dict[str, tuple[Contrast, Contrast]]:
+        """Per compared variant with BatchNorm: its drop under JPEG compression against the tiny VGG's, and its
+        drop with the statistics recomputed against as trained (paired); each Holm-corrected over those variants."""
         batchnorm = [
             v for v in self.comparable() if self.jpeg.loc[self.jpeg["variant"] == v, "drop_recomputed"].notna().all()
         ]
-        if not batchnorm:
-            return ""
         drop = lambda v, c="drop": self.of(self.jpeg, v, c)  # noqa: E731
         against = contrasts({v: (drop(v), drop(BASELINE)) for v in batchnorm})
         recomputed = contrasts({v: (drop(v, "drop_recomputed"), drop(v)) for v in batchnorm}, is_paired=True)
-        rows = {self.name(v): (against[v], recomputed[v]) for v in batchnorm}
+        return {v: (against[v], recomputed[v]) for v in batchnorm}
+
+    def jpeg_batchnorm_text(self) -> str:
+        """Whether BatchNorm's running statistics explain the drop of the variants that have them."""
+        if not self.jpeg_drops:
+            return ""
+        rows = {self.name(v): found for v, found in self.jpeg_drops.items()}
         return jpeg_sentences.jpeg_batchnorm_text(self.name(BASELINE), rows)
 
     def gaps(self) -> dict[str, float]:

@@ -148,12 +148,13 @@ def modes_text(label: str, train: tuple[Summary, Summary], test: tuple[Summary, 
 WIDER = "so it generalises less well from what it fits (overfitting as a symptom; these runs do not isolate its cause)"
 
 
-def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: Contrast) -> str:
+def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: Contrast, batch_gap: Contrast) -> str:
     """Which explanation of the variant's lower accuracy the numbers support.
 
     ``mismatch`` is its test accuracy with batch statistics against running statistics (paired over seeds);
     ``overfit`` its inference-mode train - validation gap against the base's (Holm-corrected over the variants);
-    ``behind`` its test accuracy with batch statistics against the base's.
+    ``behind`` its test accuracy with batch statistics against the base's; ``batch_gap`` its gap with batch
+    statistics on both parts against the base's.
     """
     stats_cost = mismatch.significant and mismatch.difference > 0
     wider = overfit.significant and overfit.difference > 0
@@ -168,12 +169,33 @@ def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: 
     if stats_cost and wider:
         reading = f"both explanations: {cost}, so the running statistics cost accuracy; and {gap}, {WIDER}"
     elif stats_cost:
-        reading = f"a running-statistics mismatch only: {cost}; but {gap}, not a detectably wider gap"
+        narrower = "a narrower gap" if overfit.significant else "not a detectably wider gap"
+        reading = f"a running-statistics mismatch only: {cost}; but {gap}, {narrower}"
     elif wider:
         reading = f"overfitting only: {gap}, {WIDER}; but {cost}, nothing detectable"
     else:
         reading = f"neither explanation detectably: {cost}, and {gap}"
-    return f"The numbers support {reading}. {_behind(base, behind)}{deficit_split(mismatch, behind)}"
+    return (
+        f"The numbers support {reading}. {batch_gap_sentence(base, batch_gap)} {_behind(base, behind)}"
+        f"{deficit_split(mismatch, behind)}"
+    )
+
+
+def batch_gap_sentence(base: str, gap: Contrast) -> str:
+    """The variant's training - validation gap with batch statistics on both parts against the base's: whether
+    its wider gap in inference mode is made by the running statistics."""
+    facts = f"({verdicts.evidence(gap.test)}{_power(gap)})"
+    said = (
+        f"With each batch's own statistics on both parts its training − validation gap is "
+        f"{present.points(gap.variant.mean, 2)} ± {present.points(gap.variant.std, 2)} pp, against "
+        f"{present.points(gap.base.mean, 2)} pp for the {base}"
+    )
+    if not gap.significant:
+        return f"{said}: {present.pp(gap.difference)} pp {facts}, not detectably different."
+    if gap.difference > 0:
+        wider = f"{present.points(gap.difference, 2)} pp wider {facts}"
+        return f"{said}: {wider}, so the running statistics do not make the wider gap."
+    return f"{said}: {present.points(-gap.difference, 2)} pp narrower {facts}."
 
 
 def deficit_split(mismatch: Contrast, behind: Contrast) -> str:

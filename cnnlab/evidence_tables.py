@@ -75,21 +75,27 @@ def stopping(frame: pd.DataFrame, labels: Mapping[str, str]) -> str:
 
 
 def modes(frame: pd.DataFrame, labels: Mapping[str, str]) -> str:
-    """Per variant: accuracies (%) with running statistics and with batch statistics, and the gap (pp)."""
+    """Per variant: accuracy (%) on the training part, the validation part and the test set, and the training -
+    validation gap (pp), with running statistics and, on a second row where it has BatchNorm, with batch statistics.
+    """
     out = []
     for _, label, rows in _rows(frame, labels):
-        out.append(
-            {
-                "variant": label,
-                "train, running (%)": _pm(rows["train_inference"]),
-                "train, batch (%)": _pm(rows["train_training"]),
-                "validation, running (%)": _pm(rows["validation_inference"]),
-                "test, running (%)": _pm(rows["test_inference"]),
-                "test, batch (%)": _pm(rows["test_training"]),
-                "train − val. gap (pp)": _pm(rows["gap_inference"]),
-            }
-        )
-    return present.markdown_table(pd.DataFrame(out))
+        batchnorm = bool(pd.to_numeric(rows["train_training"], errors="coerce").notna().any())
+        modes = {"inference": "running (test time)", "training": "batch (training)"}
+        if not batchnorm:
+            modes = {"inference": "none"}
+        for mode, statistics in modes.items():
+            out.append(
+                {
+                    "variant": label if mode == "inference" else "",
+                    "BatchNorm statistics": statistics,
+                    "train (%)": _pm(rows[f"train_{mode}"]),
+                    "validation (%)": _pm(rows[f"validation_{mode}"]),
+                    "test (%)": _pm(rows[f"test_{mode}"]),
+                    "train − val. gap (pp)": _pm(rows[f"gap_{mode}"]),
+                }
+            )
+    return present.markdown_table(pd.DataFrame(out), align=["l", "l", "r", "r", "r", "r"])
 
 
 def median_iqr(values: np.ndarray | pd.Series) -> str:

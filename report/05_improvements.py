@@ -89,7 +89,7 @@ viz.curve_bands(r.results.histories("tiny_vgg_bn"), r.label("tiny_vgg_bn"), r.cu
 
 # %%
 #| label: tbl-modes
-#| tbl-cap: "Each variant's final weights scored with BatchNorm's running statistics (as at test time) and with each batch's own statistics (as in training, over consecutive batches of the protocol's size): accuracy on the training part, the validation part and the full test set, and the training − validation gap with running statistics, mean ± std over seeds. Without BatchNorm both ways are the same (n/a)."
+#| tbl-cap: "Each variant's final weights scored with BatchNorm's running statistics (as at test time) and, on a second row, with each batch's own statistics (as in training, over consecutive batches of the protocol's size): accuracy on the training part, the validation part and the full test set, and the training − validation gap, mean ± std over seeds. A variant without BatchNorm scores the same both ways: one row."
 r.evidence.modes_markdown()
 
 # %%

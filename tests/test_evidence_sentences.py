@@ -111,7 +111,9 @@ def test_modes_text_states_both_modes_with_their_spread():
     ],
 )
 def test_batchnorm_reading_branches(mismatch_p, gap_p, expected):
-    text = say.batchnorm_reading("b", _contrast(0.015, mismatch_p), _contrast(0.012, gap_p), _contrast(-0.011))
+    text = say.batchnorm_reading(
+        "b", _contrast(0.015, mismatch_p), _contrast(0.012, gap_p), _contrast(-0.011), _contrast(0.025)
+    )
     assert expected in text and "paired t-test" in text and "stays 1.10 pp below the b" in text
     assert ("would have detected" in text) == (mismatch_p > 0.05 or gap_p > 0.05)
     # a wider gap is overfitting as a symptom: it restates a lower validation accuracy, and names no cause
@@ -128,7 +130,7 @@ def test_batchnorm_reading_branches(mismatch_p, gap_p, expected):
     ],
 )
 def test_batchnorm_reading_says_where_batch_statistics_leave_it(behind, expected):
-    text = say.batchnorm_reading("b", _contrast(0.015), _contrast(0.012), _contrast(*behind))
+    text = say.batchnorm_reading("b", _contrast(0.015), _contrast(0.012), _contrast(*behind), _contrast(0.025))
     assert expected in text
     # the deficit as trained (batch-statistics deficit minus what batch statistics recover) split in two parts
     split = (
@@ -137,8 +139,29 @@ def test_batchnorm_reading_says_where_batch_statistics_leave_it(behind, expected
     )
     assert (split in text) == (behind == (-0.011, 0.001))
     assert "deficit as trained" not in say.batchnorm_reading(
-        "b", _contrast(0.015, 0.4), _contrast(0.012), _contrast(-0.011)
+        "b", _contrast(0.015, 0.4), _contrast(0.012), _contrast(-0.011), _contrast(0.025)
     )
+
+
+def test_a_significantly_narrower_gap_is_not_called_merely_not_wider():
+    text = say.batchnorm_reading("b", _contrast(0.015), _contrast(-0.04), _contrast(0.02), _contrast(-0.03))
+    assert "a narrower gap" in text and "not a detectably wider gap" not in text
+
+
+@pytest.mark.parametrize(
+    ("difference", "p", "expected"),
+    [
+        (0.025, 0.001, "2.50 pp wider (95 % interval"),
+        (-0.03, 0.001, "3.00 pp narrower (95 % interval"),
+        (0.004, 0.4, "+0.40 pp (95 % interval"),
+    ],
+)
+def test_the_gap_with_batch_statistics_says_whether_the_running_statistics_make_a_wider_gap(difference, p, expected):
+    text = say.batch_gap_sentence("b", _contrast(difference, p))
+    assert text.startswith("With each batch's own statistics on both parts its training − validation gap is ")
+    assert expected in text and "against 60.00 pp for the b" in text
+    assert ("so the running statistics do not make the wider gap" in text) == (difference > 0 and p < 0.05)
+    assert ("not detectably different" in text and "would have detected" in text) == (p > 0.05)
 
 
 @pytest.mark.parametrize(

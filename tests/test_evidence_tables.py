@@ -44,18 +44,23 @@ def test_stopping_table_one_row_per_variant():
     assert lines[2] == "| tiny VGG | 60 ± 14 | 0.030 ± 0.014 | 0.060 ± 0.014 | 85 ± 7 | 63.50 ± 0.71 | 62.50 ± 0.71 |"
 
 
-def test_modes_table_shows_na_without_batchnorm():
+def test_modes_table_gives_batch_statistics_a_second_row_only_with_batchnorm():
     frame = pd.DataFrame(
         {
             "variant": ["tiny_vgg", "tiny_vgg_bn"],
             **{c: [0.7, 0.7] for c in ("train_inference", "validation_inference", "test_inference")},
             "train_training": [None, 0.75],
+            "validation_training": [None, 0.66],
             "test_training": [None, 0.62],
             "gap_inference": [0.08, 0.1],
+            "gap_training": [None, 0.09],
         }
     )
     lines = evidence_tables.modes(frame, LABELS).splitlines()
-    assert lines[2].count("n/a") == 2 and "| 75.00 |" in lines[3] and lines[3].endswith("| 10.00 |")
+    assert len(lines) == 5 and "n/a" not in "".join(lines)
+    assert lines[2].startswith("| tiny VGG | none | 70.00 |") and lines[2].endswith("| 8.00 |")
+    assert lines[3].startswith("| tiny VGG + BatchNorm | running (test time) | 70.00 |")
+    assert lines[4] == "|  | batch (training) | 75.00 | 66.00 | 62.00 | 9.00 |"
 
 
 def test_median_iqr_and_parameters():
