@@ -27,6 +27,7 @@ from cnnlab.errors import CacheError, CorruptRunError
 from cnnlab.manifest import MANIFEST_FILE, file_matches, manifest_problem, seal_legacy, write_manifest
 
 CACHE_ENV = "CNNLAB_CACHE"
+SNAPSHOT_ENV = "CNNLAB_RUNS_AS_OF"  # the run folders a rendering's chapters read (RunCache.as_rendered)
 STAGING = ".staging"
 CHECKPOINTS = ".checkpoints"
 CONFIG_FILE, METRICS_FILE, HISTORY_FILE = "config.json", "metrics.json", "history.csv"
@@ -141,11 +142,30 @@ def read_run(path: Path, check_name: bool = True, hashes: bool = False) -> RunRe
 
 
 class RunCache:
-    """The cache folder: find, read, scan and atomically add run folders."""
+    """The cache folder: find, read, scan and atomically add run folders.
 
-    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+    ``only`` limits what ``lookup`` and ``scan`` see to the run folders it names (a rendering's snapshot).
+    """
+
+    def __init__(self, root: str | os.PathLike[str] | None = None, only: frozenset[str] | None = None) -> None:
         # Absolute, because the run notebook and Dask workers work in other folders.
         self.root = (Path(root) if root is not None else default_root()).absolute()
+        self.only = only
+
+    @classmethod
+    def as_rendered(cls) -> RunCache:
+        """The cache a report chapter reads: ``$CNNLAB_CACHE``, and, where ``$CNNLAB_RUNS_AS_OF`` is set (the
+        rendering sets it), only the runs it names, so that every chapter sees the runs finished when the
+        rendering started, even while a sweep adds others."""
+        names = os.environ.get(SNAPSHOT_ENV)
+        return cls(only=None if names is None else frozenset(filter(None, names.split(","))))
+
+    def snapshot(self) -> str:
+        """The finished run folders now, for ``$CNNLAB_RUNS_AS_OF``: their names, comma-separated."""
+        return ",".join(record.path.name for record in self.scan() if record.state == "done")
+
+    def _seen(self, path: Path) -> bool:
+        return self.only is None or path.name in self.only
 
     def ensure_writable(self) -> None:
         """Create the root if needed; raise ``CacheError`` naming the fix when it cannot be written."""
@@ -170,7 +190,7 @@ class RunCache:
     def lookup(self, config: RunConfig, data_fingerprint: str, hashes: bool = False) -> RunRecord | None:
         """The run's record if its folder exists (done or corrupt), else None."""
         path = self.path_for(config, data_fingerprint)
-        return read_run(path, hashes=hashes) if path.is_dir() else None
+        return read_run(path, hashes=hashes) if path.is_dir() and self._seen(path) else None
 
     def is_done(self, config: RunConfig, data_fingerprint: str) -> bool:
         """True when a complete run for ``config`` is cached, every file as its manifest says (hashes checked)."""
@@ -181,7 +201,8 @@ class RunCache:
         """Every run folder under the root (named like a run; staging excluded), sorted by name."""
         if not self.root.is_dir():
             return []
-        return [read_run(p) for p in sorted(self.root.iterdir()) if p.is_dir() and RUN_NAME.fullmatch(p.name)]
+        folders = (p for p in sorted(self.root.iterdir()) if p.is_dir() and RUN_NAME.fullmatch(p.name))
+        return [read_run(p) for p in folders if self._seen(p)]
 
     def new_staging(self, name: str) -> Path:
         """A fresh private folder under ``.staging`` to assemble a run in, tagged with this process id."""

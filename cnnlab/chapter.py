@@ -199,6 +199,13 @@ class Report:
         return viz.curve_limits([h for v in self.variants for h in self.results.histories(v)])
 
     @cached_property
+    def resnet50(self) -> Any:
+        """ImageNet ResNet50 (``features.load_resnet50``), loaded once for Q12's chapter and its filters."""
+        from cnnlab.features import load_resnet50
+
+        return load_resnet50()
+
+    @cached_property
     def filters(self) -> Filters:
         """The first-layer filters of Q11-Q12: the tiny VGG's seeds, trained and initial, and ResNet50's."""
         return Filters.of(self)
@@ -213,7 +220,7 @@ def open_report(spec: ReportSpec | None = None) -> Report:
     """Load the data and the cached runs of the report's spec (``$CNNLAB_REPORT`` or the protocol)."""
     mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 160, "font.size": 9})
     data = load_cifar10()
-    results = collect(RunCache(), data.fingerprint(), spec)
+    results = collect(RunCache.as_rendered(), data.fingerprint(), spec)
     if not results.n(BASELINE):
         raise MissingRunsError(f"the report needs at least one run of {BASELINE}: run `cnnlab run {BASELINE} --seed 0`")
     return Report(data, results)

@@ -97,6 +97,12 @@ def bgr_to_rgb(kernel: np.ndarray) -> np.ndarray:
     return kernel[:, :, ::-1, :]
 
 
+def relative_scale(kernel: np.ndarray) -> np.ndarray:
+    """Each filter's largest absolute weight as a fraction of the layer's largest (kernel: kh, kw, in, filters)."""
+    scale = np.abs(kernel).reshape(-1, kernel.shape[-1]).max(axis=0)
+    return scale / scale.max()
+
+
 def channel_correlation(kernel: np.ndarray) -> np.ndarray:
     """Per filter of a 3-channel kernel (kh, kw, 3, filters): the mean correlation of its channels' weights
     over the three pairs (R-G, R-B, G-B); near 1 for a filter that sees brightness, negative for colour-opponent."""

@@ -33,13 +33,13 @@ class Filters:
 
     @classmethod
     def of(cls, report: Any) -> Filters:
-        """The kernels of every tiny VGG run of a ``chapter.Report`` and of ImageNet ResNet50's ``conv1_conv``.
+        """The kernels of every tiny VGG run of a ``chapter.Report`` and of its ImageNet ResNet50's ``conv1_conv``.
         The initial weights are drawn again from each run's ``init_seed``, as ``train.train_run`` drew them (this
         seeds Keras's, NumPy's and TensorFlow's global generators)."""
         records = report.results.runs["tiny_vgg"]
         trained = [features.first_layer_kernel(report.trained_model("tiny_vgg", i)) for i in range(len(records))]
         initial = [features.first_layer_kernel(initial_model(record.config)) for record in records]
-        kernel = features.load_resnet50().get_layer("conv1_conv").get_weights()[0]
+        kernel = report.resnet50.get_layer("conv1_conv").get_weights()[0]
         return cls(trained, initial, np.asarray(kernel), redrawn_note(records))
 
     def per_seed(self, measure: str, initial: bool = False) -> list[np.ndarray]:

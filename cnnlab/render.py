@@ -266,7 +266,7 @@ def render(
     ``$CNNLAB_RESNET50_CONV1`` for the chapters; ``author`` overrides ``book.author`` of ``_quarto.yml``.
     """
     from cnnlab import chapter_cache
-    from cnnlab.cache import CACHE_ENV, RunCache
+    from cnnlab.cache import CACHE_ENV, SNAPSHOT_ENV, RunCache
     from cnnlab.data import DATA_ENV, load_cifar10
     from cnnlab.features import RESNET_ENV, conv1_source, read_conv1
     from cnnlab.results import collect
@@ -282,7 +282,7 @@ def render(
     if results.missing:
         print(f"cnnlab: rendering without {results.describe_missing(run_cache)}", file=sys.stderr)
     # The chapters' kernels get the settings in their environment; this process's stays as it was.
-    env = {**os.environ, CACHE_ENV: str(run_cache.root), SPEC_ENV: spec.to_env()}
+    env = {**os.environ, CACHE_ENV: str(run_cache.root), SPEC_ENV: spec.to_env(), SNAPSHOT_ENV: run_cache.snapshot()}
     if data:
         env[DATA_ENV] = str(Path(data).absolute())
     if conv1 is not None:

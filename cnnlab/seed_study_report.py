@@ -64,7 +64,7 @@ class SeedStudyReport:
         spec = report.spec  # type: ignore[attr-defined]
         fingerprint = report.data.fingerprint()  # type: ignore[attr-defined]
         study = collect_study(
-            RunCache(), fingerprint, list(spec.seeds), epochs=spec.epochs, train_subset=spec.train_subset
+            RunCache.as_rendered(), fingerprint, list(spec.seeds), epochs=spec.epochs, train_subset=spec.train_subset
         )
         return cls(study, len(spec.seeds))
 

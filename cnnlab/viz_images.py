@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from cnnlab.data import CLASS_NAMES
+from cnnlab.features import relative_scale
 from cnnlab.viz import MIN_FONT, TEXT_WIDTH
 
 
@@ -85,8 +86,9 @@ def first_layer_weights(kernel: np.ndarray) -> Figure:
 
 
 def rgb_filters(kernel_rgb: np.ndarray, columns: int = 16) -> Figure:
-    """Filters (H, W, 3, N) as RGB images, each min-max scaled to [0, 1], titled by number from 1 (Q12)."""
-    n = kernel_rgb.shape[-1]
+    """Filters (H, W, 3, N) as RGB images, each min-max scaled to [0, 1] (Q12), titled by number from 1 and by
+    its largest absolute weight as a fraction of the layer's: the scaling enlarges a near-zero filter."""
+    n, scale = kernel_rgb.shape[-1], relative_scale(kernel_rgb)
     rows = int(np.ceil(n / columns))
     cell = TEXT_WIDTH / columns
     fig, axes = plt.subplots(
@@ -98,7 +100,7 @@ def rgb_filters(kernel_rgb: np.ndarray, columns: int = 16) -> Figure:
         if i < n:
             f = kernel_rgb[..., i]
             ax.imshow((f - f.min()) / (f.max() - f.min() + 1e-12), interpolation="nearest")
-            ax.set_title(str(i + 1), fontsize=MIN_FONT, pad=1.5)
+            ax.set_title(f"{i + 1}: {scale[i]:.2f}", fontsize=MIN_FONT, pad=1.5)
     return fig
 
 

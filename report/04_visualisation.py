@@ -87,11 +87,12 @@ viz_images.first_layer_weights(kernel);
 #| include: false
 from cnnlab.evidence import resnet_source_text
 
-resnet = features.load_resnet50()
+resnet = r.resnet50  # ImageNet ResNet50 in its own variable (features.load_resnet50), apart from the tiny VGG
 resnet_kernel, resnet_bias = resnet.get_layer("conv1_conv").get_weights()
 channel_corr = features.channel_correlation(resnet_kernel)
 opponent = int((channel_corr < 0).sum())
 resnet_shares = features.colour_share(resnet_kernel)  # the same for BGR or RGB order
+faint = features.relative_scale(resnet_kernel) < 0.1  # filters the figure's own scaling enlarges most
 
 # %% [markdown]
 # ## Q12. The first layer of ResNet50 trained on ImageNet {#sec-q12}
@@ -103,7 +104,9 @@ resnet_shares = features.colour_share(resnet_kernel)  # the same for BGR or RGB 
 # `{python} resnet_kernel.shape[1]` × `{python} resnet_kernel.shape[2]` weights. Keras's ImageNet
 # ResNet50 was converted from the original Caffe model and expects **BGR** input, so the kernel's
 # channel axis is reversed before each filter is drawn as an RGB image (@fig-resnet), each scaled to
-# \[0, 1\] on its own. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels'
+# \[0, 1\] on its own; the title gives its largest weight as a fraction of the layer's largest, and
+# `{python} present.count(int(faint.sum()))` filters stay under a tenth: their strong colours in the figure
+# are near-zero weights enlarged. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels'
 # weights are positively correlated on average and in `{python} opponent` anti-correlated; their mean
 # correlation is `{python} present.num(channel_corr.mean(), 2)`, against `{python} present.num(corr, 2)` for
 # the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, over its
@@ -115,5 +118,5 @@ resnet_shares = features.colour_share(resnet_kernel)  # the same for BGR or RGB 
 
 # %%
 #| label: fig-resnet
-#| fig-cap: "The first-layer filters of ImageNet ResNet50, channels reversed from BGR to RGB, each min-max scaled."
+#| fig-cap: "The first-layer filters of ImageNet ResNet50, channels reversed from BGR to RGB, each min-max scaled on its own; above each, its number and its largest absolute weight as a fraction of the layer's largest."
 viz_images.rgb_filters(features.bgr_to_rgb(resnet_kernel), columns=8);

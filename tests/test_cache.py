@@ -239,3 +239,24 @@ def test_only_folders_named_like_runs_are_runs(tmp_path, trained):
     (cache.root / "notes").mkdir()
     (cache.root / "tiny_vgg-seed00-e1-n300-not-a-key").mkdir()
     assert [r.path.name for r in cache.scan()] == [cache.path_for(config, data.fingerprint()).name]
+
+
+def test_a_rendering_reads_only_the_runs_finished_when_it_started(tmp_path, trained, monkeypatch):
+    """Chapters run one after another while a sweep may add runs: each reads the rendering's snapshot, so the
+    conclusions count the same runs as the chapters before them."""
+    config, data, _ = trained
+    cache = RunCache(tmp_path / "cache")
+    first = cache.commit(_staged(cache, trained), config, data.fingerprint())
+    (cache.root / "tiny_vgg-seed01-e1-n300-0123456789ab").mkdir()  # unfinished: not in the snapshot
+    snapshot = cache.snapshot()
+    assert snapshot == first.name
+    later = dataclasses.replace(config, seed=1)
+    shutil.rmtree(cache.root / "tiny_vgg-seed01-e1-n300-0123456789ab")
+    cache.commit(_staged(cache, trained), later, data.fingerprint())  # finished after the rendering started
+    monkeypatch.setenv("CNNLAB_CACHE", str(cache.root))
+    monkeypatch.setenv("CNNLAB_RUNS_AS_OF", snapshot)
+    seen = RunCache.as_rendered()
+    assert seen.lookup(later, data.fingerprint()) is None and [r.path.name for r in seen.scan()] == [first.name]
+    assert seen.lookup(config, data.fingerprint()).state == "done"
+    monkeypatch.delenv("CNNLAB_RUNS_AS_OF")
+    assert RunCache.as_rendered().lookup(later, data.fingerprint()) is not None  # outside a rendering: every run

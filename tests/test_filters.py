@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from cnnlab.filters import Filters, redrawn_note
 from cnnlab.quiet import import_keras
@@ -46,3 +47,21 @@ def test_initial_weights_drawn_under_another_keras_than_the_runs_are_said_to_be(
     assert redrawn_note([same, SimpleNamespace(metadata={})]) == ""
     note = redrawn_note([same, older])
     assert f"drawn again with Keras {keras} and TensorFlow " in note and "trained with Keras 3.0.0," in note
+
+
+def test_the_filters_read_resnet50_from_the_report_instead_of_loading_it_again(monkeypatch):
+    """Chapter 4 builds ResNet50 once (``Report.resnet50``, its ``resnet`` variable): the filters take its kernel."""
+    from cnnlab import features, filters
+
+    kernel = np.ones((7, 7, 3, 64))
+    conv1 = SimpleNamespace(get_weights=lambda: [kernel, np.zeros(64)])
+    record = SimpleNamespace(config=None, metadata={})
+    report = SimpleNamespace(
+        results=SimpleNamespace(runs={"tiny_vgg": [record]}),
+        trained_model=lambda variant, i: "trained",
+        resnet50=SimpleNamespace(get_layer=lambda name: conv1),
+    )
+    monkeypatch.setattr(features, "load_resnet50", lambda *a: pytest.fail("ResNet50 loaded a second time"))
+    monkeypatch.setattr(features, "first_layer_kernel", lambda model: np.zeros((3, 3, 3, 10)))
+    monkeypatch.setattr(filters, "initial_model", lambda config: "initial")
+    assert Filters.of(report).resnet is kernel

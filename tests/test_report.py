@@ -373,3 +373,22 @@ def test_the_filter_sentences_are_those_computed_from_the_cache(prose, fixture_c
     assert len(filters.trained) == len(filters.initial) == len(SEEDS)
     for sentence in said:
         assert _shown(sentence, prose), sentence[:80]
+
+
+def test_the_chapters_read_the_runs_finished_when_the_rendering_started(
+    fixture_cache, tiny_data_dir, tmp_path, monkeypatch
+):
+    """The chapters get the rendering's snapshot of finished runs (RunCache.as_rendered reads it)."""
+    import cnnlab.render
+
+    given = {}
+
+    def stop(paths, out_dir, env, *args):
+        given.update(env)
+        raise RuntimeError("no chapters needed")
+
+    monkeypatch.setattr(cnnlab.render, "render_chapters", stop)
+    with pytest.raises(RuntimeError, match="no chapters needed"):
+        render(tmp_path, SPEC, cache=str(fixture_cache.root), data=str(tiny_data_dir), progress=False)
+    finished = [r.path.name for r in fixture_cache.scan() if r.state == "done"]
+    assert len(finished) > 1 and given["CNNLAB_RUNS_AS_OF"].split(",") == finished

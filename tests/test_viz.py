@@ -213,3 +213,13 @@ def test_the_curve_figures_close_up_on_validation_and_test_accuracy_late_in_trai
     assert short.axes[2].get_title() == "validation and test, epoch 3 on"  # a quick run's second half
     assert viz.run_curves(_curves(2)).axes[2].get_title() == "validation and test, epoch 1 on"  # all of two epochs
     plt.close("all")
+
+
+def test_each_resnet_filter_is_titled_with_its_scale_against_the_layers_largest():
+    """Each filter is min-max scaled on its own, so its title says how small it was before: a near-zero filter
+    must not pass for a strong one."""
+    kernel = np.ones((7, 7, 3, 3))
+    kernel[..., 1] *= 0.05
+    kernel[0, 0, 0, 2] = 2.0
+    titles = [ax.get_title() for ax in viz_images.rgb_filters(kernel, columns=3).axes]
+    assert titles == ["1: 0.50", "2: 0.03", "3: 1.00"]
