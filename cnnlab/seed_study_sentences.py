@@ -77,33 +77,46 @@ def order_effects_text(changes: dict[str, dict[str, Comparison]]) -> str:
 def survival_text(deficits: dict[str, tuple[Comparison, Comparison]], what: str) -> str:
     """Whether +BatchNorm minus tiny VGG, measured with a new order every epoch on each named test set, stays below
     zero: ``deficits`` maps a test set to (fixed order, new order every epoch), the latter Holm-corrected. It
-    "survives" where the fixed order showed it (Welch's test) and the new order does too."""
+    "survives" where the fixed order showed it (Welch's test) and the new order does too; where neither order
+    shows it, there is none to survive."""
 
-    def where(sets: list[str]) -> str:
+    def where(sets: list[str], only: str = " only") -> str:
         if len(deficits) == 1:
             return ""
-        return " on both test sets" if len(sets) == len(deficits) else f" on the {' and the '.join(sets)} only"
+        return " on both test sets" if len(sets) == len(deficits) else f" on the {' and the '.join(sets)}{only}"
 
+    shown = {t for t, (fixed, _) in deficits.items() if fixed.welch_p < ALPHA and fixed.difference < 0}
     lower = [t for t, (_, c) in deficits.items() if c.significant and c.difference < 0]
-    survives = [t for t in lower if deficits[t][0].welch_p < ALPHA and deficits[t][0].difference < 0]
     higher = [t for t, (_, c) in deficits.items() if c.significant and c.difference > 0]
+    survives = [t for t in lower if t in shown]
+    undecided = [t for t in deficits if t in shown and t not in lower + higher]
+    absent = [t for t in deficits if t not in shown and t not in lower + higher]
     said = [f"{what} survives reshuffling{where(survives)}"] if survives else []
     if set(lower) - set(survives):
         said.append(f"+BatchNorm is lower with a new order every epoch{where(sorted(set(lower) - set(survives)))}")
     if higher:
         said.append(f"+BatchNorm is higher with a new order every epoch{where(higher)}, where {what} does not survive")
-    return "; ".join(said) or f"these runs cannot tell whether {what} survives reshuffling"
+    if undecided:
+        said.append(f"these runs cannot tell whether {what} survives reshuffling{where(undecided, '')}")
+    if absent:
+        either = " on either test set" if len(absent) == len(deficits) > 1 else where(absent, "")
+        said.append(f"neither order shows {what}{either}")
+    return "; ".join(said)
 
 
-def deficit_change_text(change: Interaction, holm_p: float, fixed: float) -> str:
-    """How a new order every epoch changes +BatchNorm minus tiny VGG (``fixed`` with the fixed order), with its
-    interval, or what a test could have detected; the words follow the signs of both."""
+def deficit_change_text(change: Interaction, holm_p: float, fixed: float, shown: bool = True) -> str:
+    """How a new order every epoch changes +BatchNorm minus tiny VGG (``fixed`` with the fixed order, ``shown``
+    whether that is a significant deficit), with its interval, or what a test could have detected; the words
+    follow the signs of both."""
     if math.isnan(change.p):
         return f"reshuffling changes it by {present.pp(change.difference)} pp (no spread over seeds to test it by)"
     tests = f"Welch's t-test {present.p_value(change.p)}, Holm {present.p_value(holm_p)}"
     if holm_p >= ALPHA:
+        unknown = "whether any of it comes from the fixed order is not shown"
+        if not shown:
+            unknown = "reshuffling does not detectably change the difference"
         return (
-            f"whether any of it comes from the fixed order is not shown (reshuffling changes it by "
+            f"{unknown} (reshuffling changes it by "
             f"{present.pp(change.difference)} pp {present.ci(change)}, {tests}; a change of "
             f"{present.points(interaction_detectable(change), 2)} pp would have been detected with "
             f"{present.pct(POWER, 0)} power before the correction)"
@@ -135,10 +148,12 @@ def fixed_partner_text(c: Comparison) -> str:
         side = "below" if c.difference < 0 else "above"
         poorer, better = ("order", "initial weights") if c.difference < 0 else ("initial weights", "order")
         return (
-            f"{held}, and that value shifts the whole group: the runs with seed 0's order average "
+            f"{held}, and that value shifts the whole group: leaving out the seed-0 run they share, the runs with seed "
+            "0's order average "
             f"{present.points(abs(c.difference), 2)} pp {present.ci(present.size_interval(c))} {side} those with its "
             "initial weights "
             f"(Welch's t-test {present.p_value(c.welch_p)}), so seed 0's {poorer} is poorer than a typical one or its "
             f"{better} better (these groups cannot say which), and each spread is measured around its own mean."
         )
-    return f"{held}; these runs cannot tell the two groups' means apart ({numbers_text(c)})."
+    apart = "these runs cannot tell the two groups' means apart without their shared seed-0 run"
+    return f"{held}; {apart} ({numbers_text(c)})."
