@@ -152,7 +152,8 @@ def test_provenance_counts_the_study_s_own_runs_once_and_names_the_unfinished():
     study.shared = {"init": [0], "order": [0]}  # as collect_study marks the protocol's run in each group
     text = SeedStudyReport(study, planned=2).provenance_text()
     assert "adds 2 runs of its own" in text and "1.0 hours of computing" in text
-    assert "1 run resumed after an interruption; 3 runs are not finished." in text
+    assert "1 run resumed after an interruption (a new order every epoch is drawn from the seed and the epoch" in text
+    assert text.endswith("; 3 runs are not finished.")
     assert "runs are not finished" not in SeedStudyReport(Study(groups=groups, protocol={}), 2).provenance_text()
 
 
