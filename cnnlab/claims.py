@@ -21,7 +21,7 @@ from cnnlab import present, sentences, verdicts
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.evidence import Evidence
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import Comparison, holm, paired_spread_p, summarize
+from cnnlab.stats import Comparison, StdRatio, holm, paired_spread_p, std_ratio, summarize
 from cnnlab.verdicts import Contrast, contrasts
 
 TEST_SETS = {"full": "test_accuracy", "exact": "test_exact_accuracy"}  # the full test set, then its exact images
@@ -103,9 +103,14 @@ class Claims:
             (
                 verdicts.accuracy_verdict(self.name(variant), self.base, full, exact, EXACT_TEST_IMAGES),
                 verdicts.ranks_sentence(full.test, exact.test, EXACT_TEST_IMAGES),
-                verdicts.spread_sentence(full.test),
+                verdicts.spread_sentence(full.test, self._std_ratio(variant)),
             )
         )
+
+    def _std_ratio(self, variant: str) -> StdRatio | None:
+        """The variant's standard deviation over the tiny VGG's on the full test set, with its F interval."""
+        a, b = self.results.values(variant), self.results.values(BASELINE)
+        return std_ratio(a, b) if min(len(a), len(b)) >= 3 and a.std() > 0 and b.std() > 0 else None
 
     def fit_text(self, variant: str) -> str:
         """How closely the variant fits its training images, and how much it overfits, against the tiny VGG."""

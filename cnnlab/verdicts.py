@@ -15,7 +15,7 @@ import numpy as np
 
 from cnnlab import present
 from cnnlab.power import POWER, detectable_between, paired_detectable
-from cnnlab.stats import ALPHA, Comparison, Summary, family, summarize
+from cnnlab.stats import ALPHA, Comparison, StdRatio, Summary, family, summarize
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,9 @@ def levene_power_text(n: int, ratio: float) -> str:
     )
 
 
-def spread_sentence(c: Comparison) -> str:
-    """Whether the spread over seeds is significantly smaller, larger, not shown to differ, or untestable."""
+def spread_sentence(c: Comparison, interval: StdRatio | None = None) -> str:
+    """Whether the spread over seeds is significantly smaller, larger, not shown to differ, or untestable;
+    ``interval`` gives the ratio's F interval (variant over baseline)."""
     if math.isnan(c.levene_p):
         return (
             "Its spread over seeds cannot be tested with these runs (Levene's test needs at least three "
@@ -147,14 +148,16 @@ def spread_sentence(c: Comparison) -> str:
     if not math.isnan(c.holm_levene_p):
         held += f", Holm {present.p_value(c.holm_levene_p)}"
     ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}"
+    if interval is not None:
+        ratio += f", {present.INTERVAL} [{present.num(interval.ci_low, 2)}, {present.num(interval.ci_high, 2)}]"
     larger = "smaller" if c.std_ratio < 1 else "larger"
     if c.spread_differs:
         robust = "more" if c.std_ratio < 1 else "less"
         return f"Its spread over seeds is significantly {larger} ({ratio}; {held}): it is {robust} robust to the seed."
+    could = ", and the interval says how far apart the two spreads could be" if interval else ""
     return (
         f"Its spread over seeds is {larger} ({ratio}) but not significantly so ({held}): these seeds do not show it "
-        "to be more or less robust, and only a much larger difference in spread would have been detected "
-        "(@sec-improvements)."
+        f"to be more or less robust{could} (what Levene's test detects: @sec-improvements)."
     )
 
 

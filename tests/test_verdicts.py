@@ -88,7 +88,17 @@ def test_spread_sentence_branches_decide_on_holm(ratio, levene, expected):
     text = verdicts.spread_sentence(_test(levene=levene, ratio=ratio))
     assert expected in text
     if levene == 0.4:  # what Levene's test can detect is said once, in the chapter's introduction
-        assert "Holm p = 0.800" in text and "(@sec-improvements)" in text and "factor" not in text
+        assert "Holm p = 0.800" in text and "detects: @sec-improvements)" in text and "factor" not in text
+        assert "much larger" not in text  # a ratio just below the detectable one is not "much" smaller than it
+
+
+def test_a_spread_verdict_gives_the_ratio_its_interval():
+    from cnnlab.stats import StdRatio
+
+    interval = StdRatio(1.62, 0.93, 2.83, 0.2, 0.13)
+    text = verdicts.spread_sentence(_test(levene=0.4, ratio=1.62), interval)
+    assert "(standard deviation ratio 1.62, 95 % interval [0.93, 2.83]) but not significantly so" in text
+    assert "the interval says how far apart the two spreads could be" in text
 
 
 @pytest.mark.parametrize(
