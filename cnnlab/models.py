@@ -173,17 +173,26 @@ def trainable_count(model: keras.Model) -> int:
 
 
 def layer_table(model: keras.Model) -> list[dict[str, object]]:
-    """One row per layer: name, type, output shape (no batch axis), parameter count and input layers."""
+    """One row per layer: name, type, output shape (no batch axis), parameter count, input layers and the
+    activation a convolution or dense layer applies itself ("relu", "softmax"; "" for none)."""
     return [
         {
             "layer": layer.name,
             "type": type(layer).__name__,
+            "activation": _fused_activation(layer),
             "output_shape": tuple(layer.output.shape[1:]),
             "parameters": int(layer.count_params()),
             "inputs": [t._keras_history.operation.name for t in _as_list(layer.input)] if i else [],
         }
         for i, layer in enumerate(model.layers)
     ]
+
+
+def _fused_activation(layer: Any) -> str:
+    if type(layer).__name__ not in {"Conv2D", "Dense"}:
+        return ""
+    name = getattr(getattr(layer, "activation", None), "__name__", "")
+    return "" if name == "linear" else name
 
 
 def _as_list(tensors: Any) -> list[Any]:

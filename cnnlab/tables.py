@@ -37,12 +37,16 @@ def banner(missing: Sequence[tuple[str, int]], total: int) -> str:
     )
 
 
+ACTIVATIONS = {"relu": "ReLU", "softmax": "softmax"}  # as the layer tables name what a layer applies itself
+
+
 def layers(rows: Sequence[Mapping]) -> str:
-    """A variant's layers (``models.layer_table`` rows): name, type, output shape, parameters, and the total."""
+    """A variant's layers (``models.layer_table`` rows): name, type with the activation it applies itself, output
+    shape, parameters, and the total."""
     frame = pd.DataFrame(
         {
             "layer": [r["layer"] for r in rows],
-            "type": [r["type"] for r in rows],
+            "type": [" + ".join(filter(None, (r["type"], ACTIVATIONS.get(r.get("activation", ""), "")))) for r in rows],
             "output shape": [" × ".join(map(str, r["output_shape"])) for r in rows],
             "parameters": [present.count(r["parameters"]) for r in rows],
         }

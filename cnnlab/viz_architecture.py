@@ -33,9 +33,10 @@ _SHORTCUT = {"arrowstyle": "-|>", "lw": 1.0, "color": _LAYER_COLORS["Add"], "con
 def architecture(rows: list[dict], title: str = "") -> Figure:
     """A left-to-right diagram of a model's layers; box height follows the spatial size (Q4, Q13-Q15).
 
-    Under each box the layer's kind, under those each run of layers with one output shape, and each
-    block's layers on a grey band with the block's name; curved arrows are residual shortcuts. All text
-    is horizontal and dark, at least ``MIN_FONT`` at the printed size (the figure is the text's width).
+    Under each box the layer's kind ("+ReLU" where the layer applies it), under those each run of layers with
+    one output shape, and each block's layers on a grey band with the block's name; curved arrows are residual
+    shortcuts. All text is horizontal and dark, at least ``MIN_FONT`` at the printed size (the figure is the
+    text's width).
     """
     residual = any(len(row.get("inputs", [])) > 1 for row in rows)
     top = 0.75 if residual else 0.48  # inches above the boxes' axis: the shortcuts' arcs
@@ -52,6 +53,8 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
         tops.append(height / 2)
         ax.add_patch(plt.Rectangle((i - 0.31, -height / 2), 0.62, height, color=_LAYER_COLORS.get(row["type"], "grey")))
         name = _LAYER_NAMES.get(row["type"], row["type"])
+        if row.get("activation") == "relu":  # a ReLU the layer applies itself: drawn in its label
+            name += "\n+ReLU"
         ax.text(i, -0.45, name, ha="center", va="top", fontsize=size, color=INK, linespacing=1.0)
         if i:
             ax.annotate("", (i - 0.31, 0), (i - 0.69, 0), arrowprops={"arrowstyle": "-|>", "lw": 0.6, "color": INK})

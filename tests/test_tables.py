@@ -81,10 +81,11 @@ def test_seeds_table_ends_with_the_mean_row():
 def test_layers_table_totals_the_parameters():
     rows = [
         {"layer": "image", "type": "InputLayer", "output_shape": (32, 32, 3), "parameters": 0},
-        {"layer": "dense", "type": "Dense", "output_shape": (10,), "parameters": 1234},
+        {"layer": "dense", "type": "Dense", "output_shape": (10,), "parameters": 1234, "activation": "softmax"},
     ]
     lines = tables.layers(rows).splitlines()
     assert "| image | InputLayer | 32 × 32 × 3 | 0 |" in lines and lines[-1] == "| **total** |  |  | **1,234** |"
+    assert "| dense | Dense + softmax | 10 | 1,234 |" in lines  # the activation the layer applies itself
 
 
 def test_runs_and_banner():

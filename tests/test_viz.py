@@ -157,7 +157,7 @@ def test_architecture_labels_are_horizontal_dark_and_apart(variant):
     for text in texts:
         assert text.get_rotation() == 0 and text.get_fontsize() >= viz.MIN_FONT, text.get_text()
         assert sum(to_rgb(text.get_color())) / 3 < 0.4, f"{text.get_text()!r} is not dark"  # printed on white
-    assert {t.get_text() for t in texts} >= {"input", "conv", "dense"}
+    assert {t.get_text().split("\n")[0] for t in texts} >= {"input", "conv", "dense"}
     boxes = [t.get_window_extent() for t in texts]
     overlapping = [
         (texts[i].get_text(), texts[j].get_text())
@@ -171,7 +171,7 @@ def test_architecture_labels_are_horizontal_dark_and_apart(variant):
 
 def test_filter_figures_number_every_filter(figures):
     titles = [ax.get_title() for ax in figures["rgb_filters"].axes]
-    assert titles == [str(i) for i in range(1, 65)]  # the text refers to filters by number
+    assert [t.split(":")[0] for t in titles] == [str(i) for i in range(1, 65)]  # the text refers to them by number
     weights = figures["first_layer_weights"].axes[:10]
     assert [ax.get_title() for ax in weights] == [f"filter {i}" for i in range(1, 11)]
 
@@ -223,3 +223,14 @@ def test_each_resnet_filter_is_titled_with_its_scale_against_the_layers_largest(
     kernel[0, 0, 0, 2] = 2.0
     titles = [ax.get_title() for ax in viz_images.rgb_filters(kernel, columns=3).axes]
     assert titles == ["1: 0.50", "2: 0.03", "3: 1.00"]
+
+
+def test_a_relu_a_convolution_applies_itself_is_drawn():
+    """The lecturer's Figure 16: the ReLU after each residual block's first convolution was not shown."""
+    from cnnlab.models import build_model, layer_table
+
+    rows = layer_table(build_model("tiny_resnet"))
+    texts = [t.get_text() for t in _texts(viz_architecture.architecture(rows))]
+    assert texts.count("conv\n+ReLU") == 2 and texts.count("conv") == 3  # block conv1s; the stem and conv2s
+    vgg = [t.get_text() for t in _texts(viz_architecture.architecture(layer_table(build_model("tiny_vgg"))))]
+    assert vgg.count("conv\n+ReLU") == 4 and "dense" in vgg
