@@ -20,7 +20,7 @@ from cnnlab.cache import RunCache
 from cnnlab.models import labels
 from cnnlab.power import POWER, detectable_between
 from cnnlab.present import Interval
-from cnnlab.seed_study import METRICS, Deficit, Study, collect_study, decompose, deficits, reshuffling_family
+from cnnlab.seed_study import Deficit, Study, collect_study, decompose, deficits, reshuffling_family
 from cnnlab.seed_study_sentences import (
     brief_text,
     deficit_change_text,
@@ -258,21 +258,6 @@ class SeedStudyReport:
             "interruption (a new order every epoch is drawn from the seed and the epoch, so a resumed run draws the "
             f"orders an uninterrupted one does){unfinished}."
         )
-
-    def dots(self) -> dict[str, dict[str, list[float]]]:
-        """Per column of the dot figure, each metric's values over seeds (in percent)."""
-        columns = {
-            "initial weights alone": "init",
-            "order alone": "order",
-            "both (the protocol)": "protocol:tiny_vgg",
-            "new order every epoch": "reshuffled",
-            "+BatchNorm, fixed order": "protocol:tiny_vgg_bn",
-            "+BatchNorm, new order": "reshuffled_bn",
-        }
-        return {
-            f"{title} (n = {self.n(name)})": {metric: list(100 * self.study.values(name, metric)) for metric in METRICS}
-            for title, name in columns.items()
-        }
 
 
 def _group(name: str) -> Group:

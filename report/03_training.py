@@ -103,7 +103,7 @@ viz.seed_scatter(base, labels=r.labels);
 
 # %%
 #| include: false
-from cnnlab.evidence_figures import seed_dots
+from cnnlab.evidence_figures import seed_dots, study_dots
 
 study = r.seed_study
 
@@ -124,5 +124,5 @@ study.spread_markdown()
 
 # %%
 #| label: fig-seed-study
-#| fig-cap: "The seed study, one dot per seed (bars: mean ± one standard deviation; n: runs finished): tiny VGG with only the initial weights, only the order, or both varied, and with a new order every epoch; +BatchNorm with the fixed order and with a new order every epoch."
-seed_dots(study.dots())
+#| fig-cap: "The seed study, one dot per seed (bars: mean ± one standard deviation; n: runs finished; ring: the protocol's seed-0 run, which the first three rows share): tiny VGG with only the initial weights, only the order, or both varied, and with a new order every epoch; +BatchNorm with the fixed order and with a new order every epoch."
+seed_dots(*study_dots(study))

@@ -3,9 +3,10 @@
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from matplotlib.collections import PathCollection
 
-from cnnlab.evidence_figures import seed_dots
+from cnnlab.evidence_figures import seed_dots, study_dots
 from cnnlab.seed_study import Study, reshuffling_family
 from cnnlab.seed_study_report import SeedStudyReport
 
@@ -133,7 +134,7 @@ def test_an_unfinished_study_says_how_many_runs_each_group_has():
 
 
 def test_the_dot_figure_has_a_row_per_group_on_each_test_set():
-    figure = seed_dots(_report().dots())
+    figure = seed_dots(*study_dots(_report()))
     left, right = figure.axes
     assert [t.get_text() for t in left.get_yticklabels()][-1] == "initial weights alone (n = 10)"
     dots = [[c for c in ax.collections if isinstance(c, PathCollection)] for ax in (left, right)]
@@ -268,3 +269,16 @@ def test_where_neither_order_shows_a_deficit_none_is_said_to_survive_or_not():
     assert "any of it comes from the fixed order" not in text
     conclusion = _report(bn=0.001, reshuffled_bn=0.0).conclusion_text()
     assert "so neither order shows the BatchNorm deficit on either test set." in conclusion
+
+
+def test_the_dot_figure_rings_the_run_the_first_three_rows_share():
+    report = _report()
+    report.study.shared = {"init": [0], "order": [0]}  # as collect_study marks the protocol's seed-0 run
+    dots, shared = study_dots(report)
+    assert list(shared) == list(dots)[:3]  # initial weights alone, order alone, both (the protocol)
+    first = next(iter(dots))
+    assert shared[first]["test_accuracy"] == pytest.approx(dots[first]["test_accuracy"][0])
+    left, _ = seed_dots(dots, shared).axes
+    rings = [c for c in left.collections if isinstance(c, PathCollection) and not len(c.get_facecolors())]
+    assert sorted(int(c.get_offsets()[0, 1]) for c in rings) == [3, 4, 5]  # the top three rows
+    assert study_dots(_report())[1] == {}  # no shared run, no ring
