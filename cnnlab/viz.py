@@ -39,42 +39,67 @@ OTHERS = "#b0b0b0"  # reference curves drawn behind the one a panel is about
 SPLIT_STYLE = {"": ("training", "C0"), "val_": ("validation", "C1"), "test_": ("test", "C2")}
 
 
-Limits = Mapping[str, tuple[float, float]]  # y range per metric ("loss", "accuracy" in percent)
+Limits = Mapping[str, tuple[float, float]]  # y range per panel ("loss", "accuracy" in percent, "zoom_loss", ...)
 
 
-def curve_limits(histories: list[pd.DataFrame], pad: float = 0.05) -> dict[str, tuple[float, float]]:
-    """One y range per metric that holds every split of every history, so that figures of the same runs (one
-    seed, all seeds) share their axes."""
+ZOOM_FROM = 20  # the close-ups of the curve figures: validation and test from this epoch on
+PANELS = {"loss": "cross-entropy loss", "accuracy": "accuracy (%)"}
+
+
+def curve_limits(
+    histories: list[pd.DataFrame], groups: list[list[pd.DataFrame]] | None = None, pad: float = 0.05
+) -> dict[str, tuple[float, float]]:
+    """One y range per metric that holds every split of every history, and per close-up ("zoom_loss",
+    "zoom_accuracy") one that holds the validation and test bands (mean ± std) of each of ``groups`` (default:
+    each history alone) from the close-up's first epoch on, so that the curve figures share their axes."""
     limits: dict[str, tuple[float, float]] = {}
-    for metric in ("loss", "accuracy"):
+    for metric in PANELS:
         columns = [h[f"{p}{metric}"] * _scale(metric) for h in histories for p in SPLIT_STYLE if f"{p}{metric}" in h]
         if not columns:
             return {}  # no runs: each figure keeps its own axes
-        low, high = min(float(c.min()) for c in columns), max(float(c.max()) for c in columns)
-        limits[metric] = (low - pad * (high - low), high + pad * (high - low))
+        limits[metric] = _padded(columns, pad)
+        bands = []
+        for group in filter(None, groups or [[h] for h in histories]):
+            for prefix in ("val_", "test_"):
+                epochs, mean, std = curve_band(group, f"{prefix}{metric}")
+                late = epochs >= _zoom_start(epochs)
+                bands += [
+                    pd.Series(mean[late] - std[late]) * _scale(metric),
+                    pd.Series(mean[late] + std[late]) * _scale(metric),
+                ]
+        limits[f"zoom_{metric}"] = _padded(bands, pad)
     return limits
 
 
-ZOOM_FROM = 20  # the third panel of the curve figures: validation and test accuracy from this epoch on
-CURVE_PANELS = {"figsize": (TEXT_WIDTH, 2.6), "layout": "constrained", "width_ratios": (1, 1, 0.8)}
+def _padded(columns: list[pd.Series], pad: float) -> tuple[float, float]:
+    low, high = min(float(c.min()) for c in columns), max(float(c.max()) for c in columns)
+    return low - pad * (high - low), high + pad * (high - low)
+
+
+def _curve_axes() -> tuple[Figure, dict[str, plt.Axes]]:
+    """Loss and accuracy side by side, and on the right their close-ups stacked (``zoom_loss``, ``zoom_accuracy``)."""
+    fig = plt.figure(figsize=(TEXT_WIDTH, 2.8), layout="constrained")
+    mosaic = [["loss", "accuracy", "zoom_loss"], ["loss", "accuracy", "zoom_accuracy"]]
+    return fig, fig.subplot_mosaic(mosaic, width_ratios=(1, 1, 0.8))
 
 
 def run_curves(history: pd.DataFrame, title: str = "", limits: Limits | None = None) -> Figure:
-    """Loss and accuracy per epoch of one run: training, validation and test (Q8), and a close-up of the
-    validation and test accuracy from epoch ``ZOOM_FROM`` on, on a y range of its own."""
-    fig, axes = plt.subplots(1, 3, **CURVE_PANELS)
-    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
+    """Loss and accuracy per epoch of one run: training, validation and test (Q8), and close-ups of the
+    validation and test loss and accuracy from epoch ``ZOOM_FROM`` on."""
+    fig, axes = _curve_axes()
+    start = _zoom_start(history["epoch"].to_numpy())
+    late = history["epoch"] >= start
+    for metric, label in PANELS.items():
         for prefix, (split, color) in SPLIT_STYLE.items():
             column = f"{prefix}{metric}"
             if column in history:
-                ax.plot(history["epoch"], history[column] * _scale(column), color=color, label=split)
-        _finish_axes(ax, label, (limits or {}).get(metric))
-    start = _zoom_start(history["epoch"].to_numpy())
-    late = history["epoch"] >= start
-    for prefix in ("val_", "test_"):
-        _, color = SPLIT_STYLE[prefix]
-        axes[2].plot(history["epoch"][late], 100 * history[f"{prefix}accuracy"][late], color=color)
-    _finish_zoom(axes[2], start)
+                axes[metric].plot(history["epoch"], history[column] * _scale(column), color=color, label=split)
+                if prefix:
+                    axes[f"zoom_{metric}"].plot(
+                        history["epoch"][late], history[column][late] * _scale(column), color=color
+                    )
+        _finish_axes(axes[metric], label, (limits or {}).get(metric))
+    _finish_zooms(axes, start, limits)
     if title:
         fig.suptitle(title)
     return fig
@@ -86,18 +111,21 @@ def _zoom_start(epochs: np.ndarray) -> int:
     return ZOOM_FROM if last >= 2 * ZOOM_FROM else last // 2 + 1 if last >= 4 else 1
 
 
-def _finish_zoom(ax: plt.Axes, start: int) -> None:
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy (%)")
-    ax.set_title(f"validation and test, epoch {start} on", fontsize=MIN_FONT + 0.5)
-    ax.grid(alpha=0.3)
+def _finish_zooms(axes: dict[str, plt.Axes], start: int, limits: Limits | None) -> None:
+    """The close-ups: labelled like the panels they enlarge, on the ranges ``limits`` shares between figures."""
+    for metric, label in PANELS.items():
+        _finish_axes(axes[f"zoom_{metric}"], label.replace("cross-entropy ", ""), (limits or {}).get(f"zoom_{metric}"))
+    axes["zoom_loss"].set_title(f"validation and test, epoch {start} on", fontsize=MIN_FONT + 0.5)
+    axes["zoom_loss"].set_xlabel("")
+    axes["zoom_loss"].tick_params(labelbottom=False)
 
 
 def _finish_axes(ax: plt.Axes, label: str, ylim: tuple[float, float] | None) -> None:
     ax.set_xlabel("epoch")
     ax.set_ylabel(label)
     ax.grid(alpha=0.3)
-    ax.legend()
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
     if ylim:
         ax.set_ylim(*ylim)
 
@@ -121,21 +149,21 @@ def pixel_histograms(images: np.ndarray) -> Figure:
 
 
 def curve_bands(histories: list[pd.DataFrame], title: str = "", limits: Limits | None = None) -> Figure:
-    """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8), and a close-up
-    of the validation and test accuracy from epoch ``ZOOM_FROM`` on, on a y range of its own."""
-    fig, axes = plt.subplots(1, 3, **CURVE_PANELS)
+    """Mean ± std over seeds of training, validation and test loss and accuracy per epoch (Q8), and close-ups
+    of the validation and test loss and accuracy from epoch ``ZOOM_FROM`` on."""
+    fig, axes = _curve_axes()
     if not histories:
         return _no_runs(fig, title)
-    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
+    for metric, label in PANELS.items():
         for prefix, (split, color) in SPLIT_STYLE.items():
             epochs, mean, std = curve_band(histories, f"{prefix}{metric}")
-            _band(ax, epochs, mean * _scale(metric), std * _scale(metric), color, f"{split} (mean)")
-        _finish_axes(ax, label, (limits or {}).get(metric))
-    for prefix in ("val_", "test_"):
-        epochs, mean, std = curve_band(histories, f"{prefix}accuracy")
-        late = epochs >= (start := _zoom_start(epochs))
-        _band(axes[2], epochs[late], 100 * mean[late], 100 * std[late], SPLIT_STYLE[prefix][1], None)
-    _finish_zoom(axes[2], start)
+            _band(axes[metric], epochs, mean * _scale(metric), std * _scale(metric), color, f"{split} (mean)")
+            late = epochs >= (start := _zoom_start(epochs))
+            if prefix:
+                band = (epochs[late], mean[late] * _scale(metric), std[late] * _scale(metric))
+                _band(axes[f"zoom_{metric}"], *band, color, None)
+        _finish_axes(axes[metric], label, (limits or {}).get(metric))
+    _finish_zooms(axes, start, limits)
     fig.suptitle(f"{title}{': ' if title else ''}mean ± std over {len(histories)} seeds")
     return fig
 

@@ -84,7 +84,7 @@ viz_architecture.architecture(layer_table(models["tiny_vgg_bn"]));
 
 # %%
 #| label: fig-bn-curves
-#| fig-cap: "Tiny VGG + BatchNorm: loss and accuracy per epoch, mean ± std over seeds; right: a close-up, own scale."
+#| fig-cap: "Tiny VGG + BatchNorm: loss and accuracy per epoch, mean ± std over seeds (training: Keras's average over each epoch's batches, with batch statistics); right: close-ups on ranges all curve figures share."
 viz.curve_bands(r.results.histories("tiny_vgg_bn"), r.label("tiny_vgg_bn"), r.curve_limits);
 
 # %%
@@ -137,7 +137,7 @@ r.evidence.parameters_markdown(("tiny_vgg", "tiny_vgg_3blocks"))
 
 # %%
 #| label: fig-3b-curves
-#| fig-cap: "Tiny VGG, three blocks: loss and accuracy per epoch, mean ± std over seeds; right: a close-up, own scale."
+#| fig-cap: "Tiny VGG, three blocks: loss and accuracy per epoch, mean ± std over seeds; right: close-ups on ranges all curve figures share."
 viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3blocks"), r.curve_limits);
 
 # %% [markdown]
@@ -177,7 +177,7 @@ viz_architecture.architecture(layer_table(models["tiny_resnet"]));
 
 # %%
 #| label: fig-res-curves
-#| fig-cap: "Tiny ResNet: loss and accuracy per epoch, mean ± std over seeds; right: a close-up, own scale."
+#| fig-cap: "Tiny ResNet: loss and accuracy per epoch, mean ± std over seeds; right: close-ups on ranges all curve figures share."
 viz.curve_bands(r.results.histories("tiny_resnet"), r.label("tiny_resnet"), r.curve_limits);
 
 # %%

@@ -15,6 +15,7 @@ from matplotlib.text import Text
 
 from cnnlab import viz, viz_architecture, viz_images
 from cnnlab.models import labels
+from cnnlab.stats import curve_band
 
 LABELS = labels()  # the registry's display names
 
@@ -181,7 +182,7 @@ def test_one_seed_and_all_seeds_figures_share_their_axes_when_given_the_same_lim
     high[["loss", "val_loss", "test_loss"]] += 0.5  # another seed with higher losses
     limits = viz.curve_limits([low, high])
     one, bands = viz.run_curves(low, limits=limits), viz.curve_bands([low, high], limits=limits)
-    for a, b in zip(one.axes[:2], bands.axes[:2], strict=True):  # the third panel, a close-up, has its own range
+    for a, b in zip(one.axes, bands.axes, strict=True):  # the close-ups too: variants compare by eye
         assert a.get_ylim() == b.get_ylim()
     loss_low, loss_high = limits["loss"]
     assert loss_low < low["loss"].min() and loss_high > high["val_loss"].max()
@@ -202,12 +203,16 @@ def test_the_curve_figures_close_up_on_validation_and_test_accuracy_late_in_trai
     history = pd.DataFrame({"epoch": epochs, **{f"{p}{m}": 0.1 + 0.5 * (1 - np.exp(-epochs / 10)) for p in (
         "", "val_", "test_") for m in ("loss", "accuracy")}})  # fmt: skip
     history["test_accuracy"] -= 0.02  # a test curve 2 pp below the validation curve
+    history["val_loss"] += np.where(epochs > 60, 0.0005 * (epochs - 60), 0)  # a late rise of 0.02
     for figure in (viz.run_curves(history), viz.curve_bands([history, history])):
-        close_up = figure.axes[2]
-        assert close_up.get_title() == f"validation and test, epoch {viz.ZOOM_FROM} on"
+        loss, accuracy, loss_close_up, close_up = figure.axes
+        assert loss_close_up.get_title() == f"validation and test, epoch {viz.ZOOM_FROM} on"
         assert [line.get_xdata()[0] for line in close_up.lines] == [viz.ZOOM_FROM, viz.ZOOM_FROM]
-        low, high = close_up.get_ylim()
-        assert high - low < 10 < figure.axes[1].get_ylim()[1] - figure.axes[1].get_ylim()[0]  # the 2 pp gap shows
+        assert [line.get_xdata()[0] for line in loss_close_up.lines] == [viz.ZOOM_FROM, viz.ZOOM_FROM]
+        span = lambda ax: ax.get_ylim()[1] - ax.get_ylim()[0]  # noqa: E731
+        assert span(close_up) < 10 < span(accuracy)  # the 2 pp gap shows
+        assert span(loss_close_up) < 0.2 < span(loss)  # and so does the late rise of the validation loss
+        assert close_up.get_ylabel() == "accuracy (%)" and loss_close_up.get_ylabel() == "loss"
         plt.close(figure)
     short = viz.run_curves(_curves(4))
     assert short.axes[2].get_title() == "validation and test, epoch 3 on"  # a quick run's second half
@@ -234,3 +239,14 @@ def test_a_relu_a_convolution_applies_itself_is_drawn():
     assert texts.count("conv\n+ReLU") == 2 and texts.count("conv") == 3  # block conv1s; the stem and conv2s
     vgg = [t.get_text() for t in _texts(viz_architecture.architecture(layer_table(build_model("tiny_vgg"))))]
     assert vgg.count("conv\n+ReLU") == 4 and "dense" in vgg
+
+
+def test_the_close_ups_share_a_range_that_holds_each_groups_band_not_every_seed():
+    """One collapsing seed would stretch the close-ups of every variant; the bands drawn there set their range."""
+    runs = [_curves(60) for _ in range(5)]
+    runs[0]["val_accuracy"] = np.where(runs[0]["epoch"] > 30, 0.1, runs[0]["val_accuracy"])  # one seed collapses
+    limits = viz.curve_limits(runs, [runs])
+    epochs, mean, std = curve_band(runs, "val_accuracy")
+    late = epochs >= viz.ZOOM_FROM
+    assert limits["zoom_accuracy"][0] <= 100 * (mean - std)[late].min() and limits["zoom_accuracy"][0] > 10
+    assert limits["accuracy"][0] < 10 and viz.curve_limits(runs)["zoom_accuracy"][0] < 10  # each seed alone
