@@ -57,7 +57,8 @@ def early_stopping_text(at_best: Summary, final: Summary, test: Comparison) -> s
     facts = (
         f"Keeping the weights of the epoch with the best validation accuracy, instead of the last epoch, would have "
         f"{verb} {present.points(abs(gain), 2)} pp of test accuracy ({present.pm(at_best, with_n=False)}"
-        f" against {present.pm(final, with_n=False)}; paired t-test {present.p_value(test.welch_p)})"
+        f" against {present.pm(final, with_n=False)}; {present.INTERVAL} {present.ci(test)}, paired t-test "
+        f"{present.p_value(test.welch_p)})"
     )
     reading = "a significant difference" if test.significant else "a difference these seeds do not show to be real"
     return f"{facts}, {reading}; the protocol keeps the last epoch."
@@ -71,7 +72,10 @@ def validation_offset(validation: float, full: float, exact: float, n_exact: int
         f"{present.pct(full)} on the full test set and {present.pct(exact)} on its exact first "
         f"{present.count(n_exact)} images"
     )
-    tests = [f"{present.pp(c.difference)} pp, paired t-test {present.p_value(c.test.welch_p)}" for c in to]
+    tests = [
+        f"{present.pp(c.difference)} pp {present.ci(c.test)}, paired t-test {present.p_value(c.test.welch_p)}"
+        for c in to
+    ]
     if not to[0].significant and to[1].significant:
         return (
             f"{facts}. The validation split scores like the exact test images ({tests[0]}{_power(to[0])}) and above "

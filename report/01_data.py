@@ -15,11 +15,18 @@ EXAMPLES_PER_CLASS = 8
 
 # %%
 #| include: false
+import math
+
+from cnnlab.data import preprocess
 from cnnlab.features import first_layer_kernel
 from cnnlab.train import initial_model
 
-initial = float(abs(first_layer_kernel(initial_model(r.record("tiny_vgg").config))).max())  # Q3: first seed
+first, start = r.record("tiny_vgg"), initial_model(r.record("tiny_vgg").config)  # Q3: the first seed, untrained
+initial = float(abs(first_layer_kernel(start)).max())
 steps = initial * (1 - 1 / 255) / r.protocol.learning_rate  # Adam steps of about the learning rate, to shrink it
+epoch_steps = math.ceil(first.metrics["n_train"] / r.protocol.batch_size)
+x, y = preprocess(r.data.x_train[:1000]), r.data.y_train[:1000]
+start_loss = {scale: start.evaluate(x * scale, y, verbose=0, return_dict=True)["loss"] for scale in (1, 255)}
 
 # %%
 r.banner()
@@ -69,11 +76,16 @@ viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER
 #   `{python} present.num(sum(facts["channel_mean"]) / 3, 2)`, @tbl-pixels) and the channels are not
 #   standardised. Keras's default initialisation [@glorot2010understanding] draws first-layer weights
 #   whose size suits inputs of order one, so with scaled inputs the first layer's outputs start of order
-#   one; with raw 0–255 inputs they would start 255 times larger. Adam's steps are about the learning rate
-#   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, small beside the first layer's initial
-#   weights (up to `{python} present.num(initial, 2)` for the first seed), so unscaled inputs would need about
-#   `{python} present.count(round(steps, -1))` steps before the largest of them shrank 255-fold, to a size that
-#   suits them.
+#   one; with raw 0–255 inputs they would start 255 times larger. Measured on the first 1,000 training
+#   images with the first seed's initial weights, the untrained network's cross-entropy is
+#   `{python} present.num(start_loss[1], 2)` on scaled inputs, near the `{python} present.num(math.log(10), 2)`
+#   of a uniform guess over ten classes, and `{python} present.num(start_loss[255], 2)` on raw ones: its first
+#   predictions would be confidently wrong, with gradients to match. Adam's steps are about the learning rate
+#   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, so shrinking the largest first-layer
+#   weight (`{python} present.num(initial, 2)`) 255-fold would take about
+#   `{python} present.count(round(steps, -1))` steps, less than one epoch of `{python} epoch_steps`: raw
+#   inputs mainly cost the start of training, where scaled inputs start where the initialisation and
+#   Adam's default step size expect them.
 # * **Label encoding.** The labels stay integers 0–9 and the models are trained with *sparse*
 #   categorical cross-entropy. This is the same loss as one-hot encoding the labels and using
 #   categorical cross-entropy, without building a 10-column matrix.

@@ -35,6 +35,8 @@ def test_stopping_text_branches(val_rise, expected):
 def test_early_stopping_text_names_gain_or_cost_and_whether_it_is_real(at_best, p, expected):
     text = say.early_stopping_text(_summary(at_best, 0.005), _summary(0.63, 0.007), _test(at_best - 0.63, p))
     assert expected in text and f"paired t-test p = {p:.3f}" in text
+    interval = f"[{100 * (at_best - 0.64):.2f}, {100 * (at_best - 0.62):.2f}]".replace("-", "−")
+    assert f"; 95 % interval {interval}, paired" in text
     assert ("a significant difference" in text) == (p < 0.05)
     assert ("do not show to be real" in text) == (p > 0.05)
 
@@ -42,7 +44,7 @@ def test_early_stopping_text_names_gain_or_cost_and_whether_it_is_real(at_best, 
 @pytest.mark.parametrize(
     ("to_exact", "to_full", "expected"),
     [
-        ((-0.0026, 0.4), (0.0253, 0.001), "scores like the exact test images (−0.26 pp, paired t-test p = 0.400;"),
+        ((-0.0026, 0.4), (0.0253, 0.001), "exact test images (−0.26 pp [−1.26, 0.74], paired t-test p = 0.400;"),
         ((-0.02, 0.001), (0.0253, 0.001), "the JPEG-derived images alone do not explain the offset"),
         ((-0.0026, 0.4), (0.001, 0.6), "the JPEG-derived images alone do not explain the offset"),
     ],
