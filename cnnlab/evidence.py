@@ -253,6 +253,21 @@ class Evidence:
         )
         return f"{text} {moved}"
 
+    def outlier_curves_text(self, variant: str, epochs: int = 20) -> str:
+        """Q15: what the lowest seed's curves show against the others': its final training loss, and its validation
+        accuracy over the last ``epochs`` epochs."""
+        histories = {r.config.seed: r.history() for r in self.results.runs.get(variant, [])}
+        if len(histories) < 3:
+            return ""
+        low = self.lowest_seed(variant)
+        loss = {s: float(h["loss"].iloc[-1]) for s, h in histories.items()}
+        late = {
+            s: float(h.loc[h["epoch"] > h["epoch"].max() - epochs, "val_accuracy"].mean()) for s, h in histories.items()
+        }
+        others = [s for s in histories if s != low]
+        span = (min(loss[s] for s in others), max(loss[s] for s in others))
+        return say.outlier_curves(low, loss[low], span, late[low], min(late[s] for s in others), epochs)
+
 
 def resnet_source_text(kernel: np.ndarray, bias: np.ndarray) -> str:
     """Q12: where the ResNet50 first-layer weights shown came from (with the file's SHA-256 when offline)."""

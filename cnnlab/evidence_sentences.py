@@ -244,6 +244,28 @@ def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: 
     )
 
 
+def outlier_curves(
+    seed: int, loss: float, others: tuple[float, float], late: float, others_late: float, epochs: int
+) -> str:
+    """What a seed's curves show against its other seeds': its final training loss against their range, and its
+    mean validation accuracy over the last ``epochs`` epochs against the lowest of theirs."""
+    fits = others[0] <= loss <= others[1]
+    below = late < others_late
+    text = (
+        f"Seed {seed}'s final training loss, {present.num(loss, 2)}, is {'within' if fits else 'outside'} the "
+        f"others' range ({present.num(others[0], 2)} to {present.num(others[1], 2)}); its validation accuracy "
+        f"averages {present.pct(late)} over the last {epochs} epochs, {'below' if below else 'against'} "
+        f"{present.pct(others_late)} for the lowest of the others."
+    )
+    if fits and below:
+        text += (
+            " It fits its training batches like the others, scored with each batch's own statistics, but falls "
+            "below them on the validation images, which Keras scores with the running statistics: that points to "
+            "those statistics, and recomputing them (below) tests it."
+        )
+    return text
+
+
 def median_text(seed: int, mean: tuple[float, float], median: tuple[float, float], iqr: tuple[float, float]) -> str:
     """How much the mean and the median move when the lowest seed is left out ((with it, without it) each);
     ``iqr`` is the interquartile range with it."""

@@ -166,7 +166,7 @@ viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3bloc
 # `{python} r.fit_text("tiny_resnet")` @fig-res-curves shows its curves.
 #
 # **Robustness.** `{python} r.evidence.outlier_text("tiny_resnet")` @fig-res-seed shows that seed's curves
-# against the others'.
+# against the others'. `{python} r.evidence.outlier_curves_text("tiny_resnet")`
 #
 # Its stem has a BatchNormalization layer. `{python} r.batchnorm_text("tiny_resnet")`
 
