@@ -248,7 +248,7 @@ classes.table(per_class, "tiny_vgg", r.labels)
 
 # %%
 #| label: fig-per-class
-#| fig-cap: "Per-class test accuracy, mean ± std over seeds, for each variant."
+#| fig-cap: "Per-class test accuracy on the full test set, mean (dot) ± std over seeds, for each variant."
 viz.per_class_accuracy(per_class, labels=r.labels);
 
 # %%

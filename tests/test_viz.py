@@ -250,3 +250,12 @@ def test_the_close_ups_share_a_range_that_holds_each_groups_band_not_every_seed(
     late = epochs >= viz.ZOOM_FROM
     assert limits["zoom_accuracy"][0] <= 100 * (mean - std)[late].min() and limits["zoom_accuracy"][0] > 10
     assert limits["accuracy"][0] < 10 and viz.curve_limits(runs)["zoom_accuracy"][0] < 10  # each seed alone
+
+
+def test_per_class_accuracies_are_drawn_on_a_range_that_shows_a_few_points():
+    """Bars from zero flattened the per-class differences the text discusses (the lecturer's Figure 21)."""
+    rng = np.random.default_rng(0)
+    figure = viz.per_class_accuracy({"tiny_vgg": 0.6 + 0.2 * rng.random((3, 10)), "tiny_vgg_bn": np.full((3, 10), 0.7)})
+    low, high = figure.axes[0].get_ylim()
+    assert 50 < low < 60 and 80 < high < 90
+    plt.close(figure)
