@@ -29,7 +29,9 @@ from cnnlab.verdicts import levene_power_text
 # Each variant below starts again from the tiny VGG, changes one thing, and is trained under exactly
 # the protocol of @sec-q6 with the same seeds. It is compared with the tiny VGG (`{python} n_base` runs)
 # over seeds, on the full test set and on its exact first `{python} present.count(r.evidence.exact_images)`
-# images (@sec-data-note): the difference of the mean test accuracies with its 95 % confidence interval and
+# images (@sec-data-note). The full test set, the assignment's, is the primary one; the exact images, free of
+# compression but fewer, are a check that confirms a verdict or not, and a verdict that holds on the full set
+# alone is said to (@sec-jpeg measures what compression costs each variant). On each: the difference of the mean test accuracies with its 95 % confidence interval and
 # Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g [@hedges1981] as the effect
 # size (the difference in units of the seeds' pooled standard deviation, corrected for few seeds), Mann–Whitney's rank test [@mann1947], which compares the seeds' ranks and so cannot be driven by one
 # outlying seed, and Levene's test of the spread over seeds in its median-centred form [@levene1960; @brown1974],
@@ -48,7 +50,8 @@ from cnnlab.verdicts import levene_power_text
 # Mann–Whitney's and Levene's: six families of three), and so is each fit measure of @tbl-modes; a question
 # asked only of the two variants with BatchNormalization (their two modes, their recomputed statistics) makes
 # a family of two, and so does the fixed order against a new order every epoch, asked of the tiny VGG and
-# +BatchNorm. Each variant's ten per-class differences from the tiny VGG (@sec-errors) make a family of ten,
+# +BatchNorm; +BatchNorm minus tiny VGG with a new order every epoch, and how much reshuffling changes it,
+# are each asked on the two test sets, so Holm corrects over those two (@sec-reshuffle). Each variant's ten per-class differences from the tiny VGG (@sec-errors) make a family of ten,
 # which keeps the chance of any false per-class claim about that variant at
 # `{python} present.pct(ALPHA, 0)`. A difference counts as significant only after the correction, and both p-values are given. A
 # question asked of one model only (the tiny VGG's curves in @sec-q8) has nothing to correct. "Not significant" means the runs
