@@ -236,10 +236,10 @@ class SeedStudyReport:
             for name in ("reshuffled", "reshuffled_bn")
         }
         found = {IN_PROSE[m]: (d.fixed, d.reshuffled) for m, d in deficits(self.study).items()}
-        numbers = " and ".join(f"{brief_text(c, 'over the test sets')} on the {t}" for t, (_, c) in found.items())
+        numbers = " and ".join(f"{brief_text(c)} on the {t}" for t, (_, c) in found.items())
         return (
             f"{spread} With a new order every epoch (@sec-reshuffle), {order_effects_text(changes)}, and "
-            f"+BatchNorm minus tiny VGG is {numbers}, so "
+            f"+BatchNorm minus tiny VGG is {numbers} (Holm over the two test sets), so "
             f"{survival_text(found, 'the BatchNorm deficit')}.{self.provisional_note()}"
         )
 

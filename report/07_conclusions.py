@@ -17,8 +17,8 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # `{python} r.pm("tiny_vgg")` on the full test set (95 % interval `{python} present.ci(acc)` %) and
 # `{python} r.pm("tiny_vgg", "test_exact_accuracy", with_n=False)` on its exact first
 # `{python} present.count(e.exact_images)` images. Its best and worst seeds lie
-# `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart, so two single runs of the same network
-# can differ by that much, and every answer below rests on all the seeds: with `{python} acc.n` seeds per
+# `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart, so every answer below rests on all the
+# seeds: with `{python} acc.n` seeds per
 # variant, a difference in mean of `{python} present.points(resolved, 2)` pp is detected with
 # `{python} present.pct(POWER, 0)` power between two variants that spread as little as the tiny VGG
 # (@sec-q9). `{python} r.seed_study.conclusion_text()`
@@ -32,9 +32,8 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # `{python} "removes parameters rather than adding them" if params["tiny_vgg_3blocks"] < params["tiny_vgg"] else "adds parameters"`,
 # `{python} present.count(params["tiny_vgg_3blocks"])` against
 # `{python} present.count(params["tiny_vgg"])` (@tbl-params), because the dense layer after it reads a
-# smaller map, and it widens what each unit of the last block sees. These runs cannot tell which of the two
-# changes causes what they show, since the third block makes both, and they say nothing about wider
-# networks or networks trained with regularisation.
+# smaller map, and it widens what each unit of the last block sees; these runs cannot tell which of the two
+# changes causes what they show.
 #
 # **Q15, a tiny ResNet (@sec-q15).** `{python} claims.conclusion("tiny_resnet")` Its stem, pooling and size differ from the tiny VGG's as well as
 # its shortcuts, so these runs say what the whole design does, not what residual connections alone do.
