@@ -13,7 +13,7 @@ import numpy as np
 
 from cnnlab import present
 from cnnlab.power import POWER
-from cnnlab.stats import ALPHA, Comparison
+from cnnlab.stats import ALPHA, Comparison, Summary, summarize
 
 
 def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
@@ -73,10 +73,12 @@ def colour_comparison(label: str, base: str, median: float, base_medians: np.nda
     coloured than another's, whose seeds' medians are ``base_medians``; ``p``: Wilcoxon's signed-rank test of
     those against it (the chapter says what a test against one network's value cannot speak to)."""
     seeds = np.asarray(base_medians, dtype=float)
-    above = int((seeds > median).sum())
+    above, by = int((seeds > median).sum()), summarize(seeds - median)
     facts = (
         f"median colour share {present.num(median, 2)}; the {base}’s per-seed median is "
-        f"{present.num(float(seeds.min()), 2)} to {present.num(float(seeds.max()), 2)} and above it in {above} of "
+        f"{present.num(float(seeds.min()), 2)} to {present.num(float(seeds.max()), 2)}, "
+        f"{'exceeding' if by.mean > 0 else 'falling short of'} it by {present.num(abs(by.mean), 2)} on average "
+        f"({present.INTERVAL} of the difference {_plain_interval(by)}), and above it in {above} of "
         f"{present.count(len(seeds))} seeds; Wilcoxon's signed-rank test of the seeds' medians against it "
         f"{present.p_value(p)}"
     )
@@ -207,6 +209,6 @@ def training_change_brief(measure: str, change: Comparison, detectable: float) -
     )
 
 
-def _plain_interval(c: Comparison) -> str:
+def _plain_interval(c: Comparison | Summary) -> str:
     """A comparison's interval in its own units: "[−0.24, −0.14]"."""
     return f"[{present.num(c.ci_low, 2)}, {present.num(c.ci_high, 2)}]"
