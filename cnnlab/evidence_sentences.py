@@ -180,26 +180,30 @@ def batchnorm_reading(base: str, mismatch: Contrast, overfit: Contrast, behind: 
     else:
         reading = f"neither explanation detectably: {cost}, and {gap}"
     return (
-        f"The numbers support {reading}. {batch_gap_sentence(base, batch_gap)} {_behind(base, behind)}"
+        f"The numbers support {reading}. {batch_gap_sentence(base, batch_gap, overfit)} {_behind(base, behind)}"
         f"{deficit_split(mismatch, behind)}"
     )
 
 
-def batch_gap_sentence(base: str, gap: Contrast) -> str:
-    """The variant's training - validation gap with batch statistics on both parts against the base's: whether
-    its wider gap in inference mode is made by the running statistics."""
+def batch_gap_sentence(base: str, gap: Contrast, overfit: Contrast) -> str:
+    """The variant's training - validation gap with batch statistics on both parts against the base's, and what
+    that says of its gap in inference mode (``overfit``, against the base's): whether the running statistics
+    make it wider."""
     facts = f"({verdicts.evidence(gap.test)}{_power(gap)})"
     said = (
         f"With each batch's own statistics on both parts its training − validation gap is "
         f"{present.points(gap.variant.mean, 2)} ± {present.points(gap.variant.std, 2)} pp, against "
         f"{present.points(gap.base.mean, 2)} pp for the {base}"
     )
+    wider_as_run = overfit.significant and overfit.difference > 0  # in inference mode, as the report scores it
     if not gap.significant:
-        return f"{said}: {present.pp(gap.difference)} pp {facts}, not detectably different."
+        may = ", so the wider gap in inference mode may come from the running statistics" if wider_as_run else ""
+        return f"{said}: {present.pp(gap.difference)} pp {facts}, not detectably different{may}."
     if gap.difference > 0:
-        wider = f"{present.points(gap.difference, 2)} pp wider {facts}"
-        return f"{said}: {wider}, so the running statistics do not make the wider gap."
-    return f"{said}: {present.points(-gap.difference, 2)} pp narrower {facts}."
+        so = ", so the running statistics do not make the wider gap" if wider_as_run else ""
+        return f"{said}: {present.points(gap.difference, 2)} pp wider {facts}{so}."
+    so = ", so the running statistics make the gap in inference mode wider" if wider_as_run else ""
+    return f"{said}: {present.points(-gap.difference, 2)} pp narrower {facts}{so}."
 
 
 def deficit_split(mismatch: Contrast, behind: Contrast) -> str:

@@ -205,8 +205,7 @@ class SeedStudyReport:
             f"order every epoch ({self.n('reshuffled_bn')} against {self.n('reshuffled')} runs, {tests_text(new)})"
         )
         verdict = survival_text({title: (fixed, new)}, "the deficit")
-        shown = fixed.welch_p < ALPHA and fixed.difference < 0
-        change = deficit_change_text(deficit.change, deficit.change_holm_p, fixed.difference, shown)
+        change = deficit_change_text(deficit.change, deficit.change_holm_p, fixed)
         return f"{numbers}: {verdict}, and {change}."
 
     def _matched_runs(self) -> str:

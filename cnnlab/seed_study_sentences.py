@@ -48,12 +48,10 @@ def verdict_text(c: Comparison, new: str, old: str) -> str:
     return f"these runs cannot tell {new} from {old} ({numbers_text(c)})"
 
 
-def brief_text(c: Comparison, family: str = "") -> str:
-    """ "+1.15 pp [−0.38, 2.69] (Holm p = 0.234)": a difference with its interval and its deciding p (``family``,
-    e.g. "over the two test sets", names what Holm's correction is over)."""
+def brief_text(c: Comparison) -> str:
+    """ "+1.15 pp [−0.38, 2.69] (Holm p = 0.234)": a difference with its interval and its deciding p."""
     test = "Holm p" if not math.isnan(c.holm_welch_p) else "Welch's t-test p"
-    over = f", {family}" if family and not math.isnan(c.holm_welch_p) else ""
-    return f"{present.pp(c.difference)} pp {present.ci(c)} ({test}{present.p_value(c.mean_p).removeprefix('p')}{over})"
+    return f"{present.pp(c.difference)} pp {present.ci(c)} ({test}{present.p_value(c.mean_p).removeprefix('p')})"
 
 
 def order_effects_text(changes: dict[str, dict[str, Comparison]]) -> str:
@@ -74,43 +72,55 @@ def order_effects_text(changes: dict[str, dict[str, Comparison]]) -> str:
     return f"{'; '.join(shown)}; no other change is significant ({', '.join(f'{k} {v}' for k, v in where.items())})"
 
 
+def deficit_shown(fixed: Comparison) -> bool:
+    """Whether the fixed order shows +BatchNorm below tiny VGG (Welch's test of the matched seeds)."""
+    return bool(fixed.welch_p < ALPHA and fixed.difference < 0)
+
+
 def survival_text(deficits: dict[str, tuple[Comparison, Comparison]], what: str) -> str:
     """Whether +BatchNorm minus tiny VGG, measured with a new order every epoch on each named test set, stays below
     zero: ``deficits`` maps a test set to (fixed order, new order every epoch), the latter Holm-corrected. It
-    "survives" where the fixed order showed it (Welch's test) and the new order does too; where neither order
-    shows it, there is none to survive."""
+    "survives" where the fixed order showed it (:func:`deficit_shown`) and the new order does too; where the
+    fixed order did not show it, there is none to survive."""
 
-    def where(sets: list[str], only: str = " only") -> str:
+    def where(sets: list[str], every: str = " on both test sets") -> str:
         if len(deficits) == 1:
             return ""
-        return " on both test sets" if len(sets) == len(deficits) else f" on the {' and the '.join(sets)}{only}"
+        return every if len(sets) == len(deficits) else f" on the {' and the '.join(sets)}"
 
-    shown = {t for t, (fixed, _) in deficits.items() if fixed.welch_p < ALPHA and fixed.difference < 0}
+    shown = {t for t, (fixed, _) in deficits.items() if deficit_shown(fixed)}
     lower = [t for t, (_, c) in deficits.items() if c.significant and c.difference < 0]
     higher = [t for t, (_, c) in deficits.items() if c.significant and c.difference > 0]
-    survives = [t for t in lower if t in shown]
-    undecided = [t for t in deficits if t in shown and t not in lower + higher]
-    absent = [t for t in deficits if t not in shown and t not in lower + higher]
-    said = [f"{what} survives reshuffling{where(survives)}"] if survives else []
-    if set(lower) - set(survives):
-        said.append(f"+BatchNorm is lower with a new order every epoch{where(sorted(set(lower) - set(survives)))}")
-    if higher:
-        said.append(f"+BatchNorm is higher with a new order every epoch{where(higher)}, where {what} does not survive")
-    if undecided:
-        said.append(f"these runs cannot tell whether {what} survives reshuffling{where(undecided, '')}")
-    if absent:
-        either = " on either test set" if len(absent) == len(deficits) > 1 else where(absent, "")
-        said.append(f"neither order shows {what}{either}")
+    said = []
+    if survives := [t for t in lower if t in shown]:
+        said.append(f"{what} survives reshuffling{where(survives)}")
+    if appears := [t for t in lower if t not in shown]:
+        said.append(
+            f"+BatchNorm is lower with a new order every epoch{where(appears)}, where the fixed order shows no deficit"
+        )
+    if reverses := [t for t in higher if t in shown]:
+        said.append(
+            f"+BatchNorm is higher with a new order every epoch{where(reverses)}, so {what} does not survive there"
+        )
+    if rises := [t for t in higher if t not in shown]:
+        said.append(f"+BatchNorm is higher with a new order every epoch{where(rises)}")
+    if undecided := [t for t in deficits if t in shown and t not in lower + higher]:
+        said.append(
+            f"these runs cannot tell whether {what} survives reshuffling{where(undecided, ' on either test set')}"
+        )
+    if absent := [t for t in deficits if t not in shown and t not in lower + higher]:
+        said.append(f"neither order shows {what}{where(absent, ' on either test set')}")
     return "; ".join(said)
 
 
-def deficit_change_text(change: Interaction, holm_p: float, fixed: float, shown: bool = True) -> str:
-    """How a new order every epoch changes +BatchNorm minus tiny VGG (``fixed`` with the fixed order, ``shown``
-    whether that is a significant deficit), with its interval, or what a test could have detected; the words
-    follow the signs of both."""
+def deficit_change_text(change: Interaction, holm_p: float, fixed: Comparison) -> str:
+    """How a new order every epoch changes +BatchNorm minus tiny VGG (``fixed``: with the fixed order), with its
+    interval, or what a test could have detected; the words follow whether the fixed order shows a deficit and
+    the sign of the change."""
     if math.isnan(change.p):
         return f"reshuffling changes it by {present.pp(change.difference)} pp (no spread over seeds to test it by)"
     tests = f"Welch's t-test {present.p_value(change.p)}, Holm {present.p_value(holm_p)}"
+    shown = deficit_shown(fixed)
     if holm_p >= ALPHA:
         unknown = "whether any of it comes from the fixed order is not shown"
         if not shown:
@@ -122,11 +132,11 @@ def deficit_change_text(change: Interaction, holm_p: float, fixed: float, shown:
             f"{present.pct(POWER, 0)} power before the correction)"
         )
     by = f"{present.points(abs(change.difference), 2)} pp {present.ci(present.size_interval(change))} ({tests})"
-    if fixed >= 0:
+    if not shown:
         return f"reshuffling {'raises' if change.difference > 0 else 'lowers'} +BatchNorm against tiny VGG by {by}"
     if change.difference < 0:
         return f"reshuffling widens the deficit by {by}"
-    if fixed + change.difference < 0:
+    if fixed.difference + change.difference < 0:
         return f"reshuffling narrows the deficit by {by}, so part of it comes from the fixed order"
     return f"reshuffling removes the deficit, changing it by {by}, so it comes from the fixed order"
 

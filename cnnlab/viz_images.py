@@ -109,7 +109,9 @@ def misclassified(images: np.ndarray, true: np.ndarray, predicted: np.ndarray, c
     wrong = np.flatnonzero(true != predicted)[:count]
     columns = 6
     rows = max(1, int(np.ceil(len(wrong) / columns)))
-    fig, axes = plt.subplots(rows, columns, figsize=(TEXT_WIDTH, 1.25 * rows + 0.2), layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(TEXT_WIDTH, 1.25 * rows + 0.2), layout="constrained", squeeze=False
+    )
     for ax in axes.ravel():
         ax.axis("off")
     for ax, index in zip(axes.ravel(), wrong, strict=False):

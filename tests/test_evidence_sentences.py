@@ -158,12 +158,19 @@ def test_a_significantly_narrower_gap_is_not_called_merely_not_wider():
         (0.004, 0.4, "+0.40 pp (95 % interval"),
     ],
 )
-def test_the_gap_with_batch_statistics_says_whether_the_running_statistics_make_a_wider_gap(difference, p, expected):
-    text = say.batch_gap_sentence("b", _contrast(difference, p))
+@pytest.mark.parametrize("wider_as_run", [True, False])
+def test_the_gap_with_batch_statistics_says_whether_the_running_statistics_make_a_wider_gap(
+    difference, p, expected, wider_as_run
+):
+    overfit = _contrast(0.012, 0.001 if wider_as_run else 0.4)  # the gap in inference mode against the b's
+    text = say.batch_gap_sentence("b", _contrast(difference, p), overfit)
     assert text.startswith("With each batch's own statistics on both parts its training − validation gap is ")
     assert expected in text and "against 60.00 pp for the b" in text
-    assert ("so the running statistics do not make the wider gap" in text) == (difference > 0 and p < 0.05)
+    assert ("so the running statistics do not make the wider gap" in text) == (
+        difference > 0 and p < 0.05 and wider_as_run
+    )
     assert ("not detectably different" in text and "would have detected" in text) == (p > 0.05)
+    assert ("running statistics" in text) == wider_as_run  # no reading of a wider gap that was not shown
 
 
 @pytest.mark.parametrize(

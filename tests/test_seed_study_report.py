@@ -9,6 +9,7 @@ from matplotlib.collections import PathCollection
 from cnnlab.evidence_figures import seed_dots, study_dots
 from cnnlab.seed_study import Study, reshuffling_family
 from cnnlab.seed_study_report import SeedStudyReport
+from tests.test_verdicts import _test
 
 BASE = [0.62, 0.63, 0.64, 0.625, 0.635, 0.615, 0.645, 0.63, 0.62, 0.64]  # std 0.01
 TIGHT = [0.63 + d for d in (-0.0005, 0.0, 0.0005, -0.0003, 0.0003, 0.0001, -0.0001, 0.0002, -0.0002, 0.0)]
@@ -199,7 +200,7 @@ def test_the_conclusions_give_the_order_s_effect_on_both_test_sets_and_name_what
     text = one.conclusion_text()
     assert "tiny VGG + BatchNorm changes by +3.10 pp [" in text and "on the exact 1,000 images; no other change" in text
     assert "(tiny VGG on either test set, tiny VGG + BatchNorm on the full test set)" in text
-    assert "the BatchNorm deficit survives reshuffling on the full test set only" in text
+    assert "the BatchNorm deficit survives reshuffling on the full test set; these runs cannot tell whether" in text
     assert "cannot tell whether the BatchNorm deficit survives" in _report(reshuffled_bn=0.0).conclusion_text()
 
 
@@ -244,7 +245,7 @@ def test_a_change_without_spread_is_not_tested():
     from cnnlab.stats import difference_of_differences
 
     flat = difference_of_differences([0.6, 0.6], [0.6, 0.6], [0.61, 0.61], [0.6, 0.6])
-    assert deficit_change_text(flat, float("nan"), -0.01) == (
+    assert deficit_change_text(flat, float("nan"), _test(-0.01, 0.01)) == (
         "reshuffling changes it by +1.00 pp (no spread over seeds to test it by)"
     )
 
@@ -282,3 +283,45 @@ def test_the_dot_figure_rings_the_run_the_first_three_rows_share():
     rings = [c for c in left.collections if isinstance(c, PathCollection) and not len(c.get_facecolors())]
     assert sorted(int(c.get_offsets()[0, 1]) for c in rings) == [3, 4, 5]  # the top three rows
     assert study_dots(_report())[1] == {}  # no shared run, no ring
+
+
+@pytest.mark.parametrize(
+    ("fixed", "new", "expected", "absent"),
+    [
+        # the reviewer's cases: no deficit under the fixed order, so none can "survive" or "not survive"
+        ((-0.004, 0.4), (0.03, 0.001), "+BatchNorm is higher with a new order every epoch", "survive"),
+        (
+            (-0.004, 0.4),
+            (-0.03, 0.001),
+            "lower with a new order every epoch, where the fixed order shows no",
+            "survives",
+        ),
+        ((-0.03, 0.001), (0.03, 0.001), "so the deficit does not survive there", "cannot tell"),
+        ((-0.03, 0.001), (-0.003, 0.4), "cannot tell whether the deficit survives reshuffling", "neither"),
+    ],
+)
+def test_survival_is_only_spoken_of_where_the_fixed_order_shows_a_deficit(fixed, new, expected, absent):
+    from cnnlab.seed_study_sentences import survival_text
+
+    text = survival_text({"full test set": (_test(*fixed), _test(*new))}, "the deficit")
+    assert expected in text and absent not in text
+
+
+def test_two_undecided_test_sets_are_either_not_both():
+    from cnnlab.seed_study_sentences import survival_text
+
+    pair = (_test(-0.03, 0.001), _test(-0.003, 0.4))
+    text = survival_text({"full test set": pair, "exact 1,000 images": pair}, "the deficit")
+    assert text == "these runs cannot tell whether the deficit survives reshuffling on either test set"
+    mixed = survival_text({"full test set": (_test(-0.03, 0.001), _test(-0.03, 0.001)), "exact": pair}, "the deficit")
+    assert "survives reshuffling on the full test set;" in mixed and " only" not in mixed
+
+
+def test_a_significant_change_without_a_fixed_order_deficit_is_not_said_to_remove_one():
+    """The reviewer's case: a negative but not significant fixed-order difference read as a deficit removed."""
+    from cnnlab.seed_study_sentences import deficit_change_text
+    from cnnlab.stats import difference_of_differences
+
+    change = difference_of_differences([0.62, 0.63, 0.64], [0.6, 0.61, 0.62], [0.6, 0.61, 0.62], [0.62, 0.63, 0.64])
+    text = deficit_change_text(change, 0.001, _test(-0.004, 0.4))
+    assert text.startswith("reshuffling lowers +BatchNorm against tiny VGG by 4.00 pp") and "deficit" not in text
