@@ -144,6 +144,10 @@ r.evidence.parameters_markdown(("tiny_vgg", "tiny_vgg_3blocks"))
 viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3blocks"), r.curve_limits);
 
 # %% [markdown]
+# ```{=typst}
+# #place.flush() // Q14's short text has three floats: they come before Q15 starts, not inside it
+# ```
+#
 # ## Q15. A tiny ResNet {#sec-q15}
 #
 # The tiny ResNet (@fig-res-arch) starts with a 7 × 7 convolution, BatchNormalization, ReLU and 2 × 2
