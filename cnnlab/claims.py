@@ -252,12 +252,14 @@ class Claims:
                 holm_p = f"Holm {present.p_value(drop.test.mean_p)}"
                 if drop.significant:
                     more = "more" if drop.difference > 0 else "less"
-                    size = present.points(abs(drop.difference), 2)
-                    text += f", and compression costs it {size} pp {more} than the {self.base} ({holm_p})"
+                    size = (
+                        f"{present.points(abs(drop.difference), 2)} pp {present.ci(present.size_interval(drop.test))}"
+                    )
+                    text += f", and compression costs it {size} {more} than the {self.base} ({holm_p})"
                 else:
                     text += (
                         f", and compression does not detectably cost it more or less than the {self.base} "
-                        f"({present.pp(drop.difference)} pp, {holm_p})"
+                        f"({present.pp(drop.difference)} pp {present.ci(drop.test)}, {holm_p})"
                     )
             said.append(text)
         return f". The full test set is {present.pct(lossy, 0)} JPEG-derived copies (@sec-jpeg): {'; '.join(said)}"

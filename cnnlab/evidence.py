@@ -259,14 +259,15 @@ class Evidence:
         histories = {r.config.seed: r.history() for r in self.results.runs.get(variant, [])}
         if len(histories) < 3:
             return ""
-        low = self.lowest_seed(variant)
+        low, epochs = self.lowest_seed(variant), min(epochs, *(len(h) for h in histories.values()))
+        batchnorm = bool(self.modes.loc[self.modes["variant"] == variant, "batchnorm"].all())
         loss = {s: float(h["loss"].iloc[-1]) for s, h in histories.items()}
         late = {
             s: float(h.loc[h["epoch"] > h["epoch"].max() - epochs, "val_accuracy"].mean()) for s, h in histories.items()
         }
         others = [s for s in histories if s != low]
         span = (min(loss[s] for s in others), max(loss[s] for s in others))
-        return say.outlier_curves(low, loss[low], span, late[low], min(late[s] for s in others), epochs)
+        return say.outlier_curves(low, loss[low], span, late[low], min(late[s] for s in others), epochs, batchnorm)
 
 
 def resnet_source_text(kernel: np.ndarray, bias: np.ndarray) -> str:

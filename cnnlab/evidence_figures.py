@@ -55,8 +55,11 @@ def study_dots(report: SeedStudyReport) -> tuple[dict[str, dict[str, list[float]
     row = {name: f"{title} (n = {report.n(name)})" for title, name in DOT_ROWS.items()}
     dots = {row[name]: {m: list(100 * study.values(name, m)) for m in METRICS} for name in DOT_ROWS.values()}
     holders = {name: positions[0] for name, positions in study.shared.items() if positions}
-    if holders:  # the protocol's own seed-0 run, where the groups hold it
-        holders["protocol:tiny_vgg"] = 0
+    if holders:  # the protocol's own record of that run, found by its seed
+        name, position = next(iter(holders.items()))
+        seed = study.groups[name][position].config.seed
+        protocol = study.protocol["tiny_vgg"]
+        holders["protocol:tiny_vgg"] = next(i for i, r in enumerate(protocol) if r.config.seed == seed)
     shared = {row[n]: {m: 100 * float(study.values(n, m)[i]) for m in METRICS} for n, i in holders.items()}
     return dots, shared
 

@@ -249,10 +249,11 @@ def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: 
 
 
 def outlier_curves(
-    seed: int, loss: float, others: tuple[float, float], late: float, others_late: float, epochs: int
+    seed: int, loss: float, others: tuple[float, float], late: float, others_late: float, epochs: int, batchnorm: bool
 ) -> str:
     """What a seed's curves show against its other seeds': its final training loss against their range, and its
-    mean validation accuracy over the last ``epochs`` epochs against the lowest of theirs."""
+    mean validation accuracy over the last ``epochs`` epochs against the lowest of theirs; for a variant with
+    BatchNorm (``batchnorm``), what a seed that trains like the others but validates lower points to."""
     fits = others[0] <= loss <= others[1]
     below = late < others_late
     text = (
@@ -261,7 +262,7 @@ def outlier_curves(
         f"averages {present.pct(late)} over the last {epochs} epochs, {'below' if below else 'against'} "
         f"{present.pct(others_late)} for the lowest of the others."
     )
-    if fits and below:
+    if fits and below and batchnorm:
         text += (
             " It fits its training batches like the others, scored with each batch's own statistics, but falls "
             "below them on the validation images, which Keras scores with the running statistics: that points to "

@@ -81,10 +81,10 @@ def modes(frame: pd.DataFrame, labels: Mapping[str, str]) -> str:
     out = []
     for _, label, rows in _rows(frame, labels):
         batchnorm = bool(pd.to_numeric(rows["train_training"], errors="coerce").notna().any())
-        modes = {"inference": "running (test time)", "training": "batch (training)"}
+        kinds = {"inference": "running (test time)", "training": "batch (training)"}
         if not batchnorm:
-            modes = {"inference": "none"}
-        for mode, statistics in modes.items():
+            kinds = {"inference": "none"}
+        for mode, statistics in kinds.items():
             out.append(
                 {
                     "variant": label if mode == "inference" else "",

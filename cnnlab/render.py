@@ -276,13 +276,13 @@ def render(
     conv1 = conv1_source(resnet50_conv1)
     if conv1 is not None:
         read_conv1(*conv1)
-    run_cache = RunCache(cache)
+    snapshot = RunCache(cache).snapshot()  # the runs finished now: what this rendering and its chapters read
+    run_cache = RunCache(cache, only=frozenset(filter(None, snapshot.split(","))))
     fingerprint = load_cifar10(data).fingerprint()
-    results = collect(run_cache, fingerprint, spec)
-    if results.missing:
+    if (results := collect(run_cache, fingerprint, spec)).missing:
         print(f"cnnlab: rendering without {results.describe_missing(run_cache)}", file=sys.stderr)
     # The chapters' kernels get the settings in their environment; this process's stays as it was.
-    env = {**os.environ, CACHE_ENV: str(run_cache.root), SPEC_ENV: spec.to_env(), SNAPSHOT_ENV: run_cache.snapshot()}
+    env = {**os.environ, CACHE_ENV: str(run_cache.root), SPEC_ENV: spec.to_env(), SNAPSHOT_ENV: snapshot}
     if data:
         env[DATA_ENV] = str(Path(data).absolute())
     if conv1 is not None:

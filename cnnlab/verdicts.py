@@ -149,12 +149,18 @@ def spread_sentence(c: Comparison, interval: StdRatio | None = None) -> str:
         held += f", Holm {present.p_value(c.holm_levene_p)}"
     ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}"
     if interval is not None:
-        ratio += f", {present.INTERVAL} [{present.num(interval.ci_low, 2)}, {present.num(interval.ci_high, 2)}]"
+        bounds = f"[{present.num(interval.ci_low, 2)}, {present.num(interval.ci_high, 2)}]"
+        ratio += f", {present.INTERVAL} {bounds} from the F distribution, before Holm's correction"
     larger = "smaller" if c.std_ratio < 1 else "larger"
     if c.spread_differs:
         robust = "more" if c.std_ratio < 1 else "less"
         return f"Its spread over seeds is significantly {larger} ({ratio}; {held}): it is {robust} robust to the seed."
     could = ", and the interval says how far apart the two spreads could be" if interval else ""
+    if interval and not interval.ci_low <= 1 <= interval.ci_high:
+        could = (
+            "; the F interval, which assumes normally spread accuracies, excludes equal spreads, but Levene's "
+            "median-centred test, robust to an outlying seed, does not confirm it"
+        )
     return (
         f"Its spread over seeds is {larger} ({ratio}) but not significantly so ({held}): these seeds do not show it "
         f"to be more or less robust{could} (what Levene's test detects: @sec-improvements)."

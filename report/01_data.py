@@ -21,7 +21,8 @@ from cnnlab.data import preprocess
 from cnnlab.features import first_layer_kernel
 from cnnlab.train import initial_model
 
-first, start = r.record("tiny_vgg"), initial_model(r.record("tiny_vgg").config)  # Q3: the first seed, untrained
+first = r.record("tiny_vgg")
+start = initial_model(first.config)  # Q3: the first seed's network, untrained
 initial = float(abs(first_layer_kernel(start)).max())
 steps = initial * (1 - 1 / 255) / r.protocol.learning_rate  # Adam steps of about the learning rate, to shrink it
 epoch_steps = math.ceil(first.metrics["n_train"] / r.protocol.batch_size)
@@ -83,8 +84,8 @@ viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER
 #   predictions would be confidently wrong, with gradients to match. Adam's steps are about the learning rate
 #   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, so shrinking the largest first-layer
 #   weight (`{python} present.num(initial, 2)`) 255-fold would take about
-#   `{python} present.count(round(steps, -1))` steps, less than one epoch of `{python} epoch_steps`: raw
-#   inputs mainly cost the start of training, where scaled inputs start where the initialisation and
+#   `{python} present.count(round(steps, -1))` steps, against `{python} epoch_steps` in one epoch: raw
+#   inputs would cost the start of training, while scaled inputs start where the initialisation and
 #   Adam's default step size expect them.
 # * **Label encoding.** The labels stay integers 0–9 and the models are trained with *sparse*
 #   categorical cross-entropy. This is the same loss as one-hot encoding the labels and using

@@ -106,8 +106,8 @@ faint = features.relative_scale(resnet_kernel) < 0.1  # filters the figure's own
 # ResNet50 was converted from the original Caffe model and expects **BGR** input, so the kernel's
 # channel axis is reversed before each filter is drawn as an RGB image (@fig-resnet), each scaled to
 # \[0, 1\] on its own; the title gives its largest weight as a fraction of the layer's largest, and
-# `{python} present.count(int(faint.sum()))` filters stay under a tenth: their strong colours in the figure
-# are near-zero weights enlarged. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels'
+# `{python} present.count_of(int(faint.sum()), "filter stays", "filters stay")` under a tenth: their strong
+# colours in the figure are near-zero weights enlarged. In `{python} resnet_kernel.shape[-1] - opponent` filters the three colour channels'
 # weights are positively correlated on average and in `{python} opponent` anti-correlated; their mean
 # correlation is `{python} present.num(channel_corr.mean(), 2)`, against `{python} present.num(corr, 2)` for
 # the tiny VGG's first seed (@sec-q11). By the colour share of @sec-q11, over its

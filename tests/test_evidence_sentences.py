@@ -213,7 +213,8 @@ def test_the_deficit_is_split_only_where_the_running_statistics_cost_accuracy():
 @pytest.mark.parametrize(("loss", "late", "points"), [(0.776, 0.58, True), (0.9, 0.58, False), (0.776, 0.63, False)])
 def test_the_lowest_seeds_curves_are_read_against_the_others(loss, late, points):
     """The lecturer's Figure 18 was shown but never read: normal training loss while validation collapses."""
-    text = say.outlier_curves(8, loss, (0.758, 0.812), late, 0.62, 20)
+    text = say.outlier_curves(8, loss, (0.758, 0.812), late, 0.62, 20, batchnorm=True)
+    assert "running statistics" not in say.outlier_curves(8, loss, (0.758, 0.812), late, 0.62, 20, batchnorm=False)
     assert text.startswith(f"Seed 8's final training loss, {loss:.2f}, is ")
     assert f"its validation accuracy averages {late * 100:.2f} % over the last 20 epochs" in text
     assert ("points to those statistics" in text) == points

@@ -283,6 +283,15 @@ def test_the_dot_figure_rings_the_run_the_first_three_rows_share():
     rings = [c for c in left.collections if isinstance(c, PathCollection) and not len(c.get_facecolors())]
     assert sorted(int(c.get_offsets()[0, 1]) for c in rings) == [3, 4, 5]  # the top three rows
     assert study_dots(_report())[1] == {}  # no shared run, no ring
+    later = _report()  # seeds from 3 on: the shared run is the protocol's seed 3, wherever it stands
+    for records in (*later.study.groups.values(), *later.study.protocol.values()):
+        for record in records:
+            record.config.seed += 3
+    later.study.protocol["tiny_vgg"].reverse()
+    later.study.shared = {"init": [0], "order": [0]}
+    dots, shared = study_dots(later)
+    both = list(dots)[2]
+    assert shared[both]["test_accuracy"] == pytest.approx(100 * later.study.groups["init"][0].metrics["test_accuracy"])
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def test_a_spread_verdict_gives_the_ratio_its_interval():
 
     interval = StdRatio(1.62, 0.93, 2.83, 0.2, 0.13)
     text = verdicts.spread_sentence(_test(levene=0.4, ratio=1.62), interval)
-    assert "(standard deviation ratio 1.62, 95 % interval [0.93, 2.83]) but not significantly so" in text
+    assert "(standard deviation ratio 1.62, 95 % interval [0.93, 2.83] from the F distribution, before Holm's" in text
     assert "the interval says how far apart the two spreads could be" in text
 
 
@@ -207,3 +207,12 @@ def test_the_synthesis_names_each_variant_once_with_its_test_sets_and_agrees_in_
         "the A (on both test sets) and the B (on the full test set) are worse"
     )
     assert Claims._sorted_out(claims, found, ["c"], "would ").endswith("no variant would be worse")
+
+
+def test_an_f_interval_that_excludes_equal_spreads_is_not_left_beside_a_levene_verdict_that_does_not():
+    """The tiny ResNet: ratio 3.65, F interval [1.82, 7.33], Levene (Holm) not significant."""
+    from cnnlab.stats import StdRatio
+
+    text = verdicts.spread_sentence(_test(levene=0.4, ratio=3.65), StdRatio(3.65, 1.82, 7.33, 0.001, 0.086))
+    assert "excludes equal spreads, but Levene's median-centred test, robust to an outlying seed, does not" in text
+    assert "how far apart" not in text
