@@ -21,6 +21,7 @@ from scipy import stats as scipy_stats
 
 from cnnlab import evidence_sentences as say
 from cnnlab import evidence_tables, jpeg_sentences, sentences
+from cnnlab import robustness_sentences as robustness
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.jpeg import QUALITY
 from cnnlab.power import (
@@ -243,12 +244,12 @@ class Evidence:
             return ""
         low = int(values.argmin())
         others: Summary = summarize(np.delete(values, low))
-        text = say.outlier_text(
+        text = robustness.outlier_text(
             self.name(variant), int(seeds[low]), float(values[low]), others, float(values.std(ddof=1))
         )
         rest = np.delete(values, low)
         iqr = tuple(float(q) for q in np.quantile(values, [0.25, 0.75]))
-        moved = say.median_text(
+        moved = robustness.median_text(
             int(seeds[low]), (values.mean(), rest.mean()), (float(np.median(values)), float(np.median(rest))), iqr
         )
         return f"{text} {moved}"
@@ -267,7 +268,9 @@ class Evidence:
         }
         others = [s for s in histories if s != low]
         span = (min(loss[s] for s in others), max(loss[s] for s in others))
-        return say.outlier_curves(low, loss[low], span, late[low], min(late[s] for s in others), epochs, batchnorm)
+        return robustness.outlier_curves(
+            low, loss[low], span, late[low], min(late[s] for s in others), epochs, batchnorm
+        )
 
 
 def resnet_source_text(kernel: np.ndarray, bias: np.ndarray) -> str:

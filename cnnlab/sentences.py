@@ -77,7 +77,7 @@ def colour_comparison(label: str, base: str, median: float, base_medians: np.nda
     facts = (
         f"median colour share {present.num(median, 2)}; the {base}’s per-seed median is "
         f"{present.num(float(seeds.min()), 2)} to {present.num(float(seeds.max()), 2)}, "
-        f"{'exceeding' if by.mean > 0 else 'falling short of'} it by {present.num(abs(by.mean), 2)} on average "
+        f"{'exceeding' if by.mean > 0 else 'falling short of'} it on average by {present.num(abs(by.mean), 2)} "
         f"({present.INTERVAL} of the difference {_plain_interval(by)}), and above it in {above} of "
         f"{present.count(len(seeds))} seeds; Wilcoxon's signed-rank test of the seeds' medians against it "
         f"{present.p_value(p)}"

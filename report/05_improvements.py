@@ -113,7 +113,7 @@ study = r.seed_study
 
 # %%
 #| label: tbl-reshuffle
-#| tbl-cap: "Keras's one order for all epochs (the protocol) against a new order at every epoch: test accuracy, mean ± std over seeds, and the difference (new − fixed) with its 95 % interval, Welch's test of the means and Levene's test of the spreads, each p raw and, in brackets, after Holm's correction over the two variants on the same test set (– where too few seeds define it). Fixed order: the protocol's runs of the seeds that have a new-order run (n: fixed vs new; provisional until both have all the seeds of the protocol)."
+#| tbl-cap: "Keras's one order for all epochs (the protocol) against a new order at every epoch: test accuracy, mean ± std over seeds, and the difference (new − fixed) with its 95 % interval, Welch's test of the means and Levene's test of the spreads, each p raw and, in brackets, after Holm's correction over the two variants on the same test set (– where too few seeds define it). Fixed order: the protocol's runs of the seeds that also have a run with a new order (n: fixed vs new; provisional until both have all the seeds of the protocol)."
 study.reshuffling_markdown()
 
 # %% [markdown]
@@ -144,10 +144,6 @@ r.evidence.parameters_markdown(("tiny_vgg", "tiny_vgg_3blocks"))
 viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3blocks"), r.curve_limits);
 
 # %% [markdown]
-# ```{=typst}
-# #place.flush() // Q14's short text has three floats: they come before Q15 starts, not inside it
-# ```
-#
 # ## Q15. A tiny ResNet {#sec-q15}
 #
 # The tiny ResNet (@fig-res-arch) starts with a 7 × 7 convolution, BatchNormalization, ReLU and 2 × 2

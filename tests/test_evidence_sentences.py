@@ -4,6 +4,7 @@ import pytest
 
 from cnnlab import evidence_sentences as say
 from cnnlab import jpeg_sentences
+from cnnlab import robustness_sentences as robustness
 from tests.test_sentences import _summary
 from tests.test_verdicts import _contrast, _test
 
@@ -66,8 +67,8 @@ def test_jpeg_share_text_gives_the_range():
 
 
 def test_outlier_text_most_or_part():
-    assert say.outlier_text("a", 8, 0.555, _summary(0.63, 0.005, 9), 0.027).startswith("Most of the a's spread")
-    assert say.outlier_text("a", 8, 0.555, _summary(0.63, 0.02, 9), 0.027).startswith("Part of")
+    assert robustness.outlier_text("a", 8, 0.555, _summary(0.63, 0.005, 9), 0.027).startswith("Most of the a's spread")
+    assert robustness.outlier_text("a", 8, 0.555, _summary(0.63, 0.02, 9), 0.027).startswith("Part of")
 
 
 @pytest.mark.parametrize(
@@ -194,7 +195,7 @@ def test_jpeg_batchnorm_text_follows_from_the_two_tests(against, recomputed, exp
     [((0.6276, 0.6297), "register the collapse of one seed much less"), ((0.62, 0.6274), "about as much as the mean")],
 )
 def test_median_text_says_whether_the_median_registers_one_seed(median, expected):
-    text = say.median_text(8, (0.6219, 0.6293), median, (0.6148, 0.6405))
+    text = robustness.median_text(8, (0.6219, 0.6293), median, (0.6148, 0.6405))
     assert expected in text and "moves the mean from 62.19 % to 62.93 % (+0.74 pp)" in text
 
 
@@ -213,8 +214,10 @@ def test_the_deficit_is_split_only_where_the_running_statistics_cost_accuracy():
 @pytest.mark.parametrize(("loss", "late", "points"), [(0.776, 0.58, True), (0.9, 0.58, False), (0.776, 0.63, False)])
 def test_the_lowest_seeds_curves_are_read_against_the_others(loss, late, points):
     """The lecturer's Figure 18 was shown but never read: normal training loss while validation collapses."""
-    text = say.outlier_curves(8, loss, (0.758, 0.812), late, 0.62, 20, batchnorm=True)
-    assert "running statistics" not in say.outlier_curves(8, loss, (0.758, 0.812), late, 0.62, 20, batchnorm=False)
+    text = robustness.outlier_curves(8, loss, (0.758, 0.812), late, 0.62, 20, batchnorm=True)
+    assert "running statistics" not in robustness.outlier_curves(
+        8, loss, (0.758, 0.812), late, 0.62, 20, batchnorm=False
+    )
     assert text.startswith(f"Seed 8's final training loss, {loss:.2f}, is ")
     assert f"its validation accuracy averages {late * 100:.2f} % over the last 20 epochs" in text
     assert ("points to those statistics" in text) == points

@@ -64,7 +64,7 @@ def test_colour_text_counts_nearly_grey_and_mostly_colour_filters():
 def test_colour_comparison_branches(median, p, expected):
     text = sentences.colour_comparison("a", "b", median, np.array([0.40, 0.46, 0.52]), p)
     assert expected in text and "the b’s per-seed median is 0.40 to 0.52" in text
-    assert f"it by {abs(0.46 - median):.2f} on average (95 % interval of the difference [" in text  # a size, not just p
+    assert f"it on average by {abs(0.46 - median):.2f} (95 % interval of the difference [" in text  # a size, not just p
     assert f"Wilcoxon's signed-rank test of the seeds' medians against it p = {p:.3f}" in text
     assert ("and above it in 3 of 3 seeds" in text) == (median == 0.14)
     assert "significantly" not in text  # one network's value is not a sample: the verdict says greyer, plainly
