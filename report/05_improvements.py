@@ -123,20 +123,22 @@ study.reshuffling_markdown()
 # `{python} shape("tiny_vgg_3blocks", "block3_pool")`
 # before flatten, so the dense layer shrinks and the network has fewer parameters
 # (`{python} present.count(trainable["tiny_vgg_3blocks"])` against `{python} present.count(trainable["tiny_vgg"])`, @tbl-params), while each unit of
-# the last block sees a larger part of the image. Its test accuracy is
-# **`{python} r.pm("tiny_vgg_3blocks")`**. `{python} r.verdict("tiny_vgg_3blocks")`
-#
-# `{python} r.fit_text("tiny_vgg_3blocks")` @fig-3b-curves shows its curves.
+# the last block sees a larger part of the image.
+
+# %%
+#| label: tbl-params
+#| tbl-cap: "Trainable parameters per layer of the tiny VGG and the three-block variant (layers without parameters left out)."
+r.evidence.parameters_markdown(("tiny_vgg", "tiny_vgg_3blocks"))
 
 # %%
 #| label: fig-3b-arch
 #| fig-cap: "Tiny VGG with a third convolution block."
 viz_architecture.architecture(layer_table(models["tiny_vgg_3blocks"]));
 
-# %%
-#| label: tbl-params
-#| tbl-cap: "Trainable parameters per layer of the tiny VGG and the three-block variant (layers without parameters left out)."
-r.evidence.parameters_markdown(("tiny_vgg", "tiny_vgg_3blocks"))
+# %% [markdown]
+# Its test accuracy is **`{python} r.pm("tiny_vgg_3blocks")`**. `{python} r.verdict("tiny_vgg_3blocks")`
+#
+# `{python} r.fit_text("tiny_vgg_3blocks")` @fig-3b-curves shows its curves.
 
 # %%
 #| label: fig-3b-curves
