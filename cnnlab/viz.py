@@ -251,7 +251,7 @@ def seed_scatter(
 def confusion(matrix: np.ndarray, title: str = "") -> Figure:
     """A confusion matrix in row percentages (true class per row) with class names."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
-    fig, ax = plt.subplots(figsize=(4.0, 3.3), layout="constrained")
+    fig, ax = plt.subplots(figsize=(3.7, 3.0), layout="constrained")
     # pcolormesh, not imshow: the cells stay vector shapes (a figure with an image reaches the report as PNG)
     image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, rates, cmap="Blues", vmin=0, vmax=100)
     ax.set_aspect("equal")
