@@ -141,6 +141,8 @@ def pixel_histograms(images: np.ndarray) -> Figure:
     for channel, color in enumerate(("red", "green", "blue")):
         counts = np.bincount(images[..., channel].ravel(), minlength=256)
         ax.plot(np.arange(256), counts / counts.sum(), color=color, label=color)
+    ax.set_ylim(bottom=0)  # fractions from zero, and the spikes at 0 and 255 off the frame
+    ax.set_xlim(-6, 261)
     ax.set_xlabel("pixel value (uint8)")
     ax.set_ylabel("fraction of pixels")
     ax.legend()

@@ -260,3 +260,10 @@ def test_per_class_accuracies_are_drawn_on_a_range_that_shows_a_few_points():
     low, high = figure.axes[0].get_ylim()
     assert 50 < low < 60 and 80 < high < 90
     plt.close(figure)
+
+
+def test_the_pixel_histogram_starts_at_zero_and_keeps_its_end_values_off_the_frame():
+    images = np.random.default_rng(0).integers(0, 256, (20, 8, 8, 3), dtype=np.uint8)
+    ax = viz.pixel_histograms(images).axes[0]
+    assert ax.get_ylim()[0] == 0 and ax.get_xlim()[0] < 0 and ax.get_xlim()[1] > 255
+    plt.close("all")
