@@ -209,9 +209,10 @@ class SeedStudyReport:
         return f"{numbers}: {verdict}, and {change}."
 
     def _matched_runs(self) -> str:
-        """ "4 against 5 runs of the same seeds": the fixed-order runs the reshuffled groups are compared with."""
+        """ "4 against 5 runs, the seeds each has with a new order": the fixed-order runs the reshuffled groups are
+        compared with."""
         bn, vgg = (len(self.study.matched(n)) for n in ("reshuffled_bn", "reshuffled"))
-        return f"{bn} against {vgg} runs of the same seeds"
+        return f"{bn} against {vgg} runs, the seeds each has with a new order"
 
     def conclusion_text(self) -> str:
         """The conclusions' two sentences: what the spread is made of, and whether the fixed order matters."""

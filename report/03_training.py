@@ -124,5 +124,5 @@ study.spread_markdown()
 
 # %%
 #| label: fig-seed-study
-#| fig-cap: "The seed study, one dot per seed (bars: mean ± one standard deviation; n: runs finished; ring: the protocol's seed-0 run, which the first three rows share): tiny VGG with only the initial weights, only the order, or both varied, and with a new order every epoch; +BatchNorm with the fixed order and with a new order every epoch."
+#| fig-cap: "The seed study (provisional while runs are missing), one dot per seed (bars: mean ± one standard deviation; n: runs finished; ring: the protocol's seed-0 run, which the first three rows share): tiny VGG with only the initial weights, only the order, or both varied, and with a new order every epoch; +BatchNorm with the fixed order and with a new order every epoch."
 seed_dots(*study_dots(study))

@@ -198,11 +198,11 @@ seed_against_others(r.results.histories("tiny_resnet"), seeds, r.evidence.lowest
 #
 # @tbl-summary gathers the `{python} present.word(len(r.variants))` models; @tbl-compare the tests against the tiny VGG; @fig-all-seeds
 # every seed's test accuracy and @fig-all-val the validation curves. `{python} r.leader_text()`
-# (@tbl-compare says which of the differences the seeds can resolve).
+# (the verdicts of @sec-q13 to @sec-q15 give, for each difference, the one its seeds could have detected).
 
 # %%
 #| label: tbl-summary
-#| tbl-cap: "All variants over seeds: trainable parameters and non-trainable ones (BatchNorm's running statistics), test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), median seconds per epoch, epoch of the lowest validation loss (mean ± std), and the final weights' training − validation accuracy gap in inference mode (pp, mean ± std, as in @tbl-modes). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
+#| tbl-cap: "All variants over seeds: trainable parameters and non-trainable ones (BatchNorm's running statistics), test accuracy on the full test set (mean ± std, then median and interquartile range) and on its exact subset (mean ± std), seconds per epoch (the mean of each run's median), epoch of the lowest validation loss (mean ± std), and the final weights' training − validation accuracy gap in inference mode (pp, mean ± std, as in @tbl-modes). The runs were timed while other runs shared the machine's cores, so seconds per epoch compare variants only roughly."
 r.summary_markdown()
 
 # %%

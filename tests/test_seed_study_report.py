@@ -186,7 +186,7 @@ def test_the_deficit_names_the_runs_behind_each_difference():
     report = _report()
     report.study.groups["reshuffled_bn"] = report.study.groups["reshuffled_bn"][:4]
     text = report.deficit_text()
-    assert "with the fixed order (4 against 10 runs of the same seeds, Welch's t-test p" in text
+    assert "with the fixed order (4 against 10 runs, the seeds each has with a new order, Welch's t-test p" in text
     assert "with a new order every epoch (4 against 10 runs, Welch's t-test p" in text
 
 
