@@ -122,7 +122,7 @@ class Report:
         return self.claims.verdict(variant)
 
     def fit_text(self, variant: str) -> str:
-        """How closely the variant fits its training images, and how much it overfits, against the tiny VGG."""
+        """How closely the variant fits its training images, and its generalisation gap, against the tiny VGG."""
         return self.claims.fit_text(variant)
 
     def batchnorm_text(self, variant: str) -> str:

@@ -113,7 +113,7 @@ class Claims:
         return std_ratio(a, b) if min(len(a), len(b)) >= 3 and a.std() > 0 and b.std() > 0 else None
 
     def fit_text(self, variant: str) -> str:
-        """How closely the variant fits its training images, and how much it overfits, against the tiny VGG."""
+        """How closely the variant fits its training images, and its generalisation gap, against the tiny VGG."""
         if variant not in self.others:
             return ""
         return verdicts.fit_text(self.base, self.fit["train"][variant], self.fit["gap"][variant])

@@ -168,8 +168,9 @@ def spread_sentence(c: Comparison, interval: StdRatio | None = None) -> str:
 
 
 def fit_text(base: str, train: Contrast, gap: Contrast) -> str:
-    """How closely the variant fits its training images and how much it overfits, against the base, from the final
-    weights scored in inference mode: accuracy on the training part, and that minus the validation accuracy."""
+    """How closely the variant fits its training images and how wide its generalisation gap is, against the base,
+    from the final weights scored in inference mode: accuracy on the training part, and that minus the validation
+    accuracy."""
     facts = (
         f"Scored with its final weights in inference mode (@sec-q8), it classifies "
         f"{present.pm(train.variant, with_n=False)} of its training images correctly against "
@@ -192,9 +193,11 @@ def _fit_core(train: Contrast) -> str:
 
 
 def _gap_core(gap: Contrast) -> str:
+    """The training - validation gap's verdict, named for what it measures: how well the variant generalises from
+    what it fits (the overfitting the curves show is the validation loss's rise, early_stopping)."""
     if gap.significant:
-        return f"it overfits {'more' if gap.difference > 0 else 'less'}"
-    return "it does not detectably overfit more or less"
+        return f"its generalisation gap is {'wider' if gap.difference > 0 else 'narrower'}"
+    return "its generalisation gap is not detectably wider or narrower"
 
 
 def _power_note(c: Contrast, sep: str) -> str:

@@ -75,7 +75,8 @@ from cnnlab.verdicts import levene_power_text
 #
 # `{python} r.batchnorm_text("tiny_vgg_bn")`
 #
-# **Why is it lower?** Two explanations fit a lower test accuracy: the network overfits more, or the
+# **Why is it lower?** Two explanations fit a lower test accuracy: the network generalises less well from
+# what it fits (a wider generalisation gap), or the
 # running statistics it uses at test time do not match what its weights need. @tbl-modes scores every
 # run's final weights both ways, on its training part, its validation part and the test set.
 # `{python} r.claims.why_lower("tiny_vgg_bn")`

@@ -392,4 +392,3 @@ def test_the_chapters_read_the_runs_finished_when_the_rendering_started(
         render(tmp_path, SPEC, cache=str(fixture_cache.root), data=str(tiny_data_dir), progress=False)
     finished = [r.path.name for r in fixture_cache.scan() if r.state == "done"]
     assert len(finished) > 1 and given["CNNLAB_RUNS_AS_OF"].split(",") == finished
-

@@ -104,10 +104,18 @@ def test_a_spread_verdict_gives_the_ratio_its_interval():
 @pytest.mark.parametrize(
     ("train", "gap", "expected"),
     [
-        ((0.02, 0.001), (0.02, 0.001), "it fits its training images more closely, and it overfits more"),
-        ((-0.02, 0.001), (-0.02, 0.001), "it fits its training images less closely, and it overfits less"),
+        ((0.02, 0.001), (0.02, 0.001), "it fits its training images more closely, and its generalisation gap is wider"),
+        (
+            (-0.02, 0.001),
+            (-0.02, 0.001),
+            "it fits its training images less closely, and its generalisation gap is narrower",
+        ),
         ((-0.002, 0.6), (0.012, 0.001), "neither detectably more nor less closely (these seeds would have"),
-        ((-0.02, 0.001), (0.002, 0.6), "it does not detectably overfit more or less (these seeds would have"),
+        (
+            (-0.02, 0.001),
+            (0.002, 0.6),
+            "its generalisation gap is not detectably wider or narrower (these seeds would have",
+        ),
     ],
 )
 def test_fit_text_rests_on_inference_mode_numbers_with_tests(train, gap, expected):
@@ -118,7 +126,7 @@ def test_fit_text_rests_on_inference_mode_numbers_with_tests(train, gap, expecte
 def test_fit_compact_gives_the_numbers_and_holm():
     text = verdicts.fit_compact(_contrast(-0.026, 0.001), _contrast(0.004, 0.5, detectable=0.004))
     assert text.startswith("it fits its training images less closely (57.40 % against 60.00 %, Holm p")
-    assert ") and does not detectably overfit more or less (training − validation gap" in text
+    assert ") and its generalisation gap is not detectably wider or narrower (training − validation gap" in text
     assert "difference of 0.40 pp" in text
 
 
