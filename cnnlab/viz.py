@@ -35,7 +35,6 @@ plt.rcParams.update(
     }
 )
 
-OTHERS = "#b0b0b0"  # reference curves drawn behind the one a panel is about
 SPLIT_STYLE = {"": ("training", "C0"), "val_": ("validation", "C1"), "test_": ("test", "C2")}
 
 
@@ -194,9 +193,10 @@ def variant_curves(
 ) -> Figure:
     """One history column, mean ± std over seeds, one panel per variant (labels: display names).
 
-    Small multiples on one y scale: each panel draws its variant in colour over the other variants' means
-    in grey, so that curves which lie close together can still be told apart. The y axis spans the bands
-    after the first tenth of the epochs, where the variants differ; the first epochs may enter from outside.
+    Small multiples on one y scale: each panel draws its variant in colour over the other variants' means,
+    thin and each in its own panel's colour, so that curves which lie close together can still be told apart.
+    The y axis spans the bands after the first tenth of the epochs, where the variants differ; the first epochs
+    may enter from outside.
     """
     bands = {variant: curve_band(runs, column) for variant, runs in histories.items()}
     later = [np.stack([m - s, m + s])[:, len(m) // 10 :] for _, m, s in bands.values() if len(m)]
@@ -205,9 +205,9 @@ def variant_curves(
     )
     scale = _scale(column)
     for i, (ax, (variant, (epochs, mean, std))) in enumerate(zip(axes[0], bands.items(), strict=True)):
-        for other, (x, y, _) in bands.items():
-            if other != variant:
-                ax.plot(x, y * scale, color=OTHERS, linewidth=0.8)
+        for j, (other, (x, y, _)) in enumerate(bands.items()):
+            if other != variant:  # in its own panel's colour, thin, so that each can be told apart
+                ax.plot(x, y * scale, color=f"C{j}", linewidth=0.7, alpha=0.6)
         ax.fill_between(epochs, (mean - std) * scale, (mean + std) * scale, color=f"C{i}", alpha=0.3, linewidth=0)
         ax.plot(epochs, mean * scale, color=f"C{i}", linewidth=1.4)
         ax.set_title(f"{_name(variant, labels)}\n(n = {len(histories[variant])})")
@@ -217,10 +217,10 @@ def variant_curves(
     if later:
         low, high = min(v.min() for v in later) * scale, max(v.max() for v in later) * scale
         axes[0, 0].set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
-    handles = [plt.Line2D([], [], color="0.15", linewidth=1.4), plt.Line2D([], [], color=OTHERS, linewidth=0.8)]
+    handles = [plt.Line2D([], [], color="0.15", linewidth=1.4), plt.Line2D([], [], color="0.15", linewidth=0.7)]
     fig.legend(
         handles,
-        ["the panel's variant, in its colour: mean ± std over seeds", "the other variants: mean"],
+        ["the panel's variant: mean ± std over seeds", "the other variants' means, each in its own panel's colour"],
         loc="outside lower center",
         ncol=2,
         frameon=False,

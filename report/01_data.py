@@ -84,9 +84,9 @@ viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER
 #   predictions would be confidently wrong, with gradients to match. Adam's steps are about the learning rate
 #   (`{python} present.num(r.protocol.learning_rate, 3)`) in size, so shrinking the largest first-layer
 #   weight (`{python} present.num(initial, 2)`) 255-fold would take about
-#   `{python} present.count(round(steps, -1))` steps, against `{python} epoch_steps` in one epoch: raw
-#   inputs would cost the start of training, while scaled inputs start where the initialisation and
-#   Adam's default step size expect them.
+#   `{python} present.count(round(steps, -1))` steps, against `{python} epoch_steps` in one epoch. No run
+#   here trains on raw inputs, so what they would cost by the end is not measured; scaled inputs start where
+#   the initialisation and Adam's default step size expect them.
 # * **Label encoding.** The labels stay integers 0–9 and the models are trained with *sparse*
 #   categorical cross-entropy. This is the same loss as one-hot encoding the labels and using
 #   categorical cross-entropy, without building a 10-column matrix.

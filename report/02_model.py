@@ -34,7 +34,7 @@ r.layer_markdown("tiny_vgg")
 
 # %%
 #| label: fig-vgg-arch
-#| fig-cap: "The tiny VGG, left to right; box height follows the spatial size of the layer's output."
+#| fig-cap: "The tiny VGG, left to right; a box is taller the larger the layer's output map."
 viz_architecture.architecture(layer_table(vgg));
 
 # %% [markdown]

@@ -63,12 +63,12 @@ same_order = all(order == orders[0] for order in orders)
 
 # %%
 #| label: fig-curves-one
-#| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch (training, validation, test); right: close-ups on ranges all curve figures share."
+#| fig-cap: "Tiny VGG, one seed: loss and accuracy per epoch (training: Keras's average over each epoch's batches; validation, test); right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
 viz.run_curves(first.history(), f"tiny VGG: seed {first.config.seed}", limits=r.curve_limits);
 
 # %%
 #| label: fig-curves-band
-#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch; right: close-ups on ranges all curve figures share."
+#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch; right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
 viz.curve_bands(histories, "tiny VGG", limits=r.curve_limits);
 
 # %%

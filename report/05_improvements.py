@@ -88,7 +88,7 @@ viz_architecture.architecture(layer_table(models["tiny_vgg_bn"]));
 
 # %%
 #| label: fig-bn-curves
-#| fig-cap: "Tiny VGG + BatchNorm: loss and accuracy per epoch, mean ± std over seeds (training: Keras's average over each epoch's batches, with batch statistics); right: close-ups on ranges all curve figures share."
+#| fig-cap: "Tiny VGG + BatchNorm: loss and accuracy per epoch, mean ± std over seeds (training: Keras's average over each epoch's batches, with batch statistics); right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
 viz.curve_bands(r.results.histories("tiny_vgg_bn"), r.label("tiny_vgg_bn"), r.curve_limits);
 
 # %%
@@ -143,7 +143,7 @@ viz_architecture.architecture(layer_table(models["tiny_vgg_3blocks"]));
 
 # %%
 #| label: fig-3b-curves
-#| fig-cap: "Tiny VGG, three blocks: loss and accuracy per epoch, mean ± std over seeds; right: close-ups on ranges all curve figures share."
+#| fig-cap: "Tiny VGG, three blocks: loss and accuracy per epoch, mean ± std over seeds; right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
 viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3blocks"), r.curve_limits);
 
 # %% [markdown]
@@ -183,7 +183,7 @@ viz_architecture.architecture(layer_table(models["tiny_resnet"]));
 
 # %%
 #| label: fig-res-curves
-#| fig-cap: "Tiny ResNet: loss and accuracy per epoch, mean ± std over seeds; right: close-ups on ranges all curve figures share."
+#| fig-cap: "Tiny ResNet: loss and accuracy per epoch, mean ± std over seeds; right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
 viz.curve_bands(r.results.histories("tiny_resnet"), r.label("tiny_resnet"), r.curve_limits);
 
 # %%

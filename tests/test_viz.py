@@ -54,13 +54,14 @@ def test_variant_curves_are_small_multiples_with_one_variant_in_colour_each(figu
     # overlaid on one axis, four close curves and their bands could not be told apart
     axes = figures["variant_curves"].axes
     assert len(axes) == 4 and len({ax.get_title() for ax in axes}) == 4
-    for ax in axes:
-        coloured = {line.get_color() for line in ax.lines} - {viz.OTHERS}
-        assert len(coloured) == 1 and sum(line.get_color() == viz.OTHERS for line in ax.lines) == 3
+    own = [to_hex(ax.lines[-1].get_color()) for ax in axes]  # each panel's variant, drawn last and thick
+    assert len(set(own)) == 4
+    for i, ax in enumerate(axes):  # the others thin, each in its own panel's colour: the lecturer's Figure 20
+        thin = [to_hex(line.get_color()) for line in ax.lines if line.get_linewidth() < 1]
+        assert sorted(thin) == sorted(c for j, c in enumerate(own) if j != i)
     legend = figures["variant_curves"].legends[0]
     assert all(t.get_fontsize() >= viz.MIN_FONT for t in legend.get_texts())
-    panel_colours = {to_hex(line.get_color()) for ax in axes for line in ax.lines} - {to_hex(viz.OTHERS)}
-    assert to_hex(legend.legend_handles[0].get_color()) not in panel_colours  # no one panel's colour
+    assert to_hex(legend.legend_handles[0].get_color()) not in own  # no one panel's colour
 
 
 def _curves(n: int = 3) -> pd.DataFrame:
