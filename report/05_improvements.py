@@ -83,7 +83,7 @@ from cnnlab.verdicts import levene_power_text
 # statistics come from consecutive batches in each set's stored order, whose classes are mixed (two
 # neighbouring test images share a class
 # `{python} present.pct(float((r.data.y_test[1:] == r.data.y_test[:-1]).mean()), 1)` of the time, about the
-# `{python} present.pct(1 / len(CLASS_NAMES), 0)` of a random order), so no batch is made of one class.
+# `{python} present.pct(1 / len(CLASS_NAMES), 0)` of a random order).
 # `{python} r.claims.why_lower("tiny_vgg_bn")`
 
 # %%
