@@ -5,7 +5,6 @@
 #| include: false
 from cnnlab import present, viz, viz_architecture, viz_images
 from cnnlab.chapter import open_report
-from cnnlab.data import CLASS_NAMES
 from cnnlab.models import build_model, layer_table, trainable_count
 from cnnlab.stats import ALPHA
 
@@ -83,7 +82,7 @@ from cnnlab.verdicts import levene_power_text
 # statistics come from consecutive batches in each set's stored order, whose classes are mixed (two
 # neighbouring test images share a class
 # `{python} present.pct(float((r.data.y_test[1:] == r.data.y_test[:-1]).mean()), 1)` of the time, about the
-# `{python} present.pct(1 / len(CLASS_NAMES), 0)` of a random order).
+# `{python} present.pct(1 / len(r.facts["test_per_class"]), 0)` of a random order).
 # `{python} r.claims.why_lower("tiny_vgg_bn")`
 
 # %%
@@ -230,6 +229,7 @@ viz.variant_curves({v: r.results.histories(v) for v in r.variants}, labels=r.lab
 #| include: false
 from cnnlab import per_class as classes
 from cnnlab.confusion import most_confused
+from cnnlab.data import CLASS_NAMES
 
 per_class, confusions = r.per_class(), r.confusion("tiny_vgg")
 base_means = per_class["tiny_vgg"].mean(axis=0)
