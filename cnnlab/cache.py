@@ -153,12 +153,16 @@ class RunCache:
         self.only = only
 
     @classmethod
+    def as_of(cls, snapshot: str | None, root: str | os.PathLike[str] | None = None) -> RunCache:
+        """The cache at ``root`` limited to the runs a :meth:`snapshot` names (all of it for None)."""
+        return cls(root, only=None if snapshot is None else frozenset(filter(None, snapshot.split(","))))
+
+    @classmethod
     def as_rendered(cls) -> RunCache:
         """The cache a report chapter reads: ``$CNNLAB_CACHE``, and, where ``$CNNLAB_RUNS_AS_OF`` is set (the
         rendering sets it), only the runs it names, so that every chapter sees the runs finished when the
         rendering started, even while a sweep adds others."""
-        names = os.environ.get(SNAPSHOT_ENV)
-        return cls(only=None if names is None else frozenset(filter(None, names.split(","))))
+        return cls.as_of(os.environ.get(SNAPSHOT_ENV))
 
     def snapshot(self) -> str:
         """The finished run folders now, for ``$CNNLAB_RUNS_AS_OF``: their names, comma-separated."""

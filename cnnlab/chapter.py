@@ -196,9 +196,9 @@ class Report:
     @cached_property
     def curve_limits(self) -> dict[str, tuple[float, float]]:
         """One y range per metric for every curve figure of the report, so that variants compare by eye."""
-        groups = [self.results.histories(v) for v in self.variants]
-        first = self.results.runs[BASELINE][:1]  # the one-seed figure of Q8
-        return viz.curve_limits([h for g in groups for h in g], [*groups, [r.history() for r in first]])
+        groups = {v: self.results.histories(v) for v in self.variants}
+        first = groups.get(BASELINE, [])[:1]  # the one-seed figure of Q8
+        return viz.curve_limits([h for g in groups.values() for h in g], [*groups.values(), first])
 
     @cached_property
     def resnet50(self) -> Any:

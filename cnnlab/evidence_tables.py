@@ -80,9 +80,8 @@ def modes(frame: pd.DataFrame, labels: Mapping[str, str]) -> str:
     """
     out = []
     for _, label, rows in _rows(frame, labels):
-        batchnorm = bool(pd.to_numeric(rows["train_training"], errors="coerce").notna().any())
         kinds = {"inference": "running (test time)", "training": "batch (training)"}
-        if not batchnorm:
+        if not rows["batchnorm"].all():
             kinds = {"inference": "none"}
         for mode, statistics in kinds.items():
             out.append(

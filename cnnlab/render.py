@@ -277,7 +277,7 @@ def render(
     if conv1 is not None:
         read_conv1(*conv1)
     snapshot = RunCache(cache).snapshot()  # the runs finished now: what this rendering and its chapters read
-    run_cache = RunCache(cache, only=frozenset(filter(None, snapshot.split(","))))
+    run_cache = RunCache.as_of(snapshot, cache)
     fingerprint = load_cifar10(data).fingerprint()
     if (results := collect(run_cache, fingerprint, spec)).missing:
         print(f"cnnlab: rendering without {results.describe_missing(run_cache)}", file=sys.stderr)

@@ -48,6 +48,7 @@ def test_modes_table_gives_batch_statistics_a_second_row_only_with_batchnorm():
     frame = pd.DataFrame(
         {
             "variant": ["tiny_vgg", "tiny_vgg_bn"],
+            "batchnorm": [False, True],
             **{c: [0.7, 0.7] for c in ("train_inference", "validation_inference", "test_inference")},
             "train_training": [None, 0.75],
             "validation_training": [None, 0.66],
