@@ -232,7 +232,7 @@ class Claims:
         text += self._compression_caveat()
         counts = {self.results.n(v) for v in [BASELINE, *self.others]}
         seeds = f"{min(counts)} seeds" if len(counts) == 1 else f"{min(counts)} to {max(counts)} seeds"
-        unseen = "effects smaller than each verdict's detectable difference may go unseen"
+        unseen = "effects smaller than the detectable differences given with the verdicts above may go unseen"
         return f"{text}. With {seeds} per variant, {unseen}."
 
     def _compression_caveat(self) -> str:

@@ -186,6 +186,11 @@ def _points_pm(s: Summary) -> str:
     return f"{present.points(s.mean, 2)} ± {present.points(s.std, 2)}"
 
 
+def _signed_size(c: Contrast) -> str:
+    """A signed difference with its 95 % interval: "−0.24 pp [−1.20, 0.72]"."""
+    return f"{present.pp(c.difference)} pp {present.ci(c.test)}"
+
+
 def _fit_core(train: Contrast) -> str:
     if train.significant:
         return f"it fits its training images {'more' if train.difference > 0 else 'less'} closely"
@@ -219,9 +224,9 @@ def fit_compact(train: Contrast, gap: Contrast) -> str:
     """A short form of :func:`fit_text` for the conclusions."""
     return (
         f"{_fit_core(train)} ({present.pct(train.variant.mean)} against {present.pct(train.base.mean)}, "
-        f"Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
+        f"{_signed_size(train)}, Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
         f"{_gap_core(gap).removeprefix('it ')} (training − validation gap {present.points(gap.variant.mean, 2)} "
-        f"against {present.points(gap.base.mean, 2)} pp, Holm {present.p_value(gap.test.mean_p)}"
+        f"against {present.points(gap.base.mean, 2)} pp, {_signed_size(gap)}, Holm {present.p_value(gap.test.mean_p)}"
         f"{_power_note(gap, '; ')})"
     )
 
@@ -266,18 +271,30 @@ def moved_text(seed: int, moved: tuple[float, float]) -> str:
     )
 
 
+def _size(c: Contrast) -> str:
+    """A difference's size with its interval, beside its direction word: "2.68 pp [1.60, 3.76]"."""
+    return f"{present.points(abs(c.difference), 2)} pp {present.ci(present.size_interval(c.test))}"
+
+
 def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
-    """A short form of :func:`accuracy_verdict` for the conclusions: differences, Holm's p, where significant."""
+    """A short form of :func:`accuracy_verdict` for the conclusions: each difference's size with its 95 % interval,
+    Holm's p, where it is significant, and what the seeds would have detected where it is not."""
     sets = _where(n_exact)
     alike = direction(full.difference) == direction(exact.difference)  # say the direction once when it is the same
     facts = (
-        f"the {label} {verb} {direction(full.difference)} than the {base} by {present.points(abs(full.difference), 2)} "
-        f"pp on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and "
+        f"the {label} {verb} {direction(full.difference)} than the {base} by {_size(full)} "
+        f"on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and "
         f"{'' if alike else direction(exact.difference) + ' '}by "
-        f"{present.points(abs(exact.difference), 2)} pp on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
+        f"{_size(exact)} on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
     )
-    if full.significant and exact.significant and (full.difference > 0) == (exact.difference > 0):
-        return f"{facts}: significant on both"
-    if not full.significant and not exact.significant:
-        return f"{facts}: significant on neither"
-    return f"{facts}: significant on {sets[0] if full.significant else sets[1]} only"
+    missed = [(c, s) for c, s in zip((full, exact), sets, strict=True) if not c.significant]
+    if len(missed) == 2:
+        reading = "significant on neither"
+    elif missed:
+        reading = f"significant on {sets[0] if full.significant else sets[1]} only"
+    else:
+        reading = "significant on both" + ("" if alike else ", in opposite directions")
+    detected = [f"{present.points(c.detectable, 2)} pp on {s}" for c, s in missed if not math.isnan(c.detectable)]
+    if detected:
+        reading += f" (these seeds would have detected {' and '.join(detected)} with {present.pct(POWER, 0)} power)"
+    return f"{facts}: {reading}"

@@ -125,7 +125,9 @@ def test_fit_text_rests_on_inference_mode_numbers_with_tests(train, gap, expecte
 
 def test_fit_compact_gives_the_numbers_and_holm():
     text = verdicts.fit_compact(_contrast(-0.026, 0.001), _contrast(0.004, 0.5, detectable=0.004))
-    assert text.startswith("it fits its training images less closely (57.40 % against 60.00 %, Holm p")
+    assert text.startswith(
+        "it fits its training images less closely (57.40 % against 60.00 %, −2.60 pp [−3.60, −1.60], Holm p"
+    )
     assert ") and its generalisation gap is not detectably wider or narrower (training − validation gap" in text
     assert "difference of 0.40 pp" in text
 
@@ -147,21 +149,34 @@ def test_spread_change_after_recomputing_statistics(after, p, expected):
     ("full", "exact", "expected"),
     [
         ((-0.027, 0.001), (-0.013, 0.001), "significant on both"),
-        ((-0.004, 0.4), (-0.003, 0.6), "significant on neither"),
-        ((-0.027, 0.001), (-0.013, 0.2), "significant on the full test set only"),
-        ((-0.004, 0.4), (-0.03, 0.001), "significant on the exact 1,000 images only"),
+        ((-0.004, 0.4), (-0.003, 0.6), "significant on neither (these seeds would have detected 1.25 pp on the full"),
+        ((-0.027, 0.001), (-0.013, 0.2), "significant on the full test set only (these seeds would have detected 1.25"),
+        ((-0.004, 0.4), (-0.03, 0.001), "significant on the exact 1,000 images only (these seeds would have detected"),
     ],
 )
 def test_compact_verdict_for_the_conclusions(full, exact, expected):
     text = verdicts.compact("a", "b", _contrast(*full), _contrast(*exact), 1000)
-    assert text.endswith(expected) and "(Holm p" in text
+    assert expected in text and "(Holm p" in text
     # the direction is said once when both test sets share it, and on each side when they do not
     assert ") and by " in text and text.count("lower") == 1
 
 
+def test_compact_verdict_gives_each_size_with_its_interval():
+    text = verdicts.compact("a", "b", _contrast(-0.027, 0.001), _contrast(-0.004, 0.4), 1000)
+    # a size beside "lower" has its interval sign-flipped: the difference's [-3.70, -1.70] is a size of [1.70, 3.70]
+    assert "lower than the b by 2.70 pp [1.70, 3.70] on the full test set" in text
+    assert "by 0.40 pp [−0.60, 1.40] on the exact 1,000 images" in text
+
+
 def test_compact_verdict_says_both_directions_when_they_differ():
     text = verdicts.compact("a", "b", _contrast(-0.004, 0.4), _contrast(0.003, 0.6), 1000)
-    assert "a is lower than the b by 0.40 pp" in text and ") and higher by 0.30 pp on the exact" in text
+    assert "a is lower than the b by 0.40 pp [−0.60, 1.40]" in text
+    assert ") and higher by 0.30 pp [−0.70, 1.30] on the exact" in text
+
+
+def test_compact_verdict_of_two_significant_opposite_differences_names_both_sets():
+    text = verdicts.compact("a", "b", _contrast(-0.027, 0.001), _contrast(0.02, 0.001), 1000)
+    assert text.endswith("significant on both, in opposite directions")
 
 
 def test_recalibration_text_gives_both_test_sets():
