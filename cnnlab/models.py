@@ -173,13 +173,15 @@ def trainable_count(model: keras.Model) -> int:
 
 
 def layer_table(model: keras.Model) -> list[dict[str, object]]:
-    """One row per layer: name, type, output shape (no batch axis), parameter count, input layers and the
-    activation a convolution or dense layer applies itself ("relu", "softmax"; "" for none)."""
+    """One row per layer: name, type, output shape (no batch axis), parameter count, input layers, the
+    activation a convolution or dense layer applies itself ("relu", "softmax"; "" for none) and the window a
+    convolution or pooling layer slides ((3, 3); () for none)."""
     return [
         {
             "layer": layer.name,
             "type": type(layer).__name__,
             "activation": _fused_activation(layer),
+            "window": tuple(getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None) or ()),
             "output_shape": tuple(layer.output.shape[1:]),
             "parameters": int(layer.count_params()),
             "inputs": [t._keras_history.operation.name for t in _as_list(layer.input)] if i else [],

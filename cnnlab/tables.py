@@ -41,19 +41,20 @@ ACTIVATIONS = {"relu": "ReLU", "softmax": "softmax"}  # as the layer tables name
 
 
 def layers(rows: Sequence[Mapping]) -> str:
-    """A variant's layers (``models.layer_table`` rows): name, type with the activation it applies itself, output
-    shape, parameters, and the total."""
+    """A variant's layers (``models.layer_table`` rows): name, type with the activation it applies itself, the
+    window it slides, output shape, parameters, and the total."""
     frame = pd.DataFrame(
         {
             "layer": [r["layer"] for r in rows],
             "type": [" + ".join(filter(None, (r["type"], ACTIVATIONS.get(r.get("activation", ""), "")))) for r in rows],
+            "window": [" × ".join(map(str, r.get("window", ()))) for r in rows],
             "output shape": [" × ".join(map(str, r["output_shape"])) for r in rows],
             "parameters": [present.count(r["parameters"]) for r in rows],
         }
     )
     total = sum(r["parameters"] for r in rows)
-    frame.loc[len(frame)] = ["**total**", "", "", f"**{present.count(total)}**"]
-    return present.markdown_table(frame, ["l", "l", "r", "r"])
+    frame.loc[len(frame)] = ["**total**", "", "", "", f"**{present.count(total)}**"]
+    return present.markdown_table(frame, ["l", "l", "c", "r", "r"])
 
 
 def _pm(values: pd.Series) -> str:

@@ -33,17 +33,17 @@ _SHORTCUT = {"arrowstyle": "-|>", "lw": 1.0, "color": _LAYER_COLORS["Add"], "con
 def architecture(rows: list[dict], title: str = "") -> Figure:
     """A left-to-right diagram of a model's layers; box height follows the spatial size (Q4, Q13-Q15).
 
-    Under each box the layer's kind ("+ReLU" where the layer applies it), under those each run of layers with
-    one output shape, and each block's layers on a grey band with the block's name; curved arrows are residual
-    shortcuts. All text is horizontal and dark, at least ``MIN_FONT`` at the printed size (the figure is the
-    text's width).
+    Under each box the layer's kind, its window ("3×3") and "+ReLU" where the layer applies it, under those
+    each run of layers with one output shape, and each block's layers on a grey band with the block's name;
+    curved arrows are residual shortcuts. All text is horizontal and dark, at least ``MIN_FONT`` at the printed
+    size (the figure is the text's width).
     """
     residual = any(len(row.get("inputs", [])) > 1 for row in rows)
     top = 0.75 if residual else 0.48  # inches above the boxes' axis: the shortcuts' arcs
-    fig = plt.figure(figsize=(TEXT_WIDTH, top + 1.12))
+    fig = plt.figure(figsize=(TEXT_WIDTH, top + 1.24))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.6, len(rows) - 0.4)
-    ax.set_ylim(-1.12, top)  # y in inches, so that the text's rows can be spaced in inches
+    ax.set_ylim(-1.24, top)  # y in inches, so that the text's rows can be spaced in inches
     ax.axis("off")
     size = MIN_FONT if len(rows) > 12 else 7.5
     tops = []
@@ -53,6 +53,8 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
         tops.append(height / 2)
         ax.add_patch(plt.Rectangle((i - 0.31, -height / 2), 0.62, height, color=_LAYER_COLORS.get(row["type"], "grey")))
         name = _LAYER_NAMES.get(row["type"], row["type"])
+        if row.get("window"):  # a convolution's kernel, a pooling's window
+            name += "\n" + "×".join(map(str, row["window"]))
         if row.get("activation") == "relu":  # a ReLU the layer applies itself: drawn in its label
             name += "\n+ReLU"
         ax.text(i, -0.45, name, ha="center", va="top", fontsize=size, color=INK, linespacing=1.0)
@@ -81,9 +83,9 @@ def _blocks(ax: plt.Axes, rows: list[dict]) -> None:
             groups.append([i])
     for group in groups:
         first, last = group[0], group[-1]
-        ax.add_patch(plt.Rectangle((first - 0.42, -0.86), last - first + 0.84, 1.31, color="#ececec", zorder=0))
+        ax.add_patch(plt.Rectangle((first - 0.42, -0.98), last - first + 0.84, 1.43, color="#ececec", zorder=0))
         name = rows[first]["layer"].split("_")[0].replace("block", "block ")
-        ax.text((first + last) / 2, -0.83, name, ha="center", va="bottom", fontsize=7.5, color=INK, style="italic")
+        ax.text((first + last) / 2, -0.95, name, ha="center", va="bottom", fontsize=7.5, color=INK, style="italic")
 
 
 def _shape_runs(ax: plt.Axes, rows: list[dict], size: float) -> None:
@@ -91,7 +93,7 @@ def _shape_runs(ax: plt.Axes, rows: list[dict], size: float) -> None:
     start = 0
     for i in range(1, len(rows) + 1):
         if i == len(rows) or rows[i]["output_shape"] != rows[start]["output_shape"]:
-            ax.plot([start - 0.31, i - 1 + 0.31], [-0.93, -0.93], color=INK, lw=0.6)
+            ax.plot([start - 0.31, i - 1 + 0.31], [-1.05, -1.05], color=INK, lw=0.6)
             text = "×".join(map(str, rows[start]["output_shape"]))
-            ax.text((start + i - 1) / 2, -0.96, text, ha="center", va="top", fontsize=size, color=INK)
+            ax.text((start + i - 1) / 2, -1.08, text, ha="center", va="top", fontsize=size, color=INK)
             start = i

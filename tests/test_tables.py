@@ -78,14 +78,16 @@ def test_seeds_table_ends_with_the_mean_row():
     assert lines[-1].startswith(mean_row)  # every column with its spread
 
 
-def test_layers_table_totals_the_parameters():
+def test_layers_table_totals_the_parameters_and_gives_each_window():
     rows = [
         {"layer": "image", "type": "InputLayer", "output_shape": (32, 32, 3), "parameters": 0},
+        {"layer": "conv", "type": "Conv2D", "output_shape": (32, 32, 10), "parameters": 280, "window": (3, 3)},
         {"layer": "dense", "type": "Dense", "output_shape": (10,), "parameters": 1234, "activation": "softmax"},
     ]
     lines = tables.layers(rows).splitlines()
-    assert "| image | InputLayer | 32 × 32 × 3 | 0 |" in lines and lines[-1] == "| **total** |  |  | **1,234** |"
-    assert "| dense | Dense + softmax | 10 | 1,234 |" in lines  # the activation the layer applies itself
+    assert "| image | InputLayer |  | 32 × 32 × 3 | 0 |" in lines and lines[-1] == "| **total** |  |  |  | **1,514** |"
+    assert "| conv | Conv2D | 3 × 3 | 32 × 32 × 10 | 280 |" in lines  # the kernel's size
+    assert "| dense | Dense + softmax |  | 10 | 1,234 |" in lines  # the activation the layer applies itself
 
 
 def test_runs_and_banner():

@@ -237,9 +237,20 @@ def test_a_relu_a_convolution_applies_itself_is_drawn():
 
     rows = layer_table(build_model("tiny_resnet"))
     texts = [t.get_text() for t in _texts(viz_architecture.architecture(rows))]
-    assert texts.count("conv\n+ReLU") == 2 and texts.count("conv") == 3  # block conv1s; the stem and conv2s
+    assert texts.count("conv\n3×3\n+ReLU") == 2 and texts.count("conv\n3×3") == 2  # block conv1s; conv2s
+    assert texts.count("conv\n7×7") == 1  # the stem
     vgg = [t.get_text() for t in _texts(viz_architecture.architecture(layer_table(build_model("tiny_vgg"))))]
-    assert vgg.count("conv\n+ReLU") == 4 and "dense" in vgg
+    assert vgg.count("conv\n3×3\n+ReLU") == 4 and "dense" in vgg
+
+
+def test_the_diagrams_give_each_kernel_and_pooling_window():
+    from cnnlab.models import build_model, layer_table
+
+    vgg = [t.get_text() for t in _texts(viz_architecture.architecture(layer_table(build_model("tiny_vgg"))))]
+    assert vgg.count("max\npool\n2×2") == 2
+    resnet = [t.get_text() for t in _texts(viz_architecture.architecture(layer_table(build_model("tiny_resnet"))))]
+    assert "avg\npool\n4×4" in resnet  # the reading of "global average pooling with pool size 4"
+    plt.close("all")
 
 
 def test_the_close_ups_share_a_range_that_holds_each_groups_band_not_every_seed():
