@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from cnnlab.cache import WEIGHTS_FILE, RunRecord
 from cnnlab.data import preprocess
@@ -156,6 +157,18 @@ def edge_share(kernel: np.ndarray) -> np.ndarray:
     weights 2 / (kh·kw − 1) on average."""
     ramp, total = _brightness_ramp(kernel)
     return np.square(ramp).sum(axis=0) / np.where(total > 0, total, np.nan)
+
+
+def random_edge_share(kh: int, kw: int) -> Any:
+    """The distribution of :func:`edge_share` for independent normal weights (close for Keras's uniform ones):
+    the R² of a plane (two slopes and an intercept) fitted to kh·kw noise values, Beta(1, (kh·kw − 3) / 2)."""
+    return stats.beta(1, (kh * kw - 3) / 2)
+
+
+def random_colour_share(channels: int) -> float:
+    """The mean :func:`colour_share` of independent random weights: the (channels − 1) / channels of their
+    squared weights that differs from the channels' mean."""
+    return (channels - 1) / channels
 
 
 def edge_orientation(kernel: np.ndarray) -> np.ndarray:

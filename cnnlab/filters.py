@@ -70,6 +70,17 @@ class Filters:
         change = self.changes[measure]
         return sentences.training_change_text(measure, change, before, after, self.detectable(measure))
 
+    def yardstick_text(self) -> str:
+        """Q11: what random weights score on both measures, and whether the trained filters' edge-like count
+        differs from chance."""
+        kh, kw, channels, _ = self.trained[0].shape
+        edges, colour = self.shares("edge share"), features.random_colour_share(channels)
+        return sentences.random_yardstick_text(edges, self._random_edges, colour, (kh, kw))
+
+    @property
+    def _random_edges(self) -> Any:
+        return features.random_edge_share(*self.trained[0].shape[:2])
+
     @property
     def resnet_colour(self) -> float:
         """The median colour share of ResNet50's first-layer filters (the same in BGR or RGB order)."""
@@ -94,9 +105,10 @@ class Filters:
     def conclusion_text(self) -> str:
         """The conclusions' sentence on Q11-Q12: what training changed in the first layer; how ResNet50's differs."""
         said = [sentences.training_change_brief(m, c, self.detectable(m)) for m, c in self.changes.items()]
+        chance = sentences.edge_chance_brief(self.shares("edge share"), self._random_edges)
         return (
-            f"In the tiny VGG's first-layer filters (@sec-q11), training {' and '.join(said)}, seed by seed; as "
-            f"@sec-q12 shows, {self.resnet_text()}."
+            f"In the tiny VGG's first-layer filters (@sec-q11), training {' and '.join(said)}, seed by seed, and "
+            f"{chance}; as @sec-q12 shows, {self.resnet_text()}."
         )
 
 

@@ -8,8 +8,10 @@ reads the cache, so every branch can be tested on its own. The verdicts against 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from cnnlab import present
 from cnnlab.power import POWER
@@ -174,6 +176,52 @@ def edge_text(shares: np.ndarray, angles: np.ndarray) -> str:
         f"to {present.num(float(x.max()), 2)}); {_how_many(int(edge_like.sum()))} edge-like (above {EDGE_LIKE})"
         + (f": {listed}" if listed else "")
     )
+
+
+def random_yardstick_text(edges: np.ndarray, random_edges: Any, random_colour: float, window: tuple[int, int]) -> str:
+    """What random weights score on both filter measures (``random_edges``: the edge share's distribution for
+    them, ``features.random_edge_share``; ``random_colour``: their mean colour share), and whether the filters'
+    count of edge-like ones differs from chance (a binomial test, treating the filters as independent)."""
+    n, found, rate, p = _edge_chance(edges, random_edges)
+    a, b = (present.num(float(v), 0 if float(v).is_integer() else 1) for v in random_edges.args)
+    facts = (
+        f"Random weights, such as the initial ones, are the yardstick for both measures. A plane fitted to the "
+        f"{window[0] * window[1]} independent random values of a {window[0]} × {window[1]} window explains "
+        f"{present.num(random_edges.mean(), 2)} of their variation on average "
+        f"(median {present.num(random_edges.median(), 2)}; the R² follows a Beta({a}, {b}) distribution), so a "
+        f"filter is edge-like by chance with probability {present.num(rate, 3)}: {present.num(n * rate, 1)} of "
+        f"these {present.count(n)} filters. "
+    )
+    reading = _chance_reading(found, n * rate, p, f"binomial test {present.p_value(p)}")
+    if not p < ALPHA:
+        reading += ": by this measure they are no more edge-like than random weights"
+    return (
+        f"{facts}The trained filters' {present.count(found)} edge-like ones are {reading}. Random weights have a "
+        f"colour share of {present.num(random_colour, 2)} on average, as much as a filter that looks at a single "
+        "channel."
+    )
+
+
+def edge_chance_brief(edges: np.ndarray, random_edges: Any) -> str:
+    """The conclusions' short form of the edge-like count against chance: "its 11 edge-like filters are what
+    chance gives (12.5 expected from random weights, binomial test p = 0.763)"."""
+    n, found, rate, p = _edge_chance(edges, random_edges)
+    test = f"{present.num(n * rate, 1)} expected from random weights, binomial test {present.p_value(p)}"
+    return f"its {present.count(found)} edge-like filters are {_chance_reading(found, n * rate, p, test)}"
+
+
+def _edge_chance(edges: np.ndarray, random_edges: Any) -> tuple[int, int, float, float]:
+    """Filters, edge-like ones among them, the chance of an edge-like random filter, and the binomial test's p."""
+    n, found = len(edges), int((np.asarray(edges) > EDGE_LIKE).sum())
+    rate = float(random_edges.sf(EDGE_LIKE))
+    return n, found, rate, float(stats.binomtest(found, n, rate).pvalue)
+
+
+def _chance_reading(found: int, expected: float, p: float, test: str) -> str:
+    """ "what chance gives (test)", or "more" or "fewer than chance gives (test)" when the test finds it."""
+    if not p < ALPHA:
+        return f"what chance gives ({test})"
+    return f"{'more' if found > expected else 'fewer'} than chance gives ({test})"
 
 
 def training_change_text(measure: str, change: Comparison, before: float, after: float, detectable: float) -> str:

@@ -74,7 +74,8 @@ viz_images.all_feature_maps(maps);
 # other, evenly), less for a sharp step (3/4 in a 3 × 3 window), 0 for a pattern symmetric about the centre,
 # such as a centred spot or line. Over the same filters `{python} sentences.edge_text(edges, angles)` (an
 # edge is named by its own direction, across which the brightness changes); at initialisation,
-# `{python} sentences.edge_text(f.shares("edge share", initial=True), initial_angles)`. Against each seed's own
+# `{python} sentences.edge_text(f.shares("edge share", initial=True), initial_angles)`.
+# `{python} f.yardstick_text()` Against each seed's own
 # initial weights, `{python} f.change_text("edge share")`, and `{python} f.change_text("colour share")`. The
 # signed-rank test is Wilcoxon's [@wilcoxon1945], taken over the seeds, whose weights are drawn independently.
 # `{python} f.redrawn_note`

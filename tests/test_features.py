@@ -16,6 +16,8 @@ from cnnlab.features import (
     first_layer_kernel,
     load_resnet50,
     load_trained,
+    random_colour_share,
+    random_edge_share,
     receptive_fields,
 )
 from cnnlab.models import build_model, feature_layers
@@ -103,6 +105,21 @@ def test_edge_share_and_orientation_of_edges_a_spot_and_random_filters():
     assert angles[:4] == pytest.approx([0, 90, 0, 45])
     random = np.random.default_rng(0).normal(size=(3, 3, 3, 4000))
     assert edge_share(random).mean() == pytest.approx(2 / 8, abs=0.01)  # 2 of the pattern's 8 dimensions
+
+
+@pytest.mark.parametrize("draw", ["normal", "uniform"])  # Keras's default initialiser draws uniform ones about 0
+def test_random_weights_score_the_measures_their_yardsticks_say(draw):
+    """The chance levels Q11 compares its filters with: the edge share's Beta distribution and the colour share's
+    mean, against many random 3 × 3 × 3 filters."""
+    rng = np.random.default_rng(0)
+    random = getattr(rng, draw)(-1 if draw == "uniform" else 0, 1, size=(3, 3, 3, 20000))
+    shares, chance = edge_share(random), random_edge_share(3, 3)
+    assert chance.args == (1, 3)
+    for q in (0.1, 0.25, 0.5, 0.75, 0.9):
+        assert np.quantile(shares, q) == pytest.approx(chance.ppf(q), abs=0.015)
+    assert (shares > 0.5).mean() == pytest.approx(chance.sf(0.5), abs=0.01)
+    assert colour_share(random).mean() == pytest.approx(random_colour_share(3), abs=0.01)
+    assert random_edge_share(5, 5).mean() == pytest.approx(2 / 24)  # a wider window: 2 of 24 dimensions
 
 
 def test_receptive_fields_of_the_tiny_vgg(model):

@@ -28,6 +28,10 @@ def test_training_that_greys_the_filters_is_said_with_its_size_and_resnet_is_com
     assert "and lowered the colour share by " in text and "would have been detected with 80 % power" in text
     assert "first-layer filters of the ImageNet ResNet50 are greyer than the tiny VGG\u2019s" in text
     assert "above it in 10 of 10 seeds" in text
+    assert (
+        "seed by seed, and its " in text
+        and "edge-like filters are what chance gives (12.5 expected from random" in text
+    )
 
 
 def test_a_measure_training_did_not_move_is_said_to_be_left_as_initialised():
