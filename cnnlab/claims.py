@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cnnlab import evidence_sentences as say
-from cnnlab import present, sentences, verdicts
+from cnnlab import present, sentences, verdict_briefs, verdicts
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.evidence import Evidence
 from cnnlab.results import BASELINE, Results
@@ -285,10 +285,14 @@ class Claims:
             return self.verdict(variant)
         name, sets = self.name(variant), EXACT_TEST_IMAGES
         full, exact = (self.accuracy[s][variant] for s in TEST_SETS)
-        text = f"As trained, {verdicts.compact(name, self.base, full, exact, sets)}."
+        text = f"As trained, {verdict_briefs.compact(name, self.base, full, exact, sets)}."
         if variant in self.batchnorm_variants:
             full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
-            recomputed = verdicts.compact(name, self.base, full, exact, sets, "would be")
+            recomputed = verdict_briefs.compact(name, self.base, full, exact, sets, "would be")
             text += f" With its BatchNorm statistics recomputed, {recomputed}."
-        fit = verdicts.fit_compact(self.fit["train"][variant], self.fit["gap"][variant])
-        return f"{text} Scored in inference mode, {fit}."
+        fit = verdict_briefs.fit_compact(self.fit["train"][variant], self.fit["gap"][variant])
+        spread = verdict_briefs.spread_compact(
+            self.accuracy["full"][variant], self._std_ratio(variant), self.evidence.detectable_ratio()
+        )
+        outlier = self.evidence.outlier_brief(variant)
+        return f"{text} Scored in inference mode, {fit}. As for robustness, {spread}{outlier}."

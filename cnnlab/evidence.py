@@ -237,16 +237,27 @@ class Evidence:
         rows = table[table["variant"] == variant]
         return int(rows.loc[rows["test_accuracy"].idxmin(), "seed"])
 
-    def outlier_text(self, variant: str) -> str:
-        """Q15: the variant's lowest seed against its others, and how much it moves the mean and the median."""
+    def _lowest_against_others(self, variant: str) -> tuple[int, float, Summary, float] | None:
+        """The variant's lowest seed, its test accuracy, a summary of its other seeds, and the std of all."""
         values, seeds = self.results.values(variant), self.results.values(variant, "seed").astype(int)
         if len(values) < 3:
-            return ""
+            return None
         low = int(values.argmin())
-        others: Summary = summarize(np.delete(values, low))
-        text = robustness.outlier_text(
-            self.name(variant), int(seeds[low]), float(values[low]), others, float(values.std(ddof=1))
-        )
+        return int(seeds[low]), float(values[low]), summarize(np.delete(values, low)), float(values.std(ddof=1))
+
+    def outlier_brief(self, variant: str) -> str:
+        """The conclusions' clause on a seed that makes most of the variant's spread ("" when none does)."""
+        lowest = self._lowest_against_others(variant)
+        return robustness.outlier_brief(*lowest) if lowest else ""
+
+    def outlier_text(self, variant: str) -> str:
+        """Q15: the variant's lowest seed against its others, and how much it moves the mean and the median."""
+        lowest = self._lowest_against_others(variant)
+        if lowest is None:
+            return ""
+        text = robustness.outlier_text(self.name(variant), *lowest)
+        values, seeds = self.results.values(variant), self.results.values(variant, "seed").astype(int)
+        low = int(values.argmin())
         rest = np.delete(values, low)
         iqr = tuple(float(q) for q in np.quantile(values, [0.25, 0.75]))
         moved = robustness.median_text(

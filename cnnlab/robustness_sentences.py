@@ -9,12 +9,27 @@ from cnnlab.stats import Summary
 
 def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: float) -> str:
     """A variant's lowest seed against its other seeds, and its spread with and without it."""
-    share = "Most of" if others.std < std_all / 2 else "Part of"
+    share = "Most of" if _most_of_the_variance(others, std_all) else "Part of"
     return (
-        f"{share} the {label}'s spread comes from seed {seed}, at {present.pct(value)} against "
+        f"{share} the {label}'s variance over seeds comes from seed {seed}, at {present.pct(value)} against "
         f"{present.pm(others, with_n=False)} for its other {others.n} seeds; without that seed its standard "
         f"deviation would be {present.points(others.std, 2)} pp instead of {present.points(std_all, 2)}."
     )
+
+
+def outlier_brief(seed: int, value: float, others: Summary, std_all: float) -> str:
+    """The conclusions' clause on a seed that makes most of a variant's variance over seeds ("" when none does)."""
+    if not _most_of_the_variance(others, std_all):
+        return ""
+    return (
+        f"; most of that variance comes from seed {seed}, at {present.pct(value)} against "
+        f"{present.pm(others, with_n=False)} for its other {others.n} seeds"
+    )
+
+
+def _most_of_the_variance(others: Summary, std_all: float) -> bool:
+    """Whether leaving the seed out would more than halve the variance over seeds."""
+    return others.std**2 < std_all**2 / 2
 
 
 def outlier_curves(

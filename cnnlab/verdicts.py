@@ -69,7 +69,7 @@ def power_clause(detectable: float) -> str:
     )
 
 
-def _where(n_exact: int) -> tuple[str, str]:
+def test_sets(n_exact: int) -> tuple[str, str]:
     return "the full test set", f"the exact {present.count(n_exact)} images"
 
 
@@ -78,7 +78,7 @@ def accuracy_verdict(
 ) -> str:
     """The variant's mean test accuracy against the base on the full test set and on its exact images
     (``prefix`` and ``verb`` for a hypothetical: "With its statistics recomputed, ", "would be")."""
-    sets = _where(n_exact)
+    sets = test_sets(n_exact)
     facts = (
         f"{prefix}the mean test accuracy of the {label} {verb} {direction(full.difference)} than that of the {base} "
         f"by {present.points(abs(full.difference), 2)} pp on {sets[0]} ({evidence(full.test)}; "
@@ -91,7 +91,7 @@ def accuracy_verdict(
 def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
     """The plain conclusion of a difference measured on both test sets, decided by the Holm-corrected p (``verb``
     "would be" for a hypothetical)."""
-    sets = _where(n_exact)
+    sets = test_sets(n_exact)
     better = lambda c: "better" if c.difference > 0 else "worse"  # noqa: E731
     if full.significant and exact.significant:
         if (full.difference > 0) == (exact.difference > 0):
@@ -114,7 +114,7 @@ def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int, verb: str = 
 
 def ranks_sentence(full: Comparison, exact: Comparison, n_exact: int) -> str:
     """Mann-Whitney's rank test on both test sets, and whether it reaches Welch's verdicts."""
-    sets = _where(n_exact)
+    sets = test_sets(n_exact)
     facts = (
         f"Mann–Whitney's rank test gives Holm {present.p_value(full.ranks_p)} "
         f"on {sets[0]} and {present.p_value(exact.ranks_p)} on {sets[1]}"
@@ -186,18 +186,13 @@ def _points_pm(s: Summary) -> str:
     return f"{present.points(s.mean, 2)} ± {present.points(s.std, 2)}"
 
 
-def _signed_size(c: Contrast) -> str:
-    """A signed difference with its 95 % interval: "−0.24 pp [−1.20, 0.72]"."""
-    return f"{present.pp(c.difference)} pp {present.ci(c.test)}"
-
-
-def _fit_core(train: Contrast) -> str:
+def fit_core(train: Contrast) -> str:
     if train.significant:
         return f"it fits its training images {'more' if train.difference > 0 else 'less'} closely"
     return "it fits its training images neither detectably more nor less closely"
 
 
-def _gap_core(gap: Contrast) -> str:
+def gap_core(gap: Contrast) -> str:
     """The training - validation gap's verdict, named for what it measures: how well the variant generalises from
     what it fits (the overfitting the curves show is the validation loss's rise, early_stopping)."""
     if gap.significant:
@@ -205,30 +200,19 @@ def _gap_core(gap: Contrast) -> str:
     return "its generalisation gap is not detectably wider or narrower"
 
 
-def _power_note(c: Contrast, sep: str) -> str:
+def power_note(c: Contrast, sep: str) -> str:
     """The power clause of a contrast its test did not find significant, after ``sep`` ("" otherwise)."""
     return f"{sep}{power_clause(c.detectable)}" if not c.significant and power_clause(c.detectable) else ""
 
 
 def fit_reading(train: Contrast) -> str:
-    note = _power_note(train, "")
-    return _fit_core(train) + (f" ({note})" if note else "")
+    note = power_note(train, "")
+    return fit_core(train) + (f" ({note})" if note else "")
 
 
 def gap_reading(gap: Contrast) -> str:
-    note = _power_note(gap, "")
-    return _gap_core(gap) + (f" ({note})" if note else "")
-
-
-def fit_compact(train: Contrast, gap: Contrast) -> str:
-    """A short form of :func:`fit_text` for the conclusions."""
-    return (
-        f"{_fit_core(train)} ({present.pct(train.variant.mean)} against {present.pct(train.base.mean)}, "
-        f"{_signed_size(train)}, Holm {present.p_value(train.test.mean_p)}{_power_note(train, '; ')}) and "
-        f"{_gap_core(gap).removeprefix('it ')} (training − validation gap {present.points(gap.variant.mean, 2)} "
-        f"against {present.points(gap.base.mean, 2)} pp, {_signed_size(gap)}, Holm {present.p_value(gap.test.mean_p)}"
-        f"{_power_note(gap, '; ')})"
-    )
+    note = power_note(gap, "")
+    return gap_core(gap) + (f" ({note})" if note else "")
 
 
 def spread_change(before: float, after: float, p: float, holm_p: float = math.nan) -> str:
@@ -269,32 +253,3 @@ def moved_text(seed: int, moved: tuple[float, float]) -> str:
         f"The seed that moves most, {seed}, goes from {present.pct(moved[0])} to {present.pct(moved[1])} on the "
         "full test set."
     )
-
-
-def _size(c: Contrast) -> str:
-    """A difference's size with its interval, beside its direction word: "2.68 pp [1.60, 3.76]"."""
-    return f"{present.points(abs(c.difference), 2)} pp {present.ci(present.size_interval(c.test))}"
-
-
-def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
-    """A short form of :func:`accuracy_verdict` for the conclusions: each difference's size with its 95 % interval,
-    Holm's p, where it is significant, and what the seeds would have detected where it is not."""
-    sets = _where(n_exact)
-    alike = direction(full.difference) == direction(exact.difference)  # say the direction once when it is the same
-    facts = (
-        f"the {label} {verb} {direction(full.difference)} than the {base} by {_size(full)} "
-        f"on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and "
-        f"{'' if alike else direction(exact.difference) + ' '}by "
-        f"{_size(exact)} on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
-    )
-    missed = [(c, s) for c, s in zip((full, exact), sets, strict=True) if not c.significant]
-    if len(missed) == 2:
-        reading = "significant on neither"
-    elif missed:
-        reading = f"significant on {sets[0] if full.significant else sets[1]} only"
-    else:
-        reading = "significant on both" + ("" if alike else ", in opposite directions")
-    detected = [f"{present.points(c.detectable, 2)} pp on {s}" for c, s in missed if not math.isnan(c.detectable)]
-    if detected:
-        reading += f" (these seeds would have detected {' and '.join(detected)} with {present.pct(POWER, 0)} power)"
-    return f"{facts}: {reading}"

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from cnnlab import verdicts
-from cnnlab.stats import Comparison
+from cnnlab import verdict_briefs, verdicts
+from cnnlab.stats import Comparison, StdRatio
 from cnnlab.verdicts import Contrast, contrasts
 from tests.test_sentences import _summary
 
@@ -93,8 +93,6 @@ def test_spread_sentence_branches_decide_on_holm(ratio, levene, expected):
 
 
 def test_a_spread_verdict_gives_the_ratio_its_interval():
-    from cnnlab.stats import StdRatio
-
     interval = StdRatio(1.62, 0.93, 2.83, 0.2, 0.13)
     text = verdicts.spread_sentence(_test(levene=0.4, ratio=1.62), interval)
     assert "(standard deviation ratio 1.62, 95 % interval [0.93, 2.83] from the F distribution, before Holm's" in text
@@ -124,7 +122,7 @@ def test_fit_text_rests_on_inference_mode_numbers_with_tests(train, gap, expecte
 
 
 def test_fit_compact_gives_the_numbers_and_holm():
-    text = verdicts.fit_compact(_contrast(-0.026, 0.001), _contrast(0.004, 0.5, detectable=0.004))
+    text = verdict_briefs.fit_compact(_contrast(-0.026, 0.001), _contrast(0.004, 0.5, detectable=0.004))
     assert text.startswith(
         "it fits its training images less closely (57.40 % against 60.00 %, −2.60 pp [−3.60, −1.60], Holm p"
     )
@@ -155,28 +153,45 @@ def test_spread_change_after_recomputing_statistics(after, p, expected):
     ],
 )
 def test_compact_verdict_for_the_conclusions(full, exact, expected):
-    text = verdicts.compact("a", "b", _contrast(*full), _contrast(*exact), 1000)
+    text = verdict_briefs.compact("a", "b", _contrast(*full), _contrast(*exact), 1000)
     assert expected in text and "(Holm p" in text
     # the direction is said once when both test sets share it, and on each side when they do not
     assert ") and by " in text and text.count("lower") == 1
 
 
 def test_compact_verdict_gives_each_size_with_its_interval():
-    text = verdicts.compact("a", "b", _contrast(-0.027, 0.001), _contrast(-0.004, 0.4), 1000)
+    text = verdict_briefs.compact("a", "b", _contrast(-0.027, 0.001), _contrast(-0.004, 0.4), 1000)
     # a size beside "lower" has its interval sign-flipped: the difference's [-3.70, -1.70] is a size of [1.70, 3.70]
     assert "lower than the b by 2.70 pp [1.70, 3.70] on the full test set" in text
     assert "by 0.40 pp [−0.60, 1.40] on the exact 1,000 images" in text
 
 
 def test_compact_verdict_says_both_directions_when_they_differ():
-    text = verdicts.compact("a", "b", _contrast(-0.004, 0.4), _contrast(0.003, 0.6), 1000)
+    text = verdict_briefs.compact("a", "b", _contrast(-0.004, 0.4), _contrast(0.003, 0.6), 1000)
     assert "a is lower than the b by 0.40 pp [−0.60, 1.40]" in text
     assert ") and higher by 0.30 pp [−0.70, 1.30] on the exact" in text
 
 
 def test_compact_verdict_of_two_significant_opposite_differences_names_both_sets():
-    text = verdicts.compact("a", "b", _contrast(-0.027, 0.001), _contrast(0.02, 0.001), 1000)
+    text = verdict_briefs.compact("a", "b", _contrast(-0.027, 0.001), _contrast(0.02, 0.001), 1000)
     assert text.endswith("significant on both, in opposite directions")
+
+
+def test_the_conclusions_spread_verdict_gives_both_spreads_the_ratio_its_interval_and_what_levene_detects():
+    text = verdict_briefs.spread_compact(
+        _contrast(levene=0.4, ratio=1.5), StdRatio(1.5, 0.7, 3.2, 0.2, 0.4), detectable_ratio=3.9
+    )
+    assert text.startswith("its standard deviation over seeds is 1.00 against 1.00 pp on the full test set (ratio 1.50")
+    assert "95 % interval [0.70, 3.20]; Levene's test Holm p = 0.800): not shown to be more or less robust" in text
+    assert text.endswith("a test that with these seeds detects only ratios of about 3.9 with 80 % power")
+    wide = verdict_briefs.spread_compact(
+        _contrast(levene=0.13, ratio=3.65), StdRatio(3.65, 1.82, 7.33, 0.001, 0.13), 3.9
+    )
+    assert wide.endswith(
+        "3.9 with 80 % power; the F interval, which assumes normally spread accuracies, excludes equal spreads"
+    )
+    steadier = verdict_briefs.spread_compact(_contrast(levene=0.01, ratio=0.4), None, detectable_ratio=3.9)
+    assert steadier.endswith("Levene's test Holm p = 0.020): it is more robust to the seed")
 
 
 def test_recalibration_text_gives_both_test_sets():
@@ -234,8 +249,6 @@ def test_the_synthesis_names_each_variant_once_with_its_test_sets_and_agrees_in_
 
 def test_an_f_interval_that_excludes_equal_spreads_is_not_left_beside_a_levene_verdict_that_does_not():
     """The tiny ResNet: ratio 3.65, F interval [1.82, 7.33], Levene (Holm) not significant."""
-    from cnnlab.stats import StdRatio
-
     text = verdicts.spread_sentence(_test(levene=0.4, ratio=3.65), StdRatio(3.65, 1.82, 7.33, 0.001, 0.086))
     assert "excludes equal spreads, but Levene's median-centred test, robust to an outlying seed, does not" in text
     assert "how far apart" not in text

@@ -1,0 +1,86 @@
+"""The conclusions' verdicts: short forms of ``verdicts``' sentences, a variant against the tiny VGG on one measure.
+
+Each still names the direction and size of a difference with its 95 % interval, Holm's p, its reading and, where
+the test finds nothing, what the seeds would have detected; the evidence behind it is in the chapter it cites.
+"""
+
+from __future__ import annotations
+
+import math
+
+from cnnlab import present
+from cnnlab.power import POWER
+from cnnlab.stats import StdRatio
+from cnnlab.verdicts import Contrast, direction, fit_core, gap_core, power_note, test_sets
+
+
+def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: float) -> str:
+    """The conclusions' short form of :func:`spread_sentence`: both standard deviations, their ratio with its F
+    interval, Levene's Holm p and its reading, with the ratio Levene's test detects where it finds nothing."""
+    c = full.test
+    ratio = f"ratio {present.num(c.std_ratio, 2)}"
+    if interval is not None:
+        ratio += f", {present.INTERVAL} [{present.num(interval.ci_low, 2)}, {present.num(interval.ci_high, 2)}]"
+    held = f"Levene's test Holm {present.p_value(c.holm_levene_p if not math.isnan(c.holm_levene_p) else c.levene_p)}"
+    facts = (
+        f"its standard deviation over seeds is {present.points(full.variant.std, 2)} against "
+        f"{present.points(full.base.std, 2)} pp on the full test set ({ratio}; {held})"
+    )
+    if math.isnan(c.levene_p):
+        return f"{facts}: too few seeds to test"
+    if c.spread_differs:
+        return f"{facts}: it is {'more' if c.std_ratio < 1 else 'less'} robust to the seed"
+    power = (
+        f", a test that with these seeds detects only ratios of about {present.num(detectable_ratio, 1)} with "
+        f"{present.pct(POWER, 0)} power"
+        if not math.isnan(detectable_ratio)
+        else ""
+    )
+    if interval is not None and not interval.ci_low <= 1 <= interval.ci_high:
+        power += "; the F interval, which assumes normally spread accuracies, excludes equal spreads"
+    return f"{facts}: not shown to be more or less robust{power}"
+
+
+def _signed_size(c: Contrast) -> str:
+    """A signed difference with its 95 % interval: "−0.24 pp [−1.20, 0.72]"."""
+    return f"{present.pp(c.difference)} pp {present.ci(c.test)}"
+
+
+def fit_compact(train: Contrast, gap: Contrast) -> str:
+    """A short form of :func:`fit_text` for the conclusions."""
+    return (
+        f"{fit_core(train)} ({present.pct(train.variant.mean)} against {present.pct(train.base.mean)}, "
+        f"{_signed_size(train)}, Holm {present.p_value(train.test.mean_p)}{power_note(train, '; ')}) and "
+        f"{gap_core(gap).removeprefix('it ')} (training − validation gap {present.points(gap.variant.mean, 2)} "
+        f"against {present.points(gap.base.mean, 2)} pp, {_signed_size(gap)}, Holm {present.p_value(gap.test.mean_p)}"
+        f"{power_note(gap, '; ')})"
+    )
+
+
+def _size(c: Contrast) -> str:
+    """A difference's size with its interval, beside its direction word: "2.68 pp [1.60, 3.76]"."""
+    return f"{present.points(abs(c.difference), 2)} pp {present.ci(present.size_interval(c.test))}"
+
+
+def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
+    """A short form of :func:`accuracy_verdict` for the conclusions: each difference's size with its 95 % interval,
+    Holm's p, where it is significant, and what the seeds would have detected where it is not."""
+    sets = test_sets(n_exact)
+    alike = direction(full.difference) == direction(exact.difference)  # say the direction once when it is the same
+    facts = (
+        f"the {label} {verb} {direction(full.difference)} than the {base} by {_size(full)} "
+        f"on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and "
+        f"{'' if alike else direction(exact.difference) + ' '}by "
+        f"{_size(exact)} on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
+    )
+    missed = [(c, s) for c, s in zip((full, exact), sets, strict=True) if not c.significant]
+    if len(missed) == 2:
+        reading = "significant on neither"
+    elif missed:
+        reading = f"significant on {sets[0] if full.significant else sets[1]} only"
+    else:
+        reading = "significant on both" + ("" if alike else ", in opposite directions")
+    detected = [f"{present.points(c.detectable, 2)} pp on {s}" for c, s in missed if not math.isnan(c.detectable)]
+    if detected:
+        reading += f" (these seeds would have detected {' and '.join(detected)} with {present.pct(POWER, 0)} power)"
+    return f"{facts}: {reading}"
