@@ -253,7 +253,7 @@ def seed_scatter(
 def confusion(matrix: np.ndarray, title: str = "") -> Figure:
     """A confusion matrix in row percentages (true class per row) with class names."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
-    fig, ax = plt.subplots(figsize=(3.7, 3.0), layout="constrained")
+    fig, ax = plt.subplots(figsize=(4.6, 3.8), layout="constrained")
     # pcolormesh, not imshow: the cells stay vector shapes (a figure with an image reaches the report as PNG)
     image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, rates, cmap="Blues", vmin=0, vmax=100)
     ax.set_aspect("equal")
@@ -262,7 +262,7 @@ def confusion(matrix: np.ndarray, title: str = "") -> Figure:
         ax.text(
             j, i, f"{value:.0f}", ha="center", va="center", fontsize=MIN_FONT, color="white" if value > 50 else "black"
         )
-    ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right")
+    ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(10), CLASS_NAMES)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")

@@ -279,3 +279,21 @@ def test_the_pixel_histogram_starts_at_zero_and_keeps_its_end_values_off_the_fra
     ax = viz.pixel_histograms(images).axes[0]
     assert ax.get_ylim()[0] == 0 and ax.get_xlim()[0] < 0 and ax.get_xlim()[1] > 255
     plt.close("all")
+
+
+def test_the_confusion_matrix_class_names_do_not_touch():
+    """The lecturer's Figure 23: "airplane" and "automobile" ran into each other under the matrix. Slanted names
+    anchored at their ticks lie on parallel lines; those lines must lie farther apart than a line of text is high
+    (axis-aligned boxes of slanted text overlap whatever the spacing, so they cannot show it)."""
+    matrix = np.full((10, 10), 10) + 500 * np.eye(10, dtype=int)
+    figure = viz.confusion(matrix)
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    names = ax.get_xticklabels()
+    assert all(t.get_rotation_mode() == "anchor" for t in names)  # each name starts at its own tick
+    ticks = ax.transData.transform([(0, 0), (1, 0)])
+    apart = (ticks[1, 0] - ticks[0, 0]) * np.sin(np.radians(names[0].get_rotation()))
+    assert apart > 1.2 * names[0].get_fontsize() * figure.dpi / 72
+    boxes = [t.get_window_extent() for t in ax.get_yticklabels()]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    plt.close(figure)
