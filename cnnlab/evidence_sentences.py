@@ -22,16 +22,24 @@ def prose_name(label: str) -> str:
     return PROSE_NAMES.get(label, label)
 
 
-def power_text(std: float, n: int, detectable: float, needed: dict[float, int]) -> str:
-    """The smallest difference ``n`` seeds per variant detect at the given spread, and the seeds others need."""
-    others = " and ".join(f"{present.count(seeds)} for {present.points(diff, 1)} pp" for diff, seeds in needed.items())
+def power_text(std: float, n: int, detectable: float, needed: dict[float, int], sampling: tuple[float, int]) -> str:
+    """The smallest difference ``n`` seeds per variant detect at the given spread, the seeds smaller ones
+    (``needed``: difference -> seeds) need, and the spread against the test images' own sampling error at
+    ``sampling`` (accuracy, images)."""
+    smaller = {diff: seeds for diff, seeds in needed.items() if diff < detectable}
+    others = " and ".join(f"{present.count(seeds)} for {present.points(diff, 2)} pp" for diff, seeds in smaller.items())
+    need = f"; smaller differences need more seeds per variant: {others}" if smaller else ""
+    se = math.sqrt(sampling[0] * (1 - sampling[0]) / sampling[1])
     return (
         f"What do {present.count(n)} seeds resolve? With a standard deviation of {present.points(std, 2)} pp"
         f" over seeds, two variants compared over {present.count(n)} seeds each differ detectably (Welch's "
         f"test at {present.pct(ALPHA, 0)}, {present.pct(POWER, 0)} power) from {present.points(detectable, 2)} "
-        f"pp on; smaller differences need more seeds per variant: {others}. That holds for two variants "
-        "that spread as little as the tiny VGG; one that spreads more is compared less finely, and each comparison "
-        "of @sec-improvements gives what its own seeds would have detected."
+        f"pp on{need}. That holds for two variants that spread as little as the tiny VGG; one that spreads more is "
+        "compared less finely, and each comparison of @sec-improvements gives what its own seeds would have "
+        f"detected. The seeds' spread is measured on fixed test images; another sample of "
+        f"{present.count(sampling[1])} test images would move one accuracy by about {present.points(se, 2)} pp (its "
+        f"binomial standard error), so here the seed moves a result {present.num(std / se, 1)} times as much as "
+        "the choice of test images would."
     )
 
 

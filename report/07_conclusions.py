@@ -17,8 +17,8 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # `{python} r.pm("tiny_vgg")` on the full test set (95 % interval `{python} present.ci(acc)` %) and
 # `{python} r.pm("tiny_vgg", "test_exact_accuracy", with_n=False)` on its exact first
 # `{python} present.count(e.exact_images)` images. Its best and worst seeds lie
-# `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart, so every answer below rests on all the
-# seeds: with `{python} acc.n` seeds per
+# `{python} present.points(acc.maximum - acc.minimum, 2)` pp apart, so one run per variant could not settle
+# a comparison; every answer below rests on all the seeds: with `{python} acc.n` seeds per
 # variant, a difference in mean of `{python} present.points(resolved, 2)` pp is detected with
 # `{python} present.pct(POWER, 0)` power between two variants that spread as little as the tiny VGG
 # (@sec-q9). `{python} r.seed_study.conclusion_text()`

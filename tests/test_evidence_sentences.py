@@ -16,9 +16,17 @@ def test_prose_name_rewrites_only_names_that_read_badly():
     )
 
 
-def test_power_text_gives_the_detectable_difference_and_seeds_needed():
-    text = say.power_text(0.0074, 10, 0.0098, {0.005: 36, 0.01: 10})
-    assert "from 0.98 pp on" in text and "36 for 0.5 pp and 10 for 1.0 pp." in text
+def test_power_text_gives_the_detectable_difference_and_the_seeds_smaller_ones_need():
+    text = say.power_text(0.0074, 10, 0.0098, {0.005: 36, 0.0075: 17, 0.01: 10}, (0.63, 10000))
+    # 1.0 pp is not smaller than the 0.98 pp ten seeds detect (the lecturer's objection): it is left out
+    assert (
+        "from 0.98 pp on; smaller differences need more seeds per variant: 36 for 0.50 pp and 17 for 0.75 pp." in text
+    )
+    assert (
+        "would move one accuracy by about 0.48 pp (its binomial standard error), so here the seed moves a result "
+        "1.5 times" in text
+    )
+    assert "smaller differences" not in say.power_text(0.0074, 10, 0.0098, {0.01: 10}, (0.63, 10000))
 
 
 @pytest.mark.parametrize(
