@@ -151,7 +151,9 @@ def modes_text(label: str, train: tuple[Summary, Summary], test: tuple[Summary, 
     return (
         f"With its running statistics, as at test time, the {label} classifies {pm(train[0])} of its training "
         f"images correctly, and {pm(train[1])} with each batch's own statistics, as in training; on the test set, "
-        f"{pm(test[0])} against {pm(test[1])}."
+        f"{pm(test[0])} against {pm(test[1])}. Scored with batch statistics, each test image's class depends on the "
+        "other images of its batch: that accuracy is a diagnostic of the running statistics, not one the model "
+        "reaches on images given one at a time."
     )
 
 

@@ -121,6 +121,8 @@ def test_modes_text_states_both_modes_with_their_spread():
     text = say.modes_text("a", (_summary(0.74, 0.0128), _summary(0.7667, 0.007)), (_summary(0.6026, 0.012),
                           _summary(0.618, 0.0073)))  # fmt: skip
     assert "classifies 74.00 ± 1.28 % of its training images" in text and "76.67 ± 0.70 % with each batch's" in text
+    # the lecturer: a test accuracy with batch statistics depends on the other test images, and must say so
+    assert text.endswith("not one the model reaches on images given one at a time.")
 
 
 @pytest.mark.parametrize(
