@@ -253,7 +253,7 @@ true_class, taken_for, rate = most_confused(confusions)
 
 # %%
 #| label: tbl-per-class
-#| tbl-cap: "Per-class test accuracy of the tiny VGG (mean ± std over seeds) and each variant's difference from it (pp; a difference significant after Holm's correction over the ten classes is set in bold)."
+#| tbl-cap: "Per-class test accuracy of the tiny VGG (mean ± std over seeds) and each variant's difference from it (pp; a difference significant after Holm's correction over the ten classes is set in bold, and the last row counts them)."
 classes.table(per_class, "tiny_vgg", r.labels)
 
 # %%

@@ -23,7 +23,8 @@ def test_a_large_change_on_one_class_survives_holm_and_is_named():
     text = per_class.text(data, "base", LABELS)
     assert "1 class differs from the tiny VGG after Holm's correction: dog (−8." in text
     assert "its largest change is on dog" in text and "would have detected" in text
-    assert "| **−8." in per_class.table(data, "base", LABELS).data
+    table = per_class.table(data, "base", LABELS).data
+    assert "| **−8." in table and table.splitlines()[-1].endswith("| *classes in bold* |  | *1 of 10* |")
 
 
 def test_no_class_is_claimed_when_none_survives_the_correction():
@@ -32,7 +33,8 @@ def test_no_class_is_claimed_when_none_survives_the_correction():
     cat = per_class.contrasts(data, "base")["other"]["cat"]
     assert cat.welch_p < 0.05 <= cat.holm_welch_p
     assert "no class differs detectably from the tiny VGG" in per_class.text(data, "base", LABELS)
-    assert "**" not in per_class.table(data, "base", LABELS).data
+    table = per_class.table(data, "base", LABELS).data
+    assert "**" not in table and table.splitlines()[-1].endswith("| *0 of 10* |")  # said, not left to search
 
 
 def test_one_seed_is_not_compared():
