@@ -190,6 +190,32 @@ def layer_table(model: keras.Model) -> list[dict[str, object]]:
     ]
 
 
+_ARGUMENTS: dict[str, Callable[[dict], list[str]]] = {  # a layer's defining arguments, from its config
+    "InputLayer": lambda c: [str(tuple(c["batch_shape"][1:]))],
+    "Conv2D": lambda c: [str(c["filters"]), str(c["kernel_size"][0]), f'padding="{c["padding"]}"'],
+    "MaxPooling2D": lambda c: [str(c["pool_size"][0])],
+    "AveragePooling2D": lambda c: [str(c["pool_size"][0])],
+    "Dense": lambda c: [str(c["units"])],
+    "Activation": lambda c: [f'"{c["activation"]}"'],
+}
+
+
+def sequential_listing(model: keras.Model) -> str:
+    """Plain Keras code that builds a chain of layers like ``model`` (the tiny VGG's as the assignment asks for
+    it, without this module's helpers): ``keras.Sequential`` with each layer's defining arguments."""
+    if any(len(row["inputs"]) > 1 for row in layer_table(model)):
+        raise ValueError(f"{model.name} is not a chain of layers: a Sequential listing cannot build it")
+    lines = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        args = _ARGUMENTS.get(kind, lambda c: [])(layer.get_config())
+        if _fused_activation(layer):
+            args.append(f'activation="{_fused_activation(layer)}"')
+        call = "keras.Input" if kind == "InputLayer" else f"layers.{kind}"
+        lines.append(f"    {call}({', '.join(args)}),")
+    return "\n".join(["model = keras.Sequential([", *lines, "])"])
+
+
 def _fused_activation(layer: Any) -> str:
     if type(layer).__name__ not in {"Conv2D", "Dense"}:
         return ""

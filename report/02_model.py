@@ -5,8 +5,9 @@
 #| include: false
 from cnnlab import present, viz_architecture
 from cnnlab.chapter import open_report
-from cnnlab.models import build_model, layer_table
+from cnnlab.models import build_model, layer_table, sequential_listing
 from cnnlab.quiet import import_keras
+from IPython.display import Markdown
 
 r = open_report()
 keras = import_keras()
@@ -25,7 +26,11 @@ adam = keras.optimizers.Adam(learning_rate=r.protocol.learning_rate).get_config(
 # dense layer with a softmax gives the ten class probabilities. @tbl-vgg-layers lists the layers and
 # @fig-vgg-arch draws them. The network has `{python} present.count(vgg.count_params())` trainable
 # parameters, `{python} present.pct(layer_table(vgg)[-1]["parameters"] / vgg.count_params(), 0)` of them
-# in the final dense layer.
+# in the final dense layer. In plain Keras (`layers` is `keras.layers`; the runs build the same layers with a
+# loop over the blocks, and name them as in @tbl-vgg-layers), it is:
+
+# %%
+Markdown(f"```python\n{sequential_listing(vgg)}\n```")
 
 # %%
 #| label: tbl-vgg-layers

@@ -3,7 +3,15 @@
 import pytest
 
 from cnnlab.errors import UnknownVariantError
-from cnnlab.models import VARIANTS, build_model, feature_layers, labels, layer_table, variant_help
+from cnnlab.models import (
+    VARIANTS,
+    build_model,
+    feature_layers,
+    labels,
+    layer_table,
+    sequential_listing,
+    variant_help,
+)
 from cnnlab.quiet import import_keras
 
 
@@ -141,3 +149,21 @@ def test_trainable_count_leaves_out_batchnorm_running_statistics():
     bn = build_model("tiny_vgg_bn")
     # Four BatchNormalization layers of 10 channels: gamma and beta train (80), the running mean and variance not (80).
     assert (trainable_count(bn), bn.count_params()) == (9500, 9580)
+
+
+@pytest.mark.parametrize("variant", ["tiny_vgg", "tiny_vgg_bn", "tiny_vgg_3blocks"])
+def test_the_plain_keras_listing_builds_the_same_network(variant):
+    """Q4 shows the tiny VGG as plain Keras code; run, it must build the network the runs trained."""
+    keras = import_keras()
+    model = build_model(variant)
+    scope = {"keras": keras, "layers": keras.layers}
+    exec(sequential_listing(model), scope)
+    keys = ("type", "output_shape", "parameters", "activation", "window")
+    layers = lambda m: [tuple(r[k] for k in keys) for r in layer_table(m) if r["type"] != "InputLayer"]  # noqa: E731
+    assert layers(scope["model"]) == layers(model)  # a Sequential model lists no input layer
+    assert scope["model"].input_shape == model.input_shape
+
+
+def test_a_network_with_shortcuts_has_no_sequential_listing():
+    with pytest.raises(ValueError, match="not a chain of layers"):
+        sequential_listing(build_model("tiny_resnet"))
