@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cnnlab.data import CLASS_NAMES
 from cnnlab.stats import curve_band
 
 TEXT_WIDTH = 6.6  # inches: the PDF's text width (A4 less 2 cm margins) with a little room
@@ -181,7 +180,7 @@ def _no_runs(fig: Figure, title: str) -> Figure:
     return fig
 
 
-def _name(variant: str, labels: Mapping[str, str] | None) -> str:
+def display_name(variant: str, labels: Mapping[str, str] | None) -> str:
     return (labels or {}).get(variant, variant)
 
 
@@ -210,7 +209,7 @@ def variant_curves(
                 ax.plot(x, y * scale, color=f"C{j}", linewidth=0.7, alpha=0.6)
         ax.fill_between(epochs, (mean - std) * scale, (mean + std) * scale, color=f"C{i}", alpha=0.3, linewidth=0)
         ax.plot(epochs, mean * scale, color=f"C{i}", linewidth=1.4)
-        ax.set_title(f"{_name(variant, labels)}\n(n = {len(histories[variant])})")
+        ax.set_title(f"{display_name(variant, labels)}\n(n = {len(histories[variant])})")
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel(COLUMN_LABELS.get(column, column.replace("_", " ")))
@@ -225,68 +224,4 @@ def variant_curves(
         ncol=2,
         frameon=False,
     )
-    return fig
-
-
-def seed_scatter(
-    table: pd.DataFrame,
-    column: str = "test_accuracy",
-    label: str = "test accuracy, full test set",
-    labels: Mapping[str, str] | None = None,
-) -> Figure:
-    """Each seed's value per variant (dots), with mean ± std (bars): spread over initialisations."""
-    variants = list(dict.fromkeys(table["variant"]))
-    fig, ax = plt.subplots(figsize=(min(TEXT_WIDTH, 1.2 * len(variants) + 1.6), 2.6), layout="constrained")
-    for i, variant in enumerate(variants):
-        values = table.loc[table["variant"] == variant, column].to_numpy(dtype=float) * 100
-        jitter = np.linspace(-0.12, 0.12, len(values))
-        ax.scatter(i + jitter, values, color=f"C{i}", s=18, alpha=0.8, zorder=3)
-        std = values.std(ddof=1) if len(values) > 1 else 0.0
-        ax.errorbar(i + 0.3, values.mean(), yerr=std, fmt="o", color="black", capsize=4, zorder=4)
-    ticks = [f"{_name(v, labels)}\n(n = {(table['variant'] == v).sum()})" for v in variants]
-    ax.set_xticks(range(len(variants)), ticks)
-    ax.set_ylabel(f"{label} (%)")
-    ax.grid(alpha=0.3, axis="y")
-    return fig
-
-
-def confusion(matrix: np.ndarray, title: str = "") -> Figure:
-    """A confusion matrix in row percentages (true class per row) with class names."""
-    rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
-    fig, ax = plt.subplots(figsize=(4.6, 3.8), layout="constrained")
-    # pcolormesh, not imshow: the cells stay vector shapes (a figure with an image reaches the report as PNG)
-    image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, rates, cmap="Blues", vmin=0, vmax=100)
-    ax.set_aspect("equal")
-    ax.invert_yaxis()
-    for (i, j), value in np.ndenumerate(rates):
-        ax.text(
-            j, i, f"{value:.0f}", ha="center", va="center", fontsize=MIN_FONT, color="white" if value > 50 else "black"
-        )
-    ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(10), CLASS_NAMES)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    fig.colorbar(image, ax=ax, label="% of the true class").solids.set_rasterized(False)
-    if title:
-        ax.set_title(title)
-    return fig
-
-
-def per_class_accuracy(per_class: dict[str, np.ndarray], labels: Mapping[str, str] | None = None) -> Figure:
-    """Per-class test accuracy, mean ± std over seeds, for each variant: dots with error bars side by side in each
-    class, on a y range that fits them (bars from zero would flatten differences of a few points)."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 2.5), layout="constrained")
-    width = 0.8 / len(per_class)
-    for i, (variant, matrix) in enumerate(per_class.items()):
-        std = matrix.std(axis=0, ddof=1) if len(matrix) > 1 else np.zeros(10)
-        x = np.arange(10) + (i - (len(per_class) - 1) / 2) * width
-        label = f"{_name(variant, labels)} (n = {len(matrix)})"
-        ax.errorbar(x, matrix.mean(axis=0) * 100, yerr=std * 100, fmt="o", ms=3.5, capsize=2, lw=0.9, label=label)
-    for edge in np.arange(0.5, 9.5):
-        ax.axvline(edge, color="0.85", lw=0.6)
-    ax.set_xticks(range(10), CLASS_NAMES, rotation=20, ha="right", rotation_mode="anchor")
-    ax.set_xlim(-0.5, 9.5)
-    ax.set_ylabel("test accuracy, full test set (%)")
-    ax.grid(alpha=0.3, axis="y")
-    fig.legend(loc="outside lower center", ncol=min(len(per_class), 2), frameon=False)
     return fig

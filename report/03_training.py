@@ -5,7 +5,7 @@
 #| include: false
 import math
 
-from cnnlab import present, sentences, viz
+from cnnlab import present, sentences, viz, viz_scores
 from cnnlab.chapter import open_report
 from cnnlab.data import EXACT_TEST_IMAGES
 from cnnlab.determinism import keras_epoch_orders
@@ -98,8 +98,8 @@ r.seeds_markdown("tiny_vgg")
 
 # %%
 #| label: fig-seeds
-#| fig-cap: "Tiny VGG: test accuracy of each seed (dots) and mean ± standard deviation (black)."
-viz.seed_scatter(base, labels=r.labels);
+#| fig-cap: "Tiny VGG: test accuracy of each seed (dots, numbered by seed) and their mean ± standard deviation (black)."
+viz_scores.seed_strip(base["test_accuracy"].to_numpy(), base["seed"].to_numpy());
 
 # %%
 #| include: false

@@ -3,7 +3,7 @@
 
 # %%
 #| include: false
-from cnnlab import present, viz, viz_architecture, viz_images
+from cnnlab import present, viz, viz_architecture, viz_images, viz_scores
 from cnnlab.chapter import open_report
 from cnnlab.models import build_model, layer_table, trainable_count
 from cnnlab.stats import ALPHA
@@ -218,7 +218,7 @@ r.comparison_markdown()
 # %%
 #| label: fig-all-seeds
 #| fig-cap: "Test accuracy of every seed (dots) and mean ± std (black) for each variant."
-viz.seed_scatter(r.table, labels=r.labels);
+viz_scores.seed_scatter(r.table, labels=r.labels);
 
 # %%
 #| label: fig-all-val
@@ -259,7 +259,7 @@ classes.table(per_class, "tiny_vgg", r.labels)
 # %%
 #| label: fig-per-class
 #| fig-cap: "Per-class test accuracy on the full test set, mean (dot) ± std over seeds, for each variant."
-viz.per_class_accuracy(per_class, labels=r.labels);
+viz_scores.per_class_accuracy(per_class, labels=r.labels);
 
 # %%
 #| label: fig-misclassified
@@ -269,4 +269,4 @@ viz_images.misclassified(r.data.x_test, r.data.y_test, r.predictions("tiny_vgg")
 # %%
 #| label: fig-confusion
 #| fig-cap: "Confusion matrix of the tiny VGG on the test set, summed over its seeds (percent of each true class)."
-viz.confusion(confusions);
+viz_scores.confusion(confusions);

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from cnnlab import viz, viz_architecture, viz_images
+from cnnlab import viz, viz_architecture, viz_images, viz_scores
 from cnnlab.models import labels
 from cnnlab.stats import curve_band
 
@@ -28,11 +28,11 @@ def test_seed_scatter_names_variants_with_their_seed_counts():
     table = pd.DataFrame(
         {"variant": ["tiny_vgg"] * 3 + ["tiny_vgg_bn"] * 2, "test_accuracy": [0.6, 0.62, 0.61, 0.58, 0.6]}
     )
-    ax = viz.seed_scatter(table, labels=LABELS).axes[0]
+    ax = viz_scores.seed_scatter(table, labels=LABELS).axes[0]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks == ["tiny VGG\n(n = 3)", "tiny VGG + BatchNorm\n(n = 2)"]
     assert ax.get_ylabel() == "test accuracy, full test set (%)"
-    unlabelled = viz.seed_scatter(table).axes[0]
+    unlabelled = viz_scores.seed_scatter(table).axes[0]
     assert [t.get_text().split("\n")[0] for t in unlabelled.get_xticklabels()] == ["tiny_vgg", "tiny_vgg_bn"]
 
 
@@ -45,7 +45,7 @@ def test_variant_curves_and_per_class_bars_use_display_names():
     ax = curves.axes[0]
     assert ax.get_ylabel() == "validation accuracy (%)" and ax.get_xlabel() == "epoch"
     assert max(ax.lines[-1].get_ydata()) == pytest.approx(50.0)  # in percent, as the text gives accuracies
-    figure = viz.per_class_accuracy({"tiny_vgg_bn": np.full((2, 10), 0.5)}, labels=LABELS)
+    figure = viz_scores.per_class_accuracy({"tiny_vgg_bn": np.full((2, 10), 0.5)}, labels=LABELS)
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["tiny VGG + BatchNorm (n = 2)"]
     assert [t.get_text() for t in figure.axes[0].get_xticklabels()][:2] == ["airplane", "automobile"]
 
@@ -94,13 +94,13 @@ def every_figure() -> dict[str, Figure]:
         "pixel_histograms": viz.pixel_histograms(images),
         "architecture": viz_architecture.architecture(_layers(19)),
         "variant_curves": viz.variant_curves(four),
-        "seed_scatter": viz.seed_scatter(table),
+        "seed_scatter": viz_scores.seed_scatter(table),
         "feature_maps": viz_images.feature_maps(maps, images[0], 0),
         "all_feature_maps": viz_images.all_feature_maps(maps),
         "first_layer_weights": viz_images.first_layer_weights(rng.normal(size=(3, 3, 3, 10))),
         "rgb_filters": viz_images.rgb_filters(rng.normal(size=(7, 7, 3, 64))),
-        "confusion": viz.confusion(rng.integers(0, 100, (10, 10))),
-        "per_class_accuracy": viz.per_class_accuracy({k: rng.random((2, 10)) for k in four}),
+        "confusion": viz_scores.confusion(rng.integers(0, 100, (10, 10))),
+        "per_class_accuracy": viz_scores.per_class_accuracy({k: rng.random((2, 10)) for k in four}),
         "misclassified": viz_images.misclassified(images, labels, (labels + 1) % 10),
     }
 
@@ -268,7 +268,9 @@ def test_the_close_ups_share_a_range_that_holds_each_groups_band_not_every_seed(
 def test_per_class_accuracies_are_drawn_on_a_range_that_shows_a_few_points():
     """Bars from zero flattened the per-class differences the text discusses (the lecturer's Figure 21)."""
     rng = np.random.default_rng(0)
-    figure = viz.per_class_accuracy({"tiny_vgg": 0.6 + 0.2 * rng.random((3, 10)), "tiny_vgg_bn": np.full((3, 10), 0.7)})
+    figure = viz_scores.per_class_accuracy(
+        {"tiny_vgg": 0.6 + 0.2 * rng.random((3, 10)), "tiny_vgg_bn": np.full((3, 10), 0.7)}
+    )
     low, high = figure.axes[0].get_ylim()
     assert 50 < low < 60 and 80 < high < 90
     plt.close(figure)
@@ -286,7 +288,7 @@ def test_the_confusion_matrix_class_names_do_not_touch():
     anchored at their ticks lie on parallel lines; those lines must lie farther apart than a line of text is high
     (axis-aligned boxes of slanted text overlap whatever the spacing, so they cannot show it)."""
     matrix = np.full((10, 10), 10) + 500 * np.eye(10, dtype=int)
-    figure = viz.confusion(matrix)
+    figure = viz_scores.confusion(matrix)
     figure.canvas.draw()
     ax = figure.axes[0]
     names = ax.get_xticklabels()
@@ -296,4 +298,16 @@ def test_the_confusion_matrix_class_names_do_not_touch():
     assert apart > 1.2 * names[0].get_fontsize() * figure.dpi / 72
     boxes = [t.get_window_extent() for t in ax.get_yticklabels()]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    plt.close(figure)
+
+
+def test_the_seed_strip_numbers_every_dot_with_its_seed_and_no_two_numbers_touch():
+    """The lecturer's Figure 6 spent half a page on ten dots; the strip says which seed lies where."""
+    values = np.array([62.52, 64.54, 62.76, 63.65, 63.57, 62.26, 62.80, 62.99, 61.81, 62.72]) / 100  # the tiny VGG
+    figure = viz_scores.seed_strip(values, np.arange(10))
+    texts = [t for t in _texts(figure) if t.get_text().isdigit()]
+    assert sorted(int(t.get_text()) for t in texts) == list(range(10))
+    boxes = [t.get_window_extent() for t in texts]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert figure.get_figheight() < 1.5
     plt.close(figure)
