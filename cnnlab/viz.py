@@ -1,4 +1,6 @@
-"""Every figure of the report: one function each, taking results and returning a matplotlib Figure.
+"""The report's figure conventions, and its curve and pixel-histogram figures: one function each, taking results
+and returning a matplotlib Figure (scores: ``viz_scores``; images and filters: ``viz_images``; diagrams:
+``viz_architecture``; the seed study's: ``evidence_figures``).
 
 Figures are drawn at their printed size: at most ``TEXT_WIDTH`` inches wide (the PDF's text width), with
 no text under ``MIN_FONT`` points, so that ``cnnlab render`` can place them at their natural size.
