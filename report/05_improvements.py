@@ -29,9 +29,11 @@ from cnnlab.verdicts import levene_power_text
 # Each variant below starts again from the tiny VGG, changes one thing, and is trained under exactly
 # the protocol of @sec-q6 with the same seeds. It is compared with the tiny VGG (`{python} n_base` runs)
 # over seeds, on the full test set and on its exact first `{python} present.count(r.evidence.exact_images)`
-# images (@sec-data-note). The full test set, the assignment's, is the primary one; the exact images, free of
-# compression but fewer, are a check that confirms a verdict or not, and a verdict that holds on the full set
-# alone is said to (@sec-jpeg measures what compression costs each variant). On each: the difference of the mean test accuracies with its 95 % confidence interval and
+# images (@sec-data-note). The full test set stands in for the assignment's: it has all
+# `{python} present.count(len(r.data.y_test))` test images and labels, but
+# `{python} present.pct(r.evidence.lossy_fraction(), 0)` of them are JPEG-derived copies, so it comes first for its size, not for being exact;
+# the exact images, free of compression but fewer, are a check that confirms a verdict or not, and a verdict
+# that holds on the full set alone is said to (@sec-jpeg measures what compression costs each variant). On each: the difference of the mean test accuracies with its 95 % confidence interval and
 # Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g [@hedges1981] as the effect
 # size (the difference in units of the seeds' pooled standard deviation, corrected for few seeds), Mann–Whitney's rank test [@mann1947], which compares the seeds' ranks and so cannot be driven by one
 # outlying seed, and Levene's test of the spread over seeds in its median-centred form [@levene1960; @brown1974],
