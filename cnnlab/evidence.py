@@ -32,8 +32,9 @@ from cnnlab.power import (
     seeds_needed,
 )
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import Summary, paired, summarize
+from cnnlab.stats import Summary, compare, paired, summarize
 from cnnlab.verdicts import Contrast, contrasts
+from cnnlab.viz import ZOOM_FROM
 
 BATCHNORM = "tiny_vgg_bn"  # the variant whose lower accuracy Q13 explains
 NEEDED_FOR = (0.005, 0.0075, 0.01)  # differences (fractions) below the detectable one: the seeds they need
@@ -192,13 +193,14 @@ class Evidence:
             end = len(diff) - 1
             while end > 0 and diff[end - 1] <= 0:
                 end -= 1
-        ahead = np.flatnonzero(diff[:end] > 0)
+        ahead, names = np.flatnonzero(diff[:end] > 0), (self.name(variant), self.name(BASELINE))
+        early = min(ZOOM_FROM, len(diff))  # the stretch before the curve figures' close-ups, fixed for every variant
+        tested = say.early_lead(*names, early, compare(*(curves[v][:, :early].mean(axis=1) for v in curves)))
         if not len(ahead):
-            return say.lead_text(self.name(variant), self.name(BASELINE), (0, 0, 0), (0, *[summarize([0])] * 2), 0.0)
+            return f"{say.lead_text(*names, (0, 0, 0), (0, *[summarize([0])] * 2), 0.0)} {tested}"
         first, top = int(ahead[0]), int(ahead[int(diff[ahead].argmax())])
-        lead = (first + 1, end, len(ahead))
         at_top = (top + 1, summarize(curves[variant][:, top]), summarize(curves[BASELINE][:, top]))
-        return say.lead_text(self.name(variant), self.name(BASELINE), lead, at_top, float(diff[-1]))
+        return f"{say.lead_text(*names, (first + 1, end, len(ahead)), at_top, float(diff[-1]))} {tested}"
 
     def gap_measures_text(self, variant: str = BASELINE) -> str:
         """Q8: the training history's train - validation gap at the last epoch, against the final weights'."""

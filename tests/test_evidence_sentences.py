@@ -30,6 +30,20 @@ def test_power_text_gives_the_detectable_difference_and_the_seeds_smaller_ones_n
 
 
 @pytest.mark.parametrize(
+    ("difference", "p", "expected"),
+    [
+        (0.021, 0.001, "+2.10 pp (95 % interval [1.10, 3.10]; Welch's t-test p = 0.001): the a is ahead early"),
+        (-0.021, 0.001, ": the a is behind early in training."),
+        (0.004, 0.4, "Welch's t-test p = 0.400): these seeds do not show it ahead or behind early in training."),
+    ],
+)
+def test_the_early_lead_is_tested_over_a_fixed_stretch_of_epochs(difference, p, expected):
+    """The lecturer: "by up to 3.15 pp at epoch 4" picks a maximum from 100 epochs, with no interval."""
+    text = say.early_lead("a", "b", 20, _test(difference, p))
+    assert text.startswith("Averaged per seed over epochs 1 to 20") and expected in text
+
+
+@pytest.mark.parametrize(
     ("val_rise", "expected"), [(0.03, "overfits in its later epochs"), (0.0, "no clear overfitting")]
 )
 def test_stopping_text_branches(val_rise, expected):
