@@ -213,7 +213,7 @@ def sequential_listing(model: keras.Model) -> str:
             args.append(f'activation="{_fused_activation(layer)}"')
         call = "keras.Input" if kind == "InputLayer" else f"layers.{kind}"
         lines.append(f"    {call}({', '.join(args)}),")
-    return "\n".join(["model = keras.Sequential([", *lines, "])"])
+    return "\n".join(["model = keras.Sequential([", *lines[:-1], lines[-1].removesuffix(",") + "])"])
 
 
 def _fused_activation(layer: Any) -> str:

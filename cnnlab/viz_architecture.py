@@ -39,7 +39,7 @@ def architecture(rows: list[dict], title: str = "") -> Figure:
     size (the figure is the text's width).
     """
     residual = any(len(row.get("inputs", [])) > 1 for row in rows)
-    top = 0.75 if residual else 0.48  # inches above the boxes' axis: the shortcuts' arcs
+    top = 0.75 if residual else 0.43  # inches above the boxes' axis: the shortcuts' arcs
     fig = plt.figure(figsize=(TEXT_WIDTH, top + 1.24))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.6, len(rows) - 0.4)

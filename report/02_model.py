@@ -26,11 +26,7 @@ adam = keras.optimizers.Adam(learning_rate=r.protocol.learning_rate).get_config(
 # dense layer with a softmax gives the ten class probabilities. @tbl-vgg-layers lists the layers and
 # @fig-vgg-arch draws them. The network has `{python} present.count(vgg.count_params())` trainable
 # parameters, `{python} present.pct(layer_table(vgg)[-1]["parameters"] / vgg.count_params(), 0)` of them
-# in the final dense layer. In plain Keras (`layers` is `keras.layers`; the runs build the same layers with a
-# loop over the blocks, and name them as in @tbl-vgg-layers), it is:
-
-# %%
-Markdown(f"```python\n{sequential_listing(vgg)}\n```")
+# in the final dense layer; @sec-q5 gives the network in plain Keras.
 
 # %%
 #| label: tbl-vgg-layers
@@ -53,9 +49,12 @@ viz_architecture.architecture(layer_table(vgg));
 # reasonable start for networks with and without BatchNormalization; it was not tuned for any of the
 # `{python} present.word(len(r.labels))` variants. The same optimizer settings and seeds are used everywhere,
 # so the variants differ only in their architecture, though a learning rate tuned for each might rank
-# them differently. The compilation is:
-#
-# ```python
-# model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
-#               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-# ```
+# them differently. In plain Keras (`layers` is `keras.layers`; the runs build the same layers with a loop over
+# the blocks, and name them as in @tbl-vgg-layers), the tiny VGG is built and compiled as:
+
+# %%
+compiled = (
+    f"model.compile(optimizer=keras.optimizers.Adam(learning_rate={present.sig(adam['learning_rate'])}),\n"
+    '              loss="sparse_categorical_crossentropy", metrics=["accuracy"])'
+)
+Markdown(f"```python\n{sequential_listing(vgg)}\n{compiled}\n```")

@@ -68,14 +68,18 @@ viz_images.all_feature_maps(maps);
 # position. The first seed's filters (@fig-weights) have colour shares from
 # `{python} present.num(first_shares.min(), 2)` to `{python} present.num(first_shares.max(), 2)`; over the
 # `{python} len(shares)` first-layer filters of all `{python} len(kernels)` seeds,
-# `{python} sentences.colour_text(shares)`. Their brightness pattern $\bar w_{ij}$ we describe by its
+# `{python} sentences.colour_text(shares)`.
+#
+# A filter's brightness pattern $\bar w_{ij}$ we describe by its
 # *edge share*: the part of its variation over the window that a linear ramp explains, the $R^2$ of the
 # plane $a j + b i + c$ fitted to $\bar w_{ij}$ by least squares: 1 for a ramp (dark on one side, light on the
 # other, evenly), less for a sharp step (3/4 in a 3 × 3 window), 0 for a pattern symmetric about the centre,
 # such as a centred spot or line. Over the same filters `{python} sentences.edge_text(edges, angles)` (an
 # edge is named by its own direction, across which the brightness changes); at initialisation,
 # `{python} sentences.edge_text(f.shares("edge share", initial=True), initial_angles)`.
-# `{python} f.yardstick_text()` Against each seed's own
+# `{python} f.yardstick_text()`
+#
+# Against each seed's own
 # initial weights, `{python} f.change_text("edge share")`, and `{python} f.change_text("colour share")`. The
 # signed-rank test is Wilcoxon's [@wilcoxon1945], taken over the seeds, whose weights are drawn independently.
 # `{python} f.redrawn_note`
