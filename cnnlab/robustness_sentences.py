@@ -3,17 +3,27 @@ the mean and the median, and what its curves show."""
 
 from __future__ import annotations
 
+from scipy import stats
+
 from cnnlab import present
 from cnnlab.stats import Summary
 
 
 def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: float) -> str:
     """A variant's lowest seed against its other seeds, and its spread with and without it."""
-    share = "Most of" if _most_of_the_variance(others, std_all) else "Part of"
+    most = _most_of_the_variance(others, std_all)
+    text = (
+        f"{'Most of' if most else 'Part of'} the {label}'s variance over seeds comes from seed {seed}, at "
+        f"{present.pct(value)} against {present.pm(others, with_n=False)} for its other {others.n} seeds; without "
+        f"that seed its standard deviation would be {present.points(others.std, 2)} pp instead of "
+        f"{present.points(std_all, 2)}."
+    )
+    if not most:
+        return text
+    rate = stats.binomtest(1, others.n + 1).proportion_ci(method="exact")
     return (
-        f"{share} the {label}'s variance over seeds comes from seed {seed}, at {present.pct(value)} against "
-        f"{present.pm(others, with_n=False)} for its other {others.n} seeds; without that seed its standard "
-        f"deviation would be {present.points(others.std, 2)} pp instead of {present.points(std_all, 2)}."
+        f"{text} One seed in {others.n + 1} says little about how often such a seed comes: a rate anywhere from "
+        f"{present.pct(rate.low, 1)} to {present.pct(rate.high, 0)} fits it ({present.INTERVAL}, Clopper–Pearson)."
     )
 
 

@@ -3,11 +3,12 @@
 
 # %%
 #| include: false
+from IPython.display import Markdown
+
 from cnnlab import present, viz_architecture
 from cnnlab.chapter import open_report
 from cnnlab.models import build_model, layer_table, sequential_listing
 from cnnlab.quiet import import_keras
-from IPython.display import Markdown
 
 r = open_report()
 keras = import_keras()

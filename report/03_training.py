@@ -68,7 +68,7 @@ viz.run_curves(first.history(), f"tiny VGG: seed {first.config.seed}", limits=r.
 
 # %%
 #| label: fig-curves-band
-#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch; right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
+#| fig-cap: "Tiny VGG over all seeds: mean (line) ± one standard deviation (band) per epoch; panels and ranges as in @fig-curves-one."
 viz.curve_bands(histories, "tiny VGG", limits=r.curve_limits);
 
 # %%

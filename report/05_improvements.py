@@ -94,7 +94,7 @@ viz_architecture.architecture(layer_table(models["tiny_vgg_bn"]));
 
 # %%
 #| label: fig-bn-curves
-#| fig-cap: "Tiny VGG + BatchNorm: loss and accuracy per epoch, mean ± std over seeds (training: Keras's average over each epoch's batches, with batch statistics); right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
+#| fig-cap: "Tiny VGG + BatchNorm: loss and accuracy per epoch, mean ± std over seeds (training: Keras's average over each epoch's batches, with batch statistics); panels and ranges as in @fig-curves-one."
 viz.curve_bands(r.results.histories("tiny_vgg_bn"), r.label("tiny_vgg_bn"), r.curve_limits);
 
 # %%
@@ -149,7 +149,7 @@ viz_architecture.architecture(layer_table(models["tiny_vgg_3blocks"]));
 
 # %%
 #| label: fig-3b-curves
-#| fig-cap: "Tiny VGG, three blocks: loss and accuracy per epoch, mean ± std over seeds; right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
+#| fig-cap: "Tiny VGG, three blocks: loss and accuracy per epoch, mean ± std over seeds; panels and ranges as in @fig-curves-one."
 viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3blocks"), r.curve_limits);
 
 # %% [markdown]
@@ -189,7 +189,7 @@ viz_architecture.architecture(layer_table(models["tiny_resnet"]));
 
 # %%
 #| label: fig-res-curves
-#| fig-cap: "Tiny ResNet: loss and accuracy per epoch, mean ± std over seeds; right: validation and test late in training (from the epoch in the title), on the same ranges in every curve figure."
+#| fig-cap: "Tiny ResNet: loss and accuracy per epoch, mean ± std over seeds; panels and ranges as in @fig-curves-one."
 viz.curve_bands(r.results.histories("tiny_resnet"), r.label("tiny_resnet"), r.curve_limits);
 
 # %%
