@@ -32,6 +32,7 @@ from cnnlab.models import build_model, labels, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
 from cnnlab.seed_study_report import SeedStudyReport
 from cnnlab.stats import Comparison, Summary, compare, summarize
+from cnnlab.synthesis import Sized, synthesis_text
 
 
 @dataclass
@@ -138,6 +139,13 @@ class Report:
         """Which variant has the best mean test accuracy, and which the smallest spread over seeds."""
         best, steadiest = self.best_variant(), self.steadiest_variant()
         return sentences.leader_text(self.label(best), self.pm(best), self.label(steadiest))
+
+    def synthesis_text(self) -> str:
+        """Section 5.4: each variant's size against its verdict as trained, and the model the runs favour."""
+        size = self.table.groupby("variant")["trainable_parameters"].first()
+        found = self.claims.accuracy
+        sized = [Sized(self.label(v), int(size[v]), found["full"][v], found["exact"][v]) for v in self.claims.others]
+        return synthesis_text(self.label(BASELINE), int(size[BASELINE]), sized)
 
     def curves(self, variant: str = BASELINE) -> CurveReading:
         """What a variant's learning curves show over its seeds (Q8)."""

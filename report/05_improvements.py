@@ -206,6 +206,8 @@ seed_against_others(r.results.histories("tiny_resnet"), seeds, r.evidence.lowest
 # @tbl-summary gathers the `{python} present.word(len(r.variants))` models; @tbl-compare the tests against the tiny VGG; @fig-all-seeds
 # every seed's test accuracy and @fig-all-val the validation curves. `{python} r.leader_text()`
 # (the verdicts of @sec-q13 to @sec-q15 give, for each difference, the one its seeds could have detected).
+# `{python} r.synthesis_text()` The seconds per epoch of @tbl-summary were measured while other runs shared
+# the machine, so they do not enter this comparison.
 
 # %%
 #| label: tbl-summary
