@@ -221,7 +221,7 @@ def variant_curves(
     handles = [plt.Line2D([], [], color="0.15", linewidth=1.4), plt.Line2D([], [], color="0.15", linewidth=0.7)]
     fig.legend(
         handles,
-        ["the panel's variant: mean ± std over seeds", "the other variants' means, each in its own panel's colour"],
+        ["thick line and band: the panel's variant, mean ± std over seeds", "thin lines: the other panels' means"],
         loc="outside lower center",
         ncol=2,
         frameon=False,

@@ -226,7 +226,7 @@ viz_scores.seed_scatter(r.table, labels=r.labels);
 
 # %%
 #| label: fig-all-val
-#| fig-cap: "Validation accuracy per epoch, mean ± std over seeds, for each variant."
+#| fig-cap: "Validation accuracy per epoch, mean ± std over seeds, one panel per variant; each panel repeats the other variants' means as thin lines in the colours of their own panels, and its y axis starts where the variants begin to differ."
 viz.variant_curves({v: r.results.histories(v) for v in r.variants}, labels=r.labels);
 
 # %%
