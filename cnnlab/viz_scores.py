@@ -58,7 +58,7 @@ def seed_strip(values: np.ndarray, seeds: np.ndarray, label: str = "test accurac
 def confusion(matrix: np.ndarray, title: str = "") -> Figure:
     """A confusion matrix in row percentages (true class per row) with class names."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
-    fig, ax = plt.subplots(figsize=(4.6, 3.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(4.0, 3.0), layout="constrained")
     # pcolormesh, not imshow: the cells stay vector shapes (a figure with an image reaches the report as PNG)
     image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, rates, cmap="Blues", vmin=0, vmax=100)
     ax.set_aspect("equal")
