@@ -74,11 +74,12 @@ class Filters:
         """Q11: what random weights score on both measures, and whether the trained filters' edge-like count
         differs from chance."""
         kh, kw, channels, _ = self.trained[0].shape
-        edges, colour = self.shares("edge share"), features.random_colour_share(channels)
+        edges, colour = self.per_seed("edge share"), features.random_colour_share(channels)
         return sentences.random_yardstick_text(edges, self._random_edges, colour, (kh, kw))
 
     @property
     def _random_edges(self) -> Any:
+        """The edge share's distribution for random weights of this kernel's window (a frozen scipy Beta)."""
         return features.random_edge_share(*self.trained[0].shape[:2])
 
     @property
@@ -105,7 +106,7 @@ class Filters:
     def conclusion_text(self) -> str:
         """The conclusions' sentence on Q11-Q12: what training changed in the first layer; how ResNet50's differs."""
         said = [sentences.training_change_brief(m, c, self.detectable(m)) for m, c in self.changes.items()]
-        chance = sentences.edge_chance_brief(self.shares("edge share"), self._random_edges)
+        chance = sentences.edge_chance_brief(self.per_seed("edge share"), self._random_edges)
         return (
             f"In the tiny VGG's first-layer filters (@sec-q11), training {' and '.join(said)}, seed by seed, and "
             f"{chance}; as @sec-q12 shows, {self.resnet_text()}."

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from cnnlab import present
+from cnnlab.power import POWER
 from cnnlab.verdicts import Contrast
 
 
@@ -22,22 +23,38 @@ class Sized:
     full: Contrast
     exact: Contrast
 
+    def _found(self, sign: int) -> bool:
+        return any(c.significant and sign * c.difference > 0 for c in (self.full, self.exact))
+
+    @property
+    def mixed(self) -> bool:
+        """Significantly better on one test set and worse on the other."""
+        return self._found(1) and self._found(-1)
+
     @property
     def worse(self) -> bool:
-        return any(c.significant and c.difference < 0 for c in (self.full, self.exact))
+        """Significantly worse on a test set, and better on neither."""
+        return self._found(-1) and not self._found(1)
 
     @property
     def better(self) -> bool:
-        return not self.worse and any(c.significant and c.difference > 0 for c in (self.full, self.exact))
+        """Significantly better on a test set, and worse on neither."""
+        return self._found(1) and not self._found(-1)
 
 
 def _size(v: Sized, base_parameters: int) -> str:
+    """ "32 % fewer (6,440)", against the base's count."""
+    if v.parameters == base_parameters:
+        return f"as many ({present.count(v.parameters)})"
     change = v.parameters / base_parameters - 1
     more = "more" if change > 0 else "fewer"
-    return f"{present.pct(abs(change), 0)} {more} ({present.count(v.parameters)})"
+    return f"{present.pct(abs(change), 0 if abs(change) >= 0.01 else 1)} {more} ({present.count(v.parameters)})"
 
 
 def _verdict(v: Sized, base: str) -> str:
+    """The variant's verdict as trained against the base, over both test sets."""
+    if v.mixed:
+        return "is better on one test set and worse on the other"
     if v.worse:
         return "is worse"
     if v.better:
@@ -66,16 +83,18 @@ def synthesis_text(base: str, base_parameters: int, variants: list[Sized]) -> st
         return f"{facts} Under the assignment's protocol the runs favour the {names} over the {base}."
     smaller = [v for v in variants if not v.worse and v.parameters < base_parameters]
     if not smaller:
-        return f"{facts} Under the assignment's protocol no variant improves on the {base}."
+        return f"{facts} Under the assignment's protocol no variant is shown to improve on the {base}."
     pick = min(smaller, key=lambda v: v.parameters)
     missed = ""
     if not math.isnan(pick.full.detectable):
         loss = present.points(pick.full.detectable, 2)
         missed = (
-            f"; not being shown worse is not being shown equal: a loss smaller than {loss} pp could have gone unseen"
+            f"; not being shown worse is not being shown equal: its seeds would catch a loss of {loss} pp only "
+            f"{present.pct(POWER, 0)} of the time (less after Holm's correction), and smaller losses less often"
         )
     return (
-        f"{facts} Under the assignment's protocol no variant improves on the {base}, and the smallest model not "
+        f"{facts} Under the assignment's protocol no variant is shown to improve on the {base}, and the smallest "
+        "model not "
         f"shown to be worse than it is the {pick.name}, with {present.count(pick.parameters)} trainable "
         f"parameters{missed}."
     )

@@ -30,7 +30,7 @@ def test_training_that_greys_the_filters_is_said_with_its_size_and_resnet_is_com
     assert "above it in 10 of 10 seeds" in text
     assert (
         "seed by seed, and its " in text
-        and "edge-like filters are what chance gives (12.5 expected from random" in text
+        and "edge-like filters are not shown to differ from what chance gives (12.5 expected" in text
     )
 
 
