@@ -195,7 +195,8 @@ class Evidence:
                 end -= 1
         ahead, names = np.flatnonzero(diff[:end] > 0), (self.name(variant), self.name(BASELINE))
         early = min(ZOOM_FROM, len(diff))  # the stretch before the curve figures' close-ups, fixed for every variant
-        tested = say.early_lead(*names, early, compare(*(curves[v][:, :early].mean(axis=1) for v in curves)))
+        early_means = {v: curves[v][:, :early].mean(axis=1) for v in (variant, BASELINE)}
+        tested = say.early_lead(*names, early, compare(early_means[variant], early_means[BASELINE]))
         if not len(ahead):
             return f"{say.lead_text(*names, (0, 0, 0), (0, *[summarize([0])] * 2), 0.0)} {tested}"
         first, top = int(ahead[0]), int(ahead[int(diff[ahead].argmax())])

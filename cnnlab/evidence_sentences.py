@@ -128,7 +128,7 @@ def early_lead(label: str, base: str, epochs: int, c: Comparison) -> str:
     """The curves' early stretch tested: each seed's validation accuracy averaged over the first ``epochs`` epochs,
     the variant's against the base's (Welch), so that the pointwise lead above is not read off the curves alone."""
     facts = (
-        f"Averaged per seed over epochs 1 to {epochs} (the stretch before the curve figures' close-ups), its "
+        f"Averaged per seed over epochs 1 to {epochs} (up to where the curve figures' close-ups begin), its "
         f"validation accuracy differs from the {base}'s by {present.pp(c.difference)} pp "
         f"({present.INTERVAL} {present.ci(c)}; Welch's t-test {present.p_value(c.welch_p)})"
     )

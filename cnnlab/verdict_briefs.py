@@ -21,7 +21,7 @@ def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: 
     ratio = f"ratio {present.num(c.std_ratio, 2)}"
     if interval is not None:
         ratio += f", {present.INTERVAL} [{present.num(interval.ci_low, 2)}, {present.num(interval.ci_high, 2)}]"
-    held = f"Levene's test Holm {present.p_value(c.holm_levene_p if not math.isnan(c.holm_levene_p) else c.levene_p)}"
+    held = f"Levene's test{'' if math.isnan(c.holm_levene_p) else ' Holm'} {present.p_value(c.spread_p)}"
     facts = (
         f"its standard deviation over seeds is {present.points(full.variant.std, 2)} against "
         f"{present.points(full.base.std, 2)} pp on the full test set ({ratio}; {held})"
@@ -31,7 +31,7 @@ def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: 
     if c.spread_differs:
         return f"{facts}: it is {'more' if c.std_ratio < 1 else 'less'} robust to the seed"
     power = (
-        f", a test that with these seeds detects only ratios of about {present.num(detectable_ratio, 1)} with "
+        f"; these seeds would have detected only ratios of about {present.num(detectable_ratio, 1)} with "
         f"{present.pct(POWER, 0)} power"
         if not math.isnan(detectable_ratio)
         else ""

@@ -183,7 +183,7 @@ def test_the_conclusions_spread_verdict_gives_both_spreads_the_ratio_its_interva
     )
     assert text.startswith("its standard deviation over seeds is 1.00 against 1.00 pp on the full test set (ratio 1.50")
     assert "95 % interval [0.70, 3.20]; Levene's test Holm p = 0.800): not shown to be more or less robust" in text
-    assert text.endswith("a test that with these seeds detects only ratios of about 3.9 with 80 % power")
+    assert text.endswith("robust; these seeds would have detected only ratios of about 3.9 with 80 % power")
     wide = verdict_briefs.spread_compact(
         _contrast(levene=0.13, ratio=3.65), StdRatio(3.65, 1.82, 7.33, 0.001, 0.13), 3.9
     )
