@@ -15,7 +15,7 @@ from cnnlab.verdicts import Contrast, direction, fit_core, gap_core, power_note,
 
 
 def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: float) -> str:
-    """The conclusions' short form of :func:`spread_sentence`: both standard deviations, their ratio with its F
+    """The conclusions' short form of ``verdicts.spread_sentence``: both standard deviations, their ratio with its F
     interval, Levene's Holm p and its reading, with the ratio Levene's test detects where it finds nothing."""
     c = full.test
     ratio = f"ratio {present.num(c.std_ratio, 2)}"
@@ -47,7 +47,7 @@ def _signed_size(c: Contrast) -> str:
 
 
 def fit_compact(train: Contrast, gap: Contrast) -> str:
-    """A short form of :func:`fit_text` for the conclusions."""
+    """A short form of ``verdicts.fit_text`` for the conclusions."""
     return (
         f"{fit_core(train)} ({present.pct(train.variant.mean)} against {present.pct(train.base.mean)}, "
         f"{_signed_size(train)}, Holm {present.p_value(train.test.mean_p)}{power_note(train, '; ')}) and "
@@ -57,21 +57,16 @@ def fit_compact(train: Contrast, gap: Contrast) -> str:
     )
 
 
-def _size(c: Contrast) -> str:
-    """A difference's size with its interval, beside its direction word: "2.68 pp [1.60, 3.76]"."""
-    return f"{present.points(abs(c.difference), 2)} pp {present.ci(present.size_interval(c.test))}"
-
-
 def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
-    """A short form of :func:`accuracy_verdict` for the conclusions: each difference's size with its 95 % interval,
-    Holm's p, where it is significant, and what the seeds would have detected where it is not."""
+    """A short form of ``verdicts.accuracy_verdict`` for the conclusions: each signed difference with its 95 %
+    interval (a size beside "lower" would read "lower by −0.60" where the interval crosses zero), Holm's p, where
+    it is significant, and what the seeds would have detected where it is not."""
     sets = test_sets(n_exact)
     alike = direction(full.difference) == direction(exact.difference)  # say the direction once when it is the same
     facts = (
-        f"the {label} {verb} {direction(full.difference)} than the {base} by {_size(full)} "
-        f"on {sets[0]} (Holm {present.p_value(full.test.mean_p)}) and "
-        f"{'' if alike else direction(exact.difference) + ' '}by "
-        f"{_size(exact)} on {sets[1]} (Holm {present.p_value(exact.test.mean_p)})"
+        f"the {label} {verb} {direction(full.difference)} than the {base} on {sets[0]} ({_signed_size(full)}, "
+        f"Holm {present.p_value(full.test.mean_p)}) and {'' if alike else direction(exact.difference) + ' '}on "
+        f"{sets[1]} ({_signed_size(exact)}, Holm {present.p_value(exact.test.mean_p)})"
     )
     missed = [(c, s) for c, s in zip((full, exact), sets, strict=True) if not c.significant]
     if len(missed) == 2:

@@ -154,22 +154,22 @@ def test_spread_change_after_recomputing_statistics(after, p, expected):
 )
 def test_compact_verdict_for_the_conclusions(full, exact, expected):
     text = verdict_briefs.compact("a", "b", _contrast(*full), _contrast(*exact), 1000)
-    assert expected in text and "(Holm p" in text
+    assert expected in text and "Holm p" in text
     # the direction is said once when both test sets share it, and on each side when they do not
-    assert ") and by " in text and text.count("lower") == 1
+    assert ") and on the exact" in text and text.count("lower") == 1
 
 
-def test_compact_verdict_gives_each_size_with_its_interval():
+def test_compact_verdict_gives_each_signed_difference_with_its_interval():
     text = verdict_briefs.compact("a", "b", _contrast(-0.027, 0.001), _contrast(-0.004, 0.4), 1000)
-    # a size beside "lower" has its interval sign-flipped: the difference's [-3.70, -1.70] is a size of [1.70, 3.70]
-    assert "lower than the b by 2.70 pp [1.70, 3.70] on the full test set" in text
-    assert "by 0.40 pp [−0.60, 1.40] on the exact 1,000 images" in text
+    # signed, so that an interval crossing zero does not read "lower by −0.60"
+    assert "a is lower than the b on the full test set (−2.70 pp [−3.70, −1.70], Holm p = 0.001)" in text
+    assert "and on the exact 1,000 images (−0.40 pp [−1.40, 0.60], Holm p = 0.400)" in text
 
 
 def test_compact_verdict_says_both_directions_when_they_differ():
     text = verdict_briefs.compact("a", "b", _contrast(-0.004, 0.4), _contrast(0.003, 0.6), 1000)
-    assert "a is lower than the b by 0.40 pp [−0.60, 1.40]" in text
-    assert ") and higher by 0.30 pp [−0.70, 1.30] on the exact" in text
+    assert "a is lower than the b on the full test set (−0.40 pp [−1.40, 0.60]" in text
+    assert ") and higher on the exact 1,000 images (+0.30 pp [−0.70, 1.30]" in text
 
 
 def test_compact_verdict_of_two_significant_opposite_differences_names_both_sets():
