@@ -32,7 +32,7 @@ from cnnlab.power import (
     seeds_needed,
 )
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import Summary, compare, paired, summarize
+from cnnlab.stats import compare, paired, summarize
 from cnnlab.verdicts import Contrast, contrasts
 from cnnlab.viz import ZOOM_FROM
 
@@ -241,31 +241,28 @@ class Evidence:
         rows = table[table["variant"] == variant]
         return int(rows.loc[rows["test_accuracy"].idxmin(), "seed"])
 
-    def _lowest_against_others(self, variant: str) -> tuple[int, float, Summary, float] | None:
-        """The variant's lowest seed, its test accuracy, a summary of its other seeds, and the std of all."""
+    def _lowest_against_others(self, variant: str) -> tuple[np.ndarray, int, int] | None:
+        """The variant's test accuracies, the index of its lowest seed and that seed (None under three seeds)."""
         values, seeds = self.results.values(variant), self.results.values(variant, "seed").astype(int)
-        if len(values) < 3:
-            return None
-        low = int(values.argmin())
-        return int(seeds[low]), float(values[low]), summarize(np.delete(values, low)), float(values.std(ddof=1))
+        return (values, int(values.argmin()), int(seeds[values.argmin()])) if len(values) >= 3 else None
 
     def outlier_brief(self, variant: str) -> str:
         """The conclusions' clause on a seed that makes most of the variant's spread ("" when none does)."""
-        lowest = self._lowest_against_others(variant)
-        return robustness.outlier_brief(*lowest) if lowest else ""
+        if (lowest := self._lowest_against_others(variant)) is None:
+            return ""
+        values, low, seed = lowest
+        return robustness.outlier_brief(seed, values[low], summarize(np.delete(values, low)), values.std(ddof=1))
 
     def outlier_text(self, variant: str) -> str:
         """Q15: the variant's lowest seed against its others, and how much it moves the mean and the median."""
-        lowest = self._lowest_against_others(variant)
-        if lowest is None:
+        if (lowest := self._lowest_against_others(variant)) is None:
             return ""
-        text = robustness.outlier_text(self.name(variant), *lowest)
-        values, seeds = self.results.values(variant), self.results.values(variant, "seed").astype(int)
-        low = int(values.argmin())
+        values, low, seed = lowest
         rest = np.delete(values, low)
+        text = robustness.outlier_text(self.name(variant), seed, values[low], summarize(rest), values.std(ddof=1))
         iqr = tuple(float(q) for q in np.quantile(values, [0.25, 0.75]))
         moved = robustness.median_text(
-            int(seeds[low]), (values.mean(), rest.mean()), (float(np.median(values)), float(np.median(rest))), iqr
+            seed, (values.mean(), rest.mean()), (float(np.median(values)), float(np.median(rest))), iqr
         )
         return f"{text} {moved}"
 
