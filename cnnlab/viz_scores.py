@@ -41,8 +41,12 @@ def seed_strip(values: np.ndarray, seeds: np.ndarray, label: str = "test accurac
     values = np.asarray(values, dtype=float) * 100
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 1.25), layout="constrained")
     ax.scatter(values, np.zeros_like(values), color="C0", s=22, zorder=3)
-    for k, (value, seed) in enumerate(sorted(zip(values, seeds, strict=True))):
-        ax.annotate(str(seed), (value, 0), xytext=(0, 5 + 8 * (k % 2)), textcoords="offset points", ha="center",
+    apart = 0.03 * max(np.ptp(values), 1e-9)  # closer than this, two numbers would touch on one row
+    rows: list[float] = []  # the last value numbered on each row of numbers above the dots
+    for value, seed in sorted(zip(values, seeds, strict=True)):
+        row = next((i for i, last in enumerate(rows) if value - last > apart), len(rows))
+        rows[row : row + 1] = [value]
+        ax.annotate(str(seed), (value, 0), xytext=(0, 5 + 8 * row), textcoords="offset points", ha="center",
                     fontsize=MIN_FONT)  # fmt: skip
     if len(values) > 1:
         ax.errorbar(values.mean(), -1, xerr=values.std(ddof=1), fmt="o", color="black", capsize=4)

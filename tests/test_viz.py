@@ -301,10 +301,16 @@ def test_the_confusion_matrix_class_names_do_not_touch():
     plt.close(figure)
 
 
-def test_the_seed_strip_numbers_every_dot_with_its_seed_and_no_two_numbers_touch():
+@pytest.mark.parametrize(
+    "values",
+    [
+        [62.52, 64.54, 62.76, 63.65, 63.57, 62.26, 62.80, 62.99, 61.81, 62.72],  # the tiny VGG's
+        [60.0, 60.01, 60.02, 60.03, 62.0, 64.0, 64.01, 64.02, 61.0, 63.0],  # clusters of three and four
+    ],
+)
+def test_the_seed_strip_numbers_every_dot_with_its_seed_and_no_two_numbers_touch(values):
     """The lecturer's Figure 6 spent half a page on ten dots; the strip says which seed lies where."""
-    values = np.array([62.52, 64.54, 62.76, 63.65, 63.57, 62.26, 62.80, 62.99, 61.81, 62.72]) / 100  # the tiny VGG
-    figure = viz_scores.seed_strip(values, np.arange(10))
+    figure = viz_scores.seed_strip(np.array(values) / 100, np.arange(10))
     texts = [t for t in _texts(figure) if t.get_text().isdigit()]
     assert sorted(int(t.get_text()) for t in texts) == list(range(10))
     boxes = [t.get_window_extent() for t in texts]
