@@ -276,7 +276,8 @@ class Claims:
                     where = "on both test sets" if len(sets) == 2 else SET_NAMES[sets[0]]
                     named.append(f"the {self.name(v)} ({where})")
             verb = f"{would}be" if would else ("are" if len(named) > 1 else "is")
-            said.append(f"{' and '.join(named) or 'no variant'} {verb} {word}")
+            shown = "" if named else " shown to be"  # no significant difference shows no difference
+            said.append(f"{' and '.join(named) or 'no variant'} {verb}{shown} {word}")
         return "; ".join(said)
 
     def conclusion(self, variant: str) -> str:

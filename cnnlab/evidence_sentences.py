@@ -148,7 +148,7 @@ def gap_measures(epochs: int, history: tuple[float, float], history_gap: Summary
         f"At epoch {epochs} the training history puts the training accuracy at {present.pct(history[0])}, "
         f"{present.points(history_gap.mean, 2)} ± {present.points(history_gap.std, 2)} pp above the "
         f"validation accuracy of {present.pct(history[1])} (over seeds). That training accuracy is "
-        "Keras's running average over the epoch's batches, taken while the weights were still changing (and, in a "
+        "Keras's running average over the epoch's batches, each scored with the weights of its own step (and, in a "
         "network with BatchNorm, with each batch's own statistics); it is not the accuracy of the final model. "
         "Scored once with the final weights in inference mode, as the validation images are, the training part "
         f"gives {present.pm(train, with_n=False)}, a gap of {present.points(gap.mean, 2)} ± "

@@ -55,10 +55,12 @@ def _verdict(v: Sized, base: str) -> str:
     """The variant's verdict as trained against the base, over both test sets."""
     if v.mixed:
         return "is better on one test set and worse on the other"
-    if v.worse:
-        return "is worse"
-    if v.better:
-        return f"is better than the {base}"
+    if v.worse or v.better:
+        sets = [c.significant for c in (v.full, v.exact)]
+        where = (
+            "on both test sets" if all(sets) else "on the full test set only" if sets[0] else "on the exact images only"
+        )
+        return f"is worse {where}" if v.worse else f"is better than the {base} {where}"
     if math.isnan(v.full.detectable):
         return f"cannot be told from the {base}"
     return (

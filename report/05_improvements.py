@@ -33,7 +33,7 @@ from cnnlab.verdicts import levene_power_text
 # `{python} present.count(len(r.data.y_test))` test images and labels, but
 # `{python} present.pct(r.evidence.lossy_fraction(), 0)` of them are JPEG-derived copies, so it comes first for its size, not for being exact;
 # the exact images, free of compression but fewer, are a check that confirms a verdict or not, and a verdict
-# that holds on the full set alone is said to (@sec-jpeg measures what compression costs each variant). On each: the difference of the mean test accuracies with its 95 % confidence interval and
+# that holds on the full set alone is flagged as such (@sec-jpeg measures what compression costs each variant). On each: the difference of the mean test accuracies with its 95 % confidence interval and
 # Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g [@hedges1981] as the effect
 # size (the difference in units of the seeds' pooled standard deviation, corrected for few seeds), Mann–Whitney's rank test [@mann1947], which compares the seeds' ranks and so cannot be driven by one
 # outlying seed, and Levene's test of the spread over seeds in its median-centred form [@levene1960; @brown1974],
@@ -68,7 +68,8 @@ from cnnlab.verdicts import levene_power_text
 # trainable parameters (a scale and an offset per channel), for `{python} present.count(trainable["tiny_vgg_bn"])`
 # in all, and `{python} present.count(statistics["tiny_vgg_bn"])` running statistics that are not trained
 # (@tbl-summary counts the two apart). BatchNormalization normalises each channel over the
-# mini-batch, which keeps the inputs of every ReLU centred and scaled while the weights change.
+# mini-batch, then rescales and shifts it with the learned scale and offset, so the inputs of every ReLU keep
+# a distribution the network sets, whatever the weights before it do meanwhile.
 # Its test accuracy is **`{python} r.pm("tiny_vgg_bn")`** against `{python} r.pm("tiny_vgg")`
 # for the tiny VGG. `{python} r.verdict("tiny_vgg_bn")`
 #
@@ -205,7 +206,7 @@ seed_against_others(r.results.histories("tiny_resnet"), seeds, r.evidence.lowest
 #
 # @tbl-summary gathers the `{python} present.word(len(r.variants))` models; @tbl-compare the tests against the tiny VGG; @fig-all-seeds
 # every seed's test accuracy and @fig-all-val the validation curves. `{python} r.leader_text()`
-# (the verdicts of @sec-q13 to @sec-q15 give, for each difference, the one its seeds could have detected).
+# (for each difference, @sec-q13 to @sec-q15 give the smallest one its seeds could have detected).
 # `{python} r.synthesis_text()` The seconds per epoch of @tbl-summary were measured while other runs shared
 # the machine, so they do not enter this comparison.
 

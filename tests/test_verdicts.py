@@ -244,7 +244,7 @@ def test_the_synthesis_names_each_variant_once_with_its_test_sets_and_agrees_in_
         "the C (on the full test set) is better than the base; "
         "the A (on both test sets) and the B (on the full test set) are worse"
     )
-    assert Claims._sorted_out(claims, found, ["c"], "would ").endswith("no variant would be worse")
+    assert Claims._sorted_out(claims, found, ["c"], "would ").endswith("no variant would be shown to be worse")
 
 
 def test_an_f_interval_that_excludes_equal_spreads_is_not_left_beside_a_levene_verdict_that_does_not():
