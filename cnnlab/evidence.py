@@ -32,7 +32,7 @@ from cnnlab.power import (
     seeds_needed,
 )
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import compare, paired, summarize
+from cnnlab.stats import family, paired, summarize
 from cnnlab.verdicts import Contrast, contrasts
 from cnnlab.viz import ZOOM_FROM
 
@@ -195,8 +195,9 @@ class Evidence:
                 end -= 1
         ahead, names = np.flatnonzero(diff[:end] > 0), (self.name(variant), self.name(BASELINE))
         early = min(ZOOM_FROM, len(diff))  # the stretch before the curve figures' close-ups, fixed for every variant
-        early_means = {v: curves[v][:, :early].mean(axis=1) for v in (variant, BASELINE)}
-        tested = say.early_lead(*names, early, compare(early_means[variant], early_means[BASELINE]))
+        tested = say.early_lead(
+            *names, family({e + 1: (curves[variant][:, e], curves[BASELINE][:, e]) for e in range(early)})
+        )
         if not len(ahead):
             return f"{say.lead_text(*names, (0, 0, 0), (0, *[summarize([0])] * 2), 0.0)} {tested}"
         first, top = int(ahead[0]), int(ahead[int(diff[ahead].argmax())])

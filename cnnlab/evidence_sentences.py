@@ -124,17 +124,35 @@ def lead_text(
     return f"{text}; from epoch {last + 1} on it is behind, and it ends {present.points(-final, 2)} pp below."
 
 
-def early_lead(label: str, base: str, epochs: int, c: Comparison) -> str:
-    """The curves' early stretch tested: each seed's validation accuracy averaged over the first ``epochs`` epochs,
-    the variant's against the base's (Welch), so that the pointwise lead above is not read off the curves alone."""
-    facts = (
-        f"Averaged per seed over epochs 1 to {epochs} (up to where the curve figures' close-ups begin), its "
-        f"validation accuracy differs from the {base}'s by {present.pp(c.difference)} pp "
-        f"({present.INTERVAL} {present.ci(c)}; Welch's t-test {present.p_value(c.welch_p)})"
+def early_lead(label: str, base: str, by_epoch: dict[int, Comparison]) -> str:
+    """The curves' early stretch tested epoch by epoch (``by_epoch``: Welch's test at each epoch, Holm over them),
+    so that the pointwise lead above is not read off the curves alone: how many epochs are significantly ahead
+    or behind, and the largest significant lead with its interval."""
+    first, last = min(by_epoch), max(by_epoch)
+    found = {e: c for e, c in by_epoch.items() if c.significant}
+    ahead = sorted(e for e, c in found.items() if c.difference > 0)
+    behind = sorted(e for e, c in found.items() if c.difference < 0)
+    head = (
+        f"Tested epoch by epoch from epoch {first} to {last} (up to where the curve figures' close-ups begin; "
+        f"Welch's t-test at each epoch, Holm over the {len(by_epoch)} epochs), the {label}'s validation accuracy is "
+        f"significantly ahead of the {base}'s at {_epochs(ahead)} and behind at {_epochs(behind)}"
     )
-    if c.welch_p < ALPHA:
-        return f"{facts}: the {label} is {'ahead' if c.difference > 0 else 'behind'} early in training."
-    return f"{facts}: these seeds do not show it ahead or behind early in training."
+    if not ahead:
+        return f"{head}."
+    top = max(ahead, key=lambda e: by_epoch[e].difference)
+    lead = by_epoch[top]
+    interval = f"{present.INTERVAL} {present.ci(lead)}"
+    return f"{head}; the largest of those leads is {present.pp(lead.difference)} pp, at epoch {top} ({interval})."
+
+
+def _epochs(epochs: list[int]) -> str:
+    """ "no epoch", "epoch 1", "3 epochs (2, 3 and 5)"."""
+    if not epochs:
+        return "no epoch"
+    if len(epochs) == 1:
+        return f"epoch {epochs[0]}"
+    listed = ", ".join(map(str, epochs[:-1])) + f" and {epochs[-1]}"
+    return f"{len(epochs)} epochs ({listed})"
 
 
 def gap_measures(epochs: int, history: tuple[float, float], history_gap: Summary, train: Summary, gap: Summary) -> str:
