@@ -36,8 +36,8 @@ def test_the_early_lead_is_tested_epoch_by_epoch_with_holm_over_the_epochs():
     text = say.early_lead("a", "b", by_epoch)
     assert text.startswith("Tested epoch by epoch from epoch 1 to 4 (up to where the curve figures' close-ups begin;")
     assert (
-        "ahead of the b's at 2 epochs (2 and 3) and behind at epoch 1; the largest of those leads is +3.10 pp, at epoch 3"
-        in text
+        "ahead of the b's at 2 epochs (2 and 3) and behind at epoch 1; the largest of those leads is +3.10 pp, at "
+        "epoch 3" in text
     )
     assert text.endswith("(95 % interval [2.10, 4.10]).")
     none = say.early_lead("a", "b", {1: _test(0.01, 0.3), 2: _test(0.01, 0.4)})
