@@ -165,10 +165,11 @@ def random_edge_share(kh: int, kw: int) -> Any:
     return stats.beta(1, (kh * kw - 3) / 2)
 
 
-def random_colour_share(channels: int) -> float:
-    """The mean :func:`colour_share` of independent random weights: the (channels − 1) / channels of their
-    squared weights that differs from the channels' mean."""
-    return (channels - 1) / channels
+def random_colour_share(kh: int, kw: int, channels: int) -> Any:
+    """The distribution of :func:`colour_share` for independent normal weights (close for Keras's uniform ones):
+    the share of chi-square(kh·kw·(channels − 1)) in it plus the channels' mean part, chi-square(kh·kw), that is
+    Beta(kh·kw·(channels − 1) / 2, kh·kw / 2), with mean (channels − 1) / channels."""
+    return stats.beta(kh * kw * (channels - 1) / 2, kh * kw / 2)
 
 
 def edge_orientation(kernel: np.ndarray) -> np.ndarray:

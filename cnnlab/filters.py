@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from cnnlab import features, sentences
+from cnnlab import chance_sentences, features, sentences
 from cnnlab.power import paired_detectable
 from cnnlab.quiet import import_keras, import_tensorflow
 from cnnlab.stats import Comparison, family, signed_rank_p
@@ -74,8 +74,13 @@ class Filters:
         """Q11: what random weights score on both measures, and whether the trained filters' edge-like count
         differs from chance."""
         kh, kw, channels, _ = self.trained[0].shape
-        edges, colour = self.per_seed("edge share"), features.random_colour_share(channels)
-        return sentences.random_yardstick_text(edges, self._random_edges, colour, (kh, kw))
+        return chance_sentences.random_yardstick_text(
+            self.per_seed("edge share"),
+            self.per_seed("colour share"),
+            self._random_edges,
+            features.random_colour_share(kh, kw, channels),
+            (kh, kw),
+        )
 
     @property
     def _random_edges(self) -> Any:
@@ -106,7 +111,7 @@ class Filters:
     def conclusion_text(self) -> str:
         """The conclusions' sentence on Q11-Q12: what training changed in the first layer; how ResNet50's differs."""
         said = [sentences.training_change_brief(m, c, self.detectable(m)) for m, c in self.changes.items()]
-        chance = sentences.edge_chance_brief(self.per_seed("edge share"), self._random_edges)
+        chance = chance_sentences.edge_chance_brief(self.per_seed("edge share"), self._random_edges)
         return (
             f"In the tiny VGG's first-layer filters (@sec-q11), training {' and '.join(said)}, seed by seed, and "
             f"{chance}; as @sec-q12 shows, {self.resnet_text()}."

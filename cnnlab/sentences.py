@@ -8,13 +8,12 @@ reads the cache, so every branch can be tested on its own. The verdicts against 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import numpy as np
 
 from cnnlab import present
 from cnnlab.power import POWER
-from cnnlab.stats import ALPHA, Comparison, Summary, signed_rank_p, summarize
+from cnnlab.stats import ALPHA, Comparison, Summary, summarize
 
 
 def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
@@ -175,63 +174,6 @@ def edge_text(shares: np.ndarray, angles: np.ndarray) -> str:
         f"to {present.num(float(x.max()), 2)}); {_how_many(int(edge_like.sum()))} edge-like (above {EDGE_LIKE})"
         + (f": {listed}" if listed else "")
     )
-
-
-def random_yardstick_text(
-    per_seed: list[np.ndarray], random_edges: Any, random_colour: float, window: tuple[int, int]
-) -> str:
-    """What random weights score on both filter measures (``random_edges``: the edge share's distribution for
-    them, ``features.random_edge_share``; ``random_colour``: their mean colour share), and whether the seeds'
-    counts of edge-like filters (``per_seed``: each seed's edge shares) differ from chance."""
-    n, found, rate, p = _edge_chance(per_seed, random_edges)
-    a, b = (present.num(float(v), 0 if float(v).is_integer() else 1) for v in random_edges.args)
-    facts = (
-        f"Random weights, such as the initial ones, are the yardstick for both measures. A plane fitted to the "
-        f"{window[0] * window[1]} independent random values of a {window[0]} × {window[1]} window explains "
-        f"{present.num(random_edges.mean(), 2)} of their variation on average "
-        f"(median {present.num(random_edges.median(), 2)}; the R² follows a Beta({a}, {b}) distribution), so a "
-        f"filter is edge-like by chance with probability {present.num(rate, 3)}: {present.num(n * rate, 1)} of "
-        f"these {present.count(n)} filters. "
-    )
-    reading = _chance_reading(found, n * rate, p, _seed_test(per_seed, rate, p))
-    if not p < ALPHA:
-        reading += ": by this measure they are not shown to be more edge-like than random weights"
-    return (
-        f"{facts}The trained filters' {present.count(found)} edge-like ones are {reading}. Random weights have a "
-        f"colour share of {present.num(random_colour, 2)} on average, as much as a filter that looks at a single "
-        "channel."
-    )
-
-
-def edge_chance_brief(per_seed: list[np.ndarray], random_edges: Any) -> str:
-    """The conclusions' short form of the edge-like count against chance: "its 11 edge-like filters are not shown
-    to differ from what chance gives (12.5 expected from random weights; ...)"."""
-    n, found, rate, p = _edge_chance(per_seed, random_edges)
-    test = f"{present.num(n * rate, 1)} expected from random weights; {_seed_test(per_seed, rate, p)}"
-    return f"its {present.count(found)} edge-like filters are {_chance_reading(found, n * rate, p, test)}"
-
-
-def _edge_chance(per_seed: list[np.ndarray], random_edges: Any) -> tuple[int, int, float, float]:
-    """Filters, edge-like ones among them, the chance of an edge-like random filter, and Wilcoxon's signed-rank
-    test of each seed's count against its expected count: the seeds, not one network's filters, are independent."""
-    rate = float(random_edges.sf(EDGE_LIKE))
-    counts = np.array([int((np.asarray(e) > EDGE_LIKE).sum()) for e in per_seed])
-    expected = np.array([len(e) * rate for e in per_seed])
-    p = signed_rank_p(counts - expected) if len(per_seed) > 1 else float("nan")
-    return sum(len(e) for e in per_seed), int(counts.sum()), rate, p
-
-
-def _seed_test(per_seed: list[np.ndarray], rate: float, p: float) -> str:
-    each = present.num(len(per_seed[0]) * rate, 2) if per_seed else "n/a"
-    return f"Wilcoxon's signed-rank test of the {len(per_seed)} seeds' counts against {each} each, {present.p_value(p)}"
-
-
-def _chance_reading(found: int, expected: float, p: float, test: str) -> str:
-    """ "not shown to differ from what chance gives (test)", or "more" or "fewer than chance gives (test)" when
-    the test finds it."""
-    if not p < ALPHA:
-        return f"not shown to differ from what chance gives ({test})"
-    return f"{'more' if found > expected else 'fewer'} than chance gives ({test})"
 
 
 def training_change_text(measure: str, change: Comparison, before: float, after: float, detectable: float) -> str:

@@ -118,7 +118,10 @@ def test_random_weights_score_the_measures_their_yardsticks_say(draw):
     for q in (0.1, 0.25, 0.5, 0.75, 0.9):
         assert np.quantile(shares, q) == pytest.approx(chance.ppf(q), abs=0.015)
     assert (shares > 0.5).mean() == pytest.approx(chance.sf(0.5), abs=0.01)
-    assert colour_share(random).mean() == pytest.approx(random_colour_share(3), abs=0.01)
+    colours, colour_chance = colour_share(random), random_colour_share(3, 3, 3)
+    assert colour_chance.args == (9, 4.5) and colour_chance.mean() == pytest.approx(2 / 3)
+    for q in (0.1, 0.5, 0.9):
+        assert np.quantile(colours, q) == pytest.approx(colour_chance.ppf(q), abs=0.015)
     assert random_edge_share(5, 5).mean() == pytest.approx(2 / 24)  # a wider window: 2 of 24 dimensions
 
 
