@@ -37,7 +37,12 @@ def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: 
         else ""
     )
     if interval is not None and not interval.ci_low <= 1 <= interval.ci_high:
-        power += "; the F interval, which assumes normally spread accuracies, excludes equal spreads"
+        return (
+            f"{facts}: Levene's median-centred test, built to discount an outlying seed, does not show it to be more "
+            f"or less robust{power}, but the F interval, which counts every seed fully and assumes normally spread "
+            f"accuracies, excludes equal spreads: it is {'steadier' if c.std_ratio < 1 else 'less steady'} as "
+            "far as that interval can tell"
+        )
     return f"{facts}: not shown to be more or less robust{power}"
 
 

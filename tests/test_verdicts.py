@@ -187,9 +187,12 @@ def test_the_conclusions_spread_verdict_gives_both_spreads_the_ratio_its_interva
     wide = verdict_briefs.spread_compact(
         _contrast(levene=0.13, ratio=3.65), StdRatio(3.65, 1.82, 7.33, 0.001, 0.13), 3.9
     )
-    assert wide.endswith(
-        "3.9 with 80 % power; the F interval, which assumes normally spread accuracies, excludes equal spreads"
+    # the lecturer: an outlier-resistant test must not alone decide about a collapse that is the lack of robustness
+    assert (
+        ": Levene's median-centred test, built to discount an outlying seed, does not show it to be more or less"
+        in wide
     )
+    assert wide.endswith("excludes equal spreads: it is less steady as far as that interval can tell")
     steadier = verdict_briefs.spread_compact(_contrast(levene=0.01, ratio=0.4), None, detectable_ratio=3.9)
     assert steadier.endswith("Levene's test Holm p = 0.020): it is more robust to the seed")
 
