@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cnnlab import evidence_sentences as say
-from cnnlab import present, sentences, verdict_briefs, verdicts
+from cnnlab import jpeg_sentences, present, sentences, verdict_briefs, verdicts
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.evidence import Evidence
 from cnnlab.results import BASELINE, Results
@@ -248,19 +248,8 @@ class Claims:
         for v in only:
             text = f"the {self.name(v)}'s verdict rests on it alone"
             if v in self.evidence.jpeg_drops:
-                drop = self.evidence.jpeg_drops[v][0]
-                holm_p = f"Holm {present.p_value(drop.test.mean_p)}"
-                if drop.significant:
-                    more = "more" if drop.difference > 0 else "less"
-                    size = (
-                        f"{present.points(abs(drop.difference), 2)} pp {present.ci(present.size_interval(drop.test))}"
-                    )
-                    text += f", and compression costs it {size} {more} than the {self.base} ({holm_p})"
-                else:
-                    text += (
-                        f", and compression does not detectably cost it more or less than the {self.base} "
-                        f"({present.pp(drop.difference)} pp {present.ci(drop.test)}, {holm_p})"
-                    )
+                deficit = self.accuracy["full"][v].difference
+                text += jpeg_sentences.drop_caveat(self.base, self.evidence.jpeg_drops[v][0], lossy, deficit)
             said.append(text)
         return f". The full test set is {present.pct(lossy, 0)} JPEG-derived copies (@sec-jpeg): {'; '.join(said)}"
 

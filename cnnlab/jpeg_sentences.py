@@ -90,3 +90,26 @@ def jpeg_batchnorm_text(base: str, rows: dict[str, tuple[Contrast, Contrast]]) -
             f"{present.pct(POWER, 0)} power)."
         )
     return f"{hypothesis} {facts[0].upper()}{facts[1:]}. {reading}"
+
+
+def drop_caveat(base: str, drop: Contrast, lossy: float, difference: float) -> str:
+    """What compression costs a variant whose verdict rests on the mostly compressed full test set, against the
+    base (``drop``: the difference of their JPEG drops, paired over seeds), and how much of its full-set
+    difference from the base (``difference``) that could account for at the ``lossy`` share of compressed images."""
+    holm_p = f"Holm {present.p_value(drop.test.mean_p)}"
+    if drop.significant:
+        more = "more" if drop.difference > 0 else "less"
+        size = f"{present.points(abs(drop.difference), 2)} pp {present.ci(present.size_interval(drop.test))}"
+        text = f", and compression costs it {size} {more} than the {base} ({holm_p})"
+    else:
+        text = (
+            f", and compression does not detectably cost it more or less than the {base} "
+            f"({present.pp(drop.difference)} pp {present.ci(drop.test)}, {holm_p})"
+        )
+    if difference < 0 and drop.test.ci_high > 0:  # a deficit that a larger drop could have made, in part
+        share = min(lossy * drop.test.ci_high, -difference)
+        text += (
+            f"; with {present.pct(lossy, 0)} of the full test set compressed, that interval lets compression account "
+            f"for up to {present.points(share, 2)} pp of its {present.points(-difference, 2)} pp deficit there"
+        )
+    return text

@@ -51,6 +51,9 @@ def test_a_verdict_on_the_full_test_set_alone_names_its_jpeg_derived_images(drop
     caveat = _claims(full, exact, {"bn": (_contrast(*drop), None)})._compression_caveat()
     assert caveat.startswith(". The full test set is 90 % JPEG-derived copies (@sec-jpeg): the BN net's verdict")
     assert expected in caveat and "deep net" not in caveat
+    # the lecturer: the drop's interval, scaled by the compressed share, bounds how much of the deficit it explains
+    bound = 0.9 * (drop[0] + 0.01)  # the made-up drop's interval ends 1 pp above it
+    assert caveat.endswith(f"account for up to {100 * bound:.2f} pp of its 2.70 pp deficit there")
 
 
 def test_no_compression_caveat_where_the_exact_images_agree_or_nothing_is_compressed():
