@@ -6,11 +6,9 @@ accuracies, losses as they are) and display names, so that each branch can be te
 
 from __future__ import annotations
 
-import math
-
 from cnnlab import present, verdicts
 from cnnlab.power import POWER
-from cnnlab.stats import ALPHA, Comparison, Summary
+from cnnlab.stats import ALPHA, Comparison, Summary, binomial_se
 from cnnlab.verdicts import Contrast
 
 # Display names that read badly inside a sentence ("between the tiny VGG, 3 blocks and ..."), as prose says them.
@@ -29,7 +27,7 @@ def power_text(std: float, n: int, detectable: float, needed: dict[float, int], 
     smaller = {diff: seeds for diff, seeds in needed.items() if diff < detectable}
     others = " and ".join(f"{present.count(seeds)} for {present.points(diff, 2)} pp" for diff, seeds in smaller.items())
     need = f"; smaller differences need more seeds per variant: {others}" if smaller else ""
-    se = math.sqrt(sampling[0] * (1 - sampling[0]) / sampling[1])
+    se = binomial_se(*sampling)
     return (
         f"What do {present.count(n)} seeds resolve? With a standard deviation of {present.points(std, 2)} pp"
         f" over seeds, two variants compared over {present.count(n)} seeds each differ detectably (Welch's "
@@ -281,12 +279,12 @@ def _behind(base: str, behind: Contrast) -> str:
 
 def sampling_text(full: tuple[float, int], exact: tuple[float, int]) -> str:
     """What the intervals over seeds cover, and the binomial standard error of one accuracy they leave out, for
-    (accuracy, images) on the full test set and on the exact images."""
-    se = [100 * math.sqrt(p * (1 - p) / n) for p, n in (full, exact)]
+    (accuracy, images) on the full test set and on the exact images (@sec-q9 explains it)."""
+    se = [100 * binomial_se(*measured) for measured in (full, exact)]
     return (
-        "Every interval and test here varies the seed on fixed test images: it says how far another seed would "
-        "move a result on these images, not how far another sample of test images would. That second error, the "
-        f"binomial standard error of one accuracy, is about {present.num(se[0], 2)} pp on the full test set and "
-        f"{present.num(se[1], 2)} pp on the exact {present.count(exact[1])} images at the tiny VGG's accuracy; two "
-        "variants scored on the same images share part of it, so their difference carries less."
+        "Every interval and test here varies the seed on fixed test images, not the sample of test images "
+        f"(@sec-q9 compares the two errors): at the tiny VGG's accuracy one accuracy's binomial standard error is "
+        f"about {present.num(se[0], 2)} pp on the full test set and {present.num(se[1], 2)} pp on the exact "
+        f"{present.count(exact[1])} images; two variants scored on the same images share part of it, so their "
+        "difference carries less."
     )

@@ -287,3 +287,8 @@ def spread_p(*groups: np.ndarray | list[float]) -> float:
     if len(groups) < 2 or min(len(g) for g in groups) < 3:
         raise ValueError("a test of spread needs two or more groups of at least three values")
     return float(stats.levene(*(np.asarray(g, dtype=float) for g in groups), center="median").pvalue)
+
+
+def binomial_se(accuracy: float, images: int) -> float:
+    """The standard error of an accuracy measured on ``images`` test images: √(p(1 − p)/n)."""
+    return math.sqrt(accuracy * (1 - accuracy) / images)
