@@ -32,7 +32,7 @@ def outlier_brief(seed: int, value: float, others: Summary, std_all: float) -> s
     if not _most_of_the_variance(others, std_all):
         return ""
     return (
-        f"; most of that variance comes from seed {seed}, at {present.pct(value)} against "
+        f"; most of its variance over seeds comes from seed {seed}, at {present.pct(value)} against "
         f"{present.pm(others, with_n=False)} for its other {others.n} seeds"
     )
 

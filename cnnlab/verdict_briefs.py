@@ -30,20 +30,18 @@ def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: 
         return f"{facts}: too few seeds to test"
     if c.spread_differs:
         return f"{facts}: it is {'more' if c.std_ratio < 1 else 'less'} robust to the seed"
-    power = (
-        f"; these seeds would have detected only ratios of about {present.num(detectable_ratio, 1)} with "
-        f"{present.pct(POWER, 0)} power"
-        if not math.isnan(detectable_ratio)
-        else ""
-    )
+    power = ""
+    if not math.isnan(detectable_ratio):
+        ratio_seen = present.num(detectable_ratio, 1)
+        power = f"these seeds would have detected only ratios of about {ratio_seen} with {present.pct(POWER, 0)} power"
     if interval is not None and not interval.ci_low <= 1 <= interval.ci_high:
         return (
             f"{facts}: Levene's median-centred test, built to discount an outlying seed, does not show it to be more "
-            f"or less robust{power}, but the F interval, which counts every seed fully and assumes normally spread "
-            f"accuracies, excludes equal spreads: it is {'steadier' if c.std_ratio < 1 else 'less steady'} as "
-            "far as that interval can tell"
+            f"or less robust{f' ({power})' if power else ''}, but the F interval, which counts every seed fully and "
+            f"assumes normally spread accuracies, excludes equal spreads: it is "
+            f"{'steadier' if c.std_ratio < 1 else 'less steady'} as far as that interval can tell"
         )
-    return f"{facts}: not shown to be more or less robust{power}"
+    return f"{facts}: not shown to be more or less robust{f'; {power}' if power else ''}"
 
 
 def _signed_size(c: Contrast) -> str:

@@ -192,6 +192,9 @@ def test_the_conclusions_spread_verdict_gives_both_spreads_the_ratio_its_interva
         ": Levene's median-centred test, built to discount an outlying seed, does not show it to be more or less"
         in wide
     )
+    assert (
+        "or less robust (these seeds would have detected only ratios of about 3.9 with 80 % power), but the F" in wide
+    )
     assert wide.endswith("excludes equal spreads: it is less steady as far as that interval can tell")
     steadier = verdict_briefs.spread_compact(_contrast(levene=0.01, ratio=0.4), None, detectable_ratio=3.9)
     assert steadier.endswith("Levene's test Holm p = 0.020): it is more robust to the seed")
