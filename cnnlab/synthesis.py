@@ -83,7 +83,7 @@ def synthesis_text(base: str, base_parameters: int, variants: list[Sized]) -> st
     if better:
         names = " and the ".join(v.name for v in better)
         return f"{facts} Under the assignment's protocol the runs favour the {names} over the {base}."
-    smaller = [v for v in variants if not v.worse and v.parameters < base_parameters]
+    smaller = [v for v in variants if not (v.worse or v.mixed) and v.parameters < base_parameters]
     if not smaller:
         return f"{facts} Under the assignment's protocol no variant is shown to improve on the {base}."
     pick = min(smaller, key=lambda v: v.parameters)

@@ -39,3 +39,5 @@ def test_a_variant_better_on_one_test_set_and_worse_on_the_other_is_said_to_be_b
     text = synthesis_text("b", 9420, [Sized("odd", 9420, BETTER, WORSE)])
     assert "the odd has as many (9,420) and is better on one test set and worse on the other" in text
     assert text.endswith("no variant is shown to improve on the b.")
+    smaller = synthesis_text("b", 9420, [Sized("odd", 5000, BETTER, WORSE)])  # worse somewhere: never the pick
+    assert smaller.endswith("no variant is shown to improve on the b.") and "smallest model" not in smaller
