@@ -22,28 +22,37 @@ def random_yardstick_text(
 ) -> str:
     """What random weights score on both filter measures, and whether the seeds' counts of edge-like filters
     (``edges``: each seed's edge shares) and of mostly-colour ones (``colours``) differ from chance."""
-    n, found, rate, p = chance_count(edges, random_edges, EDGE_LIKE)
-    a, b = (_shape(v) for v in random_edges.args)
+    n, found, rate, p, reading = _counted(edges, random_edges, EDGE_LIKE)
     facts = (
         f"Random weights, such as the initial ones, are the yardstick for both measures. A plane fitted to the "
         f"{window[0] * window[1]} independent random values of a {window[0]} × {window[1]} window explains "
         f"{present.num(random_edges.mean(), 2)} of their variation on average "
-        f"(median {present.num(random_edges.median(), 2)}; the R² follows a Beta({a}, {b}) distribution), so a "
-        f"filter is edge-like by chance with probability {present.num(rate, 3)}: {present.num(n * rate, 1)} of "
+        f"(median {present.num(random_edges.median(), 2)}; the R² follows a {_beta(random_edges)} distribution), so "
+        f"a filter is edge-like by chance with probability {present.num(rate, 3)}: {present.num(n * rate, 1)} of "
         f"these {present.count(n)} filters. "
     )
-    reading = _chance_reading(found, n * rate, p, _seed_test(edges, rate, p))
     if not p < ALPHA:
         reading += ": by this measure they are not shown to be more edge-like than random weights"
-    n, coloured, colour_rate, colour_p = chance_count(colours, random_colours, MOSTLY_COLOUR)
-    a, b = (_shape(v) for v in random_colours.args)
+    _, coloured, colour_rate, _, colour_reading = _counted(colours, random_colours, MOSTLY_COLOUR)
     colour = (
         f"Random weights have a colour share of {present.num(random_colours.mean(), 2)} on average, as much as a "
-        f"filter that looks at a single channel (Beta({a}, {b})), and are mostly colour (above {MOSTLY_COLOUR}) "
-        f"with probability {present.num(colour_rate, 2)}: the trained filters' {present.count(coloured)} mostly-colour "
-        f"ones are {_chance_reading(coloured, n * colour_rate, colour_p, _seed_test(colours, colour_rate, colour_p))}."
+        f"filter that looks at a single channel ({_beta(random_colours)}), and are mostly colour (above "
+        f"{MOSTLY_COLOUR}) with probability {present.num(colour_rate, 2)}: the trained filters' "
+        f"{present.count(coloured)} mostly-colour ones are {colour_reading}."
     )
     return f"{facts}The trained filters' {present.count(found)} edge-like ones are {reading}. {colour}"
+
+
+def _counted(per_seed: list[np.ndarray], random: Any, above: float) -> tuple[int, int, float, float, str]:
+    """:func:`chance_count`'s filters, count, chance and p, with the count's reading against chance."""
+    n, found, rate, p = chance_count(per_seed, random, above)
+    return n, found, rate, p, _chance_reading(found, n * rate, p, _seed_test(per_seed, rate, p))
+
+
+def _beta(random: Any) -> str:
+    """A frozen scipy Beta distribution as the text names it: "Beta(9, 4.5)"."""
+    a, b = (present.num(float(v), 0 if float(v).is_integer() else 1) for v in random.args)
+    return f"Beta({a}, {b})"
 
 
 def edge_chance_brief(edges: list[np.ndarray], random_edges: Any) -> str:
@@ -63,10 +72,6 @@ def chance_count(per_seed: list[np.ndarray], random: Any, above: float) -> tuple
     expected = np.array([len(e) * rate for e in per_seed])
     p = signed_rank_p(counts - expected) if len(per_seed) > 1 else float("nan")
     return sum(len(e) for e in per_seed), int(counts.sum()), rate, p
-
-
-def _shape(value: float) -> str:
-    return present.num(float(value), 0 if float(value).is_integer() else 1)
 
 
 def _seed_test(per_seed: list[np.ndarray], rate: float, p: float) -> str:
