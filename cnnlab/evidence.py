@@ -238,14 +238,14 @@ class Evidence:
     # Robustness (Q15): the lowest seed.
 
     def lowest_seed(self, variant: str) -> int:
-        table = self.results.table()
-        rows = table[table["variant"] == variant]
-        return int(rows.loc[rows["test_accuracy"].idxmin(), "seed"])
+        """The seed of the variant's lowest test accuracy."""
+        values, seeds = self.results.values(variant), self.results.values(variant, "seed").astype(int)
+        return int(seeds[values.argmin()])
 
     def _lowest_against_others(self, variant: str) -> tuple[np.ndarray, int, int] | None:
         """The variant's test accuracies, the index of its lowest seed and that seed (None under three seeds)."""
-        values, seeds = self.results.values(variant), self.results.values(variant, "seed").astype(int)
-        return (values, int(values.argmin()), int(seeds[values.argmin()])) if len(values) >= 3 else None
+        values = self.results.values(variant)
+        return (values, int(values.argmin()), self.lowest_seed(variant)) if len(values) >= 3 else None
 
     def outlier_brief(self, variant: str) -> str:
         """The conclusions' clause on a seed that makes most of the variant's spread ("" when none does)."""
