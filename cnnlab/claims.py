@@ -22,10 +22,10 @@ from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.evidence import Evidence
 from cnnlab.results import BASELINE, Results
 from cnnlab.stats import Comparison, StdRatio, holm, paired_spread_p, std_ratio, summarize
-from cnnlab.verdicts import Contrast, contrasts
+from cnnlab.verdicts import Contrast, Found, contrasts
 
 TEST_SETS = {"full": "test_accuracy", "exact": "test_exact_accuracy"}  # the full test set, then its exact images
-SET_NAMES = {"full": "on the full test set", "exact": "on the exact images"}
+SET_NAMES = ("on the full test set", "on the exact images")  # in the order of TEST_SETS
 RECOMPUTED = {"full": "accuracy", "exact": "exact_accuracy"}  # the same, with BatchNorm's statistics recomputed
 FIT = {"train": "train_inference", "gap": "gap_inference"}  # BatchNorm's modes table, inference mode
 
@@ -217,15 +217,14 @@ class Claims:
         """The conclusions' synthesis: which variants beat, trail or match the tiny VGG as trained, and after
         recomputing BatchNorm's statistics, each with the test sets where it stays significant after Holm."""
         text = f"As trained under the assignment's protocol, {self._sorted_out(self.accuracy, self.others, '')}"
-        alike = [v for v in self.others if not any(self.accuracy[s][v].significant for s in TEST_SETS)]
+        alike = [v for v in self.others if not _found(self.accuracy, v).sets]
         if alike:
             text += f"; the {' and the '.join(self.name(v) for v in alike)} cannot be told from it"
         if self.batchnorm_variants:
             recomputed = self._sorted_out(self.recomputed, self.batchnorm_variants, "would ")
             text += f". With BatchNorm's statistics recomputed, {recomputed}"
-        better = lambda found, v: any(found[s][v].significant and found[s][v].difference > 0 for s in TEST_SETS)  # noqa: E731
-        if not any(better(self.accuracy, v) for v in self.others):
-            later = [self.name(v) for v in self.batchnorm_variants if better(self.recomputed, v)]
+        if not any(_found(self.accuracy, v).better for v in self.others):
+            later = [self.name(v) for v in self.batchnorm_variants if _found(self.recomputed, v).better]
             text += ". So no change is shown to improve on the tiny VGG under the assignment's protocol"
             if later:
                 text += f"; the {' and the '.join(later)} would, but only after a step the protocol does not take"
@@ -238,9 +237,7 @@ class Claims:
     def _compression_caveat(self) -> str:
         """ ". The full test set is 90 % JPEG-derived ...": for the variants whose verdict as trained holds on the
         full test set only, with what compression costs each against the tiny VGG where Appendix A.2 tests it."""
-        only = [
-            v for v in self.others if self.accuracy["full"][v].significant and not self.accuracy["exact"][v].significant
-        ]
+        only = [v for v in self.others if _found(self.accuracy, v).sets == (0,)]
         lossy = self.evidence.lossy_fraction()
         if not only or not lossy:
             return ""
@@ -257,10 +254,10 @@ class Claims:
         """ "the X (on both test sets) is better than the tiny VGG; no variant is worse", with ``would`` ("would "
         or "") before the verb."""
         said = []
-        for sign, word in ((1, f"better than the {self.base}"), (-1, "worse")):  # the base named once
+        for way, word in (("better", f"better than the {self.base}"), ("worse", "worse")):  # the base named once
             named = []
             for v in variants:
-                sets = [s for s in TEST_SETS if found[s][v].significant and sign * found[s][v].difference > 0]
+                sets = getattr(_found(found, v), way)
                 if sets:
                     where = "on both test sets" if len(sets) == 2 else SET_NAMES[sets[0]]
                     named.append(f"the {self.name(v)} ({where})")
@@ -286,3 +283,8 @@ class Claims:
         )
         outlier = self.evidence.outlier_brief(variant)
         return f"{text} Scored in inference mode, {fit}. As for robustness, {spread}{outlier}."
+
+
+def _found(found: dict[str, dict[str, Contrast]], variant: str) -> Found:
+    """Where ``variant`` differs significantly from the tiny VGG, from its contrasts keyed by test set."""
+    return Found.of(*(found[s][variant] for s in TEST_SETS))

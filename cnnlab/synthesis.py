@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from cnnlab import present
 from cnnlab.power import POWER
-from cnnlab.verdicts import Contrast
+from cnnlab.verdicts import Contrast, Found
 
 
 @dataclass(frozen=True)
@@ -23,23 +23,19 @@ class Sized:
     full: Contrast
     exact: Contrast
 
-    def _found(self, sign: int) -> bool:
-        return any(c.significant and sign * c.difference > 0 for c in (self.full, self.exact))
-
     @property
-    def mixed(self) -> bool:
-        """Significantly better on one test set and worse on the other."""
-        return self._found(1) and self._found(-1)
+    def found(self) -> Found:
+        return Found.of(self.full, self.exact)
 
     @property
     def worse(self) -> bool:
         """Significantly worse on a test set, and better on neither."""
-        return self._found(-1) and not self._found(1)
+        return bool(self.found.worse) and not self.found.better
 
     @property
     def better(self) -> bool:
         """Significantly better on a test set, and worse on neither."""
-        return self._found(1) and not self._found(-1)
+        return bool(self.found.better) and not self.found.worse
 
 
 def _size(v: Sized, base_parameters: int) -> str:
@@ -53,13 +49,11 @@ def _size(v: Sized, base_parameters: int) -> str:
 
 def _verdict(v: Sized, base: str) -> str:
     """The variant's verdict as trained against the base, over both test sets."""
-    if v.mixed:
+    if v.found.mixed:
         return "is better on one test set and worse on the other"
-    if v.worse or v.better:
-        sets = [c.significant for c in (v.full, v.exact)]
-        where = (
-            "on both test sets" if all(sets) else "on the full test set only" if sets[0] else "on the exact images only"
-        )
+    if v.found.sets:
+        only = ("on the full test set only", "on the exact images only")
+        where = "on both test sets" if len(v.found.sets) == 2 else only[v.found.sets[0]]
         return f"is worse {where}" if v.worse else f"is better than the {base} {where}"
     if math.isnan(v.full.detectable):
         return f"cannot be told from the {base}"
@@ -83,7 +77,7 @@ def synthesis_text(base: str, base_parameters: int, variants: list[Sized]) -> st
     if better:
         names = " and the ".join(v.name for v in better)
         return f"{facts} Under the assignment's protocol the runs favour the {names} over the {base}."
-    smaller = [v for v in variants if not (v.worse or v.mixed) and v.parameters < base_parameters]
+    smaller = [v for v in variants if not v.found.worse and v.parameters < base_parameters]
     if not smaller:
         return f"{facts} Under the assignment's protocol no variant is shown to improve on the {base}."
     pick = min(smaller, key=lambda v: v.parameters)

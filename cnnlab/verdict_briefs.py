@@ -11,7 +11,7 @@ import math
 from cnnlab import present
 from cnnlab.power import POWER
 from cnnlab.stats import StdRatio
-from cnnlab.verdicts import Contrast, direction, fit_core, gap_core, power_note, test_sets
+from cnnlab.verdicts import Contrast, Found, direction, fit_core, gap_core, power_note, test_sets
 
 
 def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: float) -> str:
@@ -71,13 +71,14 @@ def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int
         f"Holm {present.p_value(full.test.mean_p)}) and {'' if alike else direction(exact.difference) + ' '}on "
         f"{sets[1]} ({_signed_size(exact)}, Holm {present.p_value(exact.test.mean_p)})"
     )
-    missed = [(c, s) for c, s in zip((full, exact), sets, strict=True) if not c.significant]
-    if len(missed) == 2:
+    found = Found.of(full, exact)
+    missed = [(c, s) for i, (c, s) in enumerate(zip((full, exact), sets, strict=True)) if i not in found.sets]
+    if not found.sets:
         reading = "significant on neither"
     elif missed:
-        reading = f"significant on {sets[0] if full.significant else sets[1]} only"
+        reading = f"significant on {sets[found.sets[0]]} only"
     else:
-        reading = "significant on both" + ("" if alike else ", in opposite directions")
+        reading = "significant on both" + (", in opposite directions" if found.mixed else "")
     detected = [f"{present.points(c.detectable, 2)} pp on {s}" for c, s in missed if not math.isnan(c.detectable)]
     if detected:
         reading += f" (these seeds would have detected {' and '.join(detected)} with {present.pct(POWER, 0)} power)"

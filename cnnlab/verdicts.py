@@ -37,6 +37,33 @@ class Contrast:
         return self.test.difference
 
 
+@dataclass(frozen=True)
+class Found:
+    """Where a variant differs from the baseline after Holm's correction, over both test sets: the test sets
+    (0 for the full test set, 1 for its exact images) on which it is significantly better, and worse."""
+
+    better: tuple[int, ...]
+    worse: tuple[int, ...]
+
+    @classmethod
+    def of(cls, full: Contrast, exact: Contrast) -> Found:
+        pairs = list(enumerate((full, exact)))
+        return cls(
+            tuple(i for i, c in pairs if c.significant and c.difference > 0),
+            tuple(i for i, c in pairs if c.significant and c.difference < 0),
+        )
+
+    @property
+    def sets(self) -> tuple[int, ...]:
+        """The test sets with a significant difference, either way."""
+        return tuple(sorted(self.better + self.worse))
+
+    @property
+    def mixed(self) -> bool:
+        """Significantly better on one test set and worse on the other."""
+        return bool(self.better and self.worse)
+
+
 def contrasts(pairs: dict[str, tuple[np.ndarray, np.ndarray]], is_paired: bool = False) -> dict[str, Contrast]:
     """A family of comparisons (variant, baseline) as contrasts: summaries, Holm-corrected tests and power."""
     tests = family(pairs, is_paired)
@@ -91,24 +118,24 @@ def accuracy_verdict(
 def two_sets_reading(full: Contrast, exact: Contrast, n_exact: int, verb: str = "is") -> str:
     """The plain conclusion of a difference measured on both test sets, decided by the Holm-corrected p (``verb``
     "would be" for a hypothetical)."""
-    sets = test_sets(n_exact)
-    better = lambda c: "better" if c.difference > 0 else "worse"  # noqa: E731
-    if full.significant and exact.significant:
-        if (full.difference > 0) == (exact.difference > 0):
-            return f"significant after Holm's correction on both test sets, so it {verb} {better(full)} on both"
+    sets, found = test_sets(n_exact), Found.of(full, exact)
+    if found.mixed:
         return "significant on both test sets but in opposite directions: the two test sets disagree"
-    if not full.significant and not exact.significant:
+    way = "better" if found.better else "worse"
+    if len(found.sets) == 2:
+        return f"significant after Holm's correction on both test sets, so it {verb} {way} on both"
+    if not found.sets:
         text = "significant on neither test set after Holm's correction: these seeds cannot tell the two apart"
         power = [f"{present.points(c.detectable, 2)} pp on {s}" for c, s in zip((full, exact), sets, strict=True)]
         if not any(math.isnan(c.detectable) for c in (full, exact)):
             text += f" (they would have detected {power[0]} and {power[1]} with {present.pct(POWER, 0)} power)"
         return text
-    hit, miss = (full, exact) if full.significant else (exact, full)
-    hit_set, miss_set = sets if full.significant else sets[::-1]
+    hit = found.sets[0]
+    miss = (full, exact)[1 - hit]
     power = f" (where {power_clause(miss.detectable)})" if power_clause(miss.detectable) else ""
-    head = f"significant after Holm's correction on {hit_set} but not on {miss_set}{power}"
-    if full.significant:
-        return f"{head}: it {verb} {better(hit)} on {hit_set}, and the exact images alone do not confirm it"
+    head = f"significant after Holm's correction on {sets[hit]} but not on {sets[1 - hit]}{power}"
+    if hit == 0:
+        return f"{head}: it {verb} {way} on {sets[0]}, and the exact images alone do not confirm it"
     return f"{head}: the two test sets disagree"
 
 
