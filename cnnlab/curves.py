@@ -10,6 +10,9 @@ import pandas as pd
 
 # A run overfits in its later epochs when its last validation loss is more than this fraction above its minimum.
 OVERFIT_TOLERANCE = 0.05
+# The curve figures' close-ups show validation and test from this epoch on; the epochs before it are the early
+# stretch where a variant's lead is tested epoch by epoch.
+ZOOM_FROM = 20
 
 
 def ends_above_minimum(val_loss: pd.Series, tolerance: float = OVERFIT_TOLERANCE) -> bool:

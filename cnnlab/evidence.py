@@ -22,6 +22,7 @@ from scipy import stats as scipy_stats
 from cnnlab import evidence_sentences as say
 from cnnlab import evidence_tables, jpeg_sentences, sentences
 from cnnlab import robustness_sentences as robustness
+from cnnlab.curves import ZOOM_FROM
 from cnnlab.data import EXACT_TEST_IMAGES, Cifar10
 from cnnlab.jpeg import QUALITY
 from cnnlab.power import (
@@ -34,7 +35,6 @@ from cnnlab.power import (
 from cnnlab.results import BASELINE, Results
 from cnnlab.stats import family, paired, summarize
 from cnnlab.verdicts import Contrast, contrasts
-from cnnlab.viz import ZOOM_FROM
 
 BATCHNORM = "tiny_vgg_bn"  # the variant whose lower accuracy Q13 explains
 NEEDED_FOR = (0.005, 0.0075, 0.01)  # differences (fractions) below the detectable one: the seeds they need

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from cnnlab.curves import ZOOM_FROM
 from cnnlab.stats import curve_band
 
 TEXT_WIDTH = 6.6  # inches: the PDF's text width (A4 less 2 cm margins) with a little room
@@ -42,7 +43,6 @@ SPLIT_STYLE = {"": ("training", "C0"), "val_": ("validation", "C1"), "test_": ("
 Limits = Mapping[str, tuple[float, float]]  # y range per panel ("loss", "accuracy" in percent, "zoom_loss", ...)
 
 
-ZOOM_FROM = 20  # the close-ups of the curve figures: validation and test from this epoch on
 PANELS = {"loss": "cross-entropy loss", "accuracy": "accuracy (%)"}
 
 

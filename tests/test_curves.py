@@ -1,5 +1,8 @@
 """Reading learning curves (Q8) and errors per class from made-up histories and metrics."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -45,3 +48,11 @@ def test_confusions_are_summed_and_the_largest_off_diagonal_share_is_found():
     assert total.tolist() == [[16, 4, 0], [0, 20, 0], [1, 0, 19]]
     assert most_confused(total) == (0, 1, pytest.approx(0.2))
     assert per_class_accuracy(metrics).shape == (2, 3)
+
+
+@pytest.mark.parametrize("module", ["cnnlab.evidence", "cnnlab.claims", "cnnlab.seed_study"])
+def test_the_analysis_imports_no_plotting(module):
+    """The numbers and sentences are computed without matplotlib: plotting stays in the viz modules."""
+    code = f"import sys, {module}; print(any(m.startswith('matplotlib') for m in sys.modules))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
