@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from cnnlab import present, sentences, tables, viz
+from cnnlab import present, sentences, tables, training_conclusion, viz
 from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
 from cnnlab.claims import Claims
 from cnnlab.config import RunConfig
@@ -146,6 +146,12 @@ class Report:
         found = self.claims.accuracy
         sized = [Sized(self.label(v), int(size[v]), found["full"][v], found["exact"][v]) for v in self.claims.others]
         return synthesis_text(self.label(BASELINE), int(size[BASELINE]), sized)
+
+    def training_text(self) -> str:
+        """The conclusions' Q6–Q8: the tiny VGG's training in brief, each number with its evidence."""
+        return training_conclusion.conclusion_text(
+            training_conclusion.Training.of(self.evidence), self.evidence.name(BASELINE)
+        )
 
     def curves(self, variant: str = BASELINE) -> CurveReading:
         """What a variant's learning curves show over its seeds (Q8)."""

@@ -34,6 +34,7 @@ from cnnlab.power import (
 )
 from cnnlab.results import BASELINE, Results
 from cnnlab.stats import family, paired, summarize
+from cnnlab.training_conclusion import loss_fall, validation_offsets
 from cnnlab.verdicts import Contrast, contrasts
 
 BATCHNORM = "tiny_vgg_bn"  # the variant whose lower accuracy Q13 explains
@@ -159,9 +160,7 @@ class Evidence:
         return Markdown(evidence_tables.stopping(self.stopping, self.labels))
 
     def stopping_text(self, variant: str = BASELINE) -> str:
-        histories = self.results.histories(variant)
-        at_min = [int(h["val_loss"].to_numpy().argmin()) for h in histories]
-        fall = np.mean([h["loss"].iloc[i] - h["loss"].iloc[-1] for h, i in zip(histories, at_min, strict=True)])
+        fall = loss_fall(self.results.histories(variant))
         s = self.stopping[self.stopping["variant"] == variant]
         epochs = int(s["epochs"].max())
         text = say.stopping_text(
@@ -172,11 +171,8 @@ class Evidence:
         return f"{text} {early}"
 
     def offset_text(self, variant: str = BASELINE) -> str:
-        validation = np.array([h["val_accuracy"].iloc[-1] for h in self.results.histories(variant)])
-        full, exact = self.results.values(variant), self.results.values(variant, "test_exact_accuracy")
-        to = contrasts({"exact": (validation, exact), "full": (validation, full)}, is_paired=True)
-        means = (float(validation.mean()), float(full.mean()), float(exact.mean()))
-        return say.validation_offset(*means, EXACT_TEST_IMAGES, (to["exact"], to["full"]))
+        means, to = validation_offsets(self.results, variant)
+        return say.validation_offset(*means, EXACT_TEST_IMAGES, to)
 
     def sampling_text(self) -> str:
         """What the seeds' intervals leave out: the test images' own sampling error, at the baseline's accuracy."""

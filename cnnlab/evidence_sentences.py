@@ -9,6 +9,7 @@ from __future__ import annotations
 from cnnlab import present, verdicts
 from cnnlab.power import POWER
 from cnnlab.stats import ALPHA, Comparison, Summary, binomial_se
+from cnnlab.training_conclusion import overfits
 from cnnlab.verdicts import Contrast
 
 # Display names that read badly inside a sentence ("between the tiny VGG, 3 blocks and ..."), as prose says them.
@@ -50,7 +51,7 @@ def stopping_text(epochs: int, min_epoch: Summary, val_rise: float, test_rise: f
         f"{present.num(train_fall)} while the validation loss rises by {present.num(val_rise)} and the test loss "
         f"by {present.num(test_rise)} above their minima"
     )
-    if val_rise > 0 and test_rise > 0 and train_fall > 0:
+    if overfits(val_rise, test_rise, train_fall):
         return f"{facts}: the network overfits in its later epochs, mildly."
     return f"{facts}: no clear overfitting within these epochs."
 

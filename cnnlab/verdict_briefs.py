@@ -44,7 +44,7 @@ def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: 
     return f"{facts}: not shown to be more or less robust{f'; {power}' if power else ''}"
 
 
-def _signed_size(c: Contrast) -> str:
+def signed_size(c: Contrast) -> str:
     """A signed difference with its 95 % interval: "−0.24 pp [−1.20, 0.72]"."""
     return f"{present.pp(c.difference)} pp {present.ci(c.test)}"
 
@@ -53,9 +53,9 @@ def fit_compact(train: Contrast, gap: Contrast) -> str:
     """A short form of ``verdicts.fit_text`` for the conclusions."""
     return (
         f"{fit_core(train)} ({present.pct(train.variant.mean)} against {present.pct(train.base.mean)}, "
-        f"{_signed_size(train)}, Holm {present.p_value(train.test.mean_p)}{power_note(train, '; ')}) and "
+        f"{signed_size(train)}, Holm {present.p_value(train.test.mean_p)}{power_note(train, '; ')}) and "
         f"{gap_core(gap).removeprefix('it ')} (training − validation gap {present.points(gap.variant.mean, 2)} "
-        f"against {present.points(gap.base.mean, 2)} pp, {_signed_size(gap)}, Holm {present.p_value(gap.test.mean_p)}"
+        f"against {present.points(gap.base.mean, 2)} pp, {signed_size(gap)}, Holm {present.p_value(gap.test.mean_p)}"
         f"{power_note(gap, '; ')})"
     )
 
@@ -67,9 +67,9 @@ def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int
     sets = test_sets(n_exact)
     alike = direction(full.difference) == direction(exact.difference)  # say the direction once when it is the same
     facts = (
-        f"the {label} {verb} {direction(full.difference)} than the {base} on {sets[0]} ({_signed_size(full)}, "
+        f"the {label} {verb} {direction(full.difference)} than the {base} on {sets[0]} ({signed_size(full)}, "
         f"Holm {present.p_value(full.test.mean_p)}) and {'' if alike else direction(exact.difference) + ' '}on "
-        f"{sets[1]} ({_signed_size(exact)}, Holm {present.p_value(exact.test.mean_p)})"
+        f"{sets[1]} ({signed_size(exact)}, Holm {present.p_value(exact.test.mean_p)})"
     )
     found = Found.of(full, exact)
     missed = [(c, s) for i, (c, s) in enumerate(zip((full, exact), sets, strict=True)) if i not in found.sets]

@@ -173,9 +173,13 @@ def test_batchnorm_variants_with_batch_statistics_are_compared_as_a_family(fixtu
 def test_conclusions_sort_the_variants_by_verdict(prose, fixture_cache, tiny_data_dir):
     pdf = prose
     data = load_local(tiny_data_dir)
-    overall = Report(data, collect(fixture_cache, data.fingerprint(), SPEC)).claims.overall_text()
+    report = Report(data, collect(fixture_cache, data.fingerprint(), SPEC))
+    overall = report.claims.overall_text()
     assert overall.startswith("As trained under the assignment's protocol, ") and "seeds per variant" in overall
     assert _shown(overall, pdf)
+    training = report.training_text()  # Q6-Q8 are concluded too, before Q9
+    assert training.startswith("The tiny VGG's validation loss is lowest at epoch")
+    assert _shown(training, _between(pdf, "Conclusions", "Q9, robustness"))
 
 
 def _shown(sentence: str, pages: str) -> bool:
