@@ -113,3 +113,19 @@ def drop_caveat(base: str, drop: Contrast, lossy: float, difference: float) -> s
             f"for up to {present.points(share, 2)} pp of its {present.points(-difference, 2)} pp deficit there"
         )
     return text
+
+
+def settings_text(check: dict, made: str) -> str:
+    """How the lossy images' JPEG settings were established (``jpeg.roundtrip_check``; ``made`` names the settings
+    that made them, as its keys do): JPEG applied again with the settings that made an image nearly reproduces
+    it, so those settings change the images least."""
+    moved, named = check["lossy_reencoding_error"], lambda s: f"quality {s.split()[0][1:]}, {s.split()[1]}"
+    others = [f"{present.num(moved[s], 2)} at {named(s)}" for s in moved if s != made]
+    least = all(moved[made] < moved[s] for s in moved if s != made)
+    reading = "of the settings tried, these change them least" if least else "these settings are not confirmed"
+    unchanged = present.pct(check["lossy_unchanged_fraction"], 0)
+    return (
+        f"Encoding an image again with the JPEG settings that made it nearly reproduces it: re-encoded at "
+        f"{named(made)}, the JPEG-derived test images change by {present.num(moved[made], 2)} of 255 per pixel on "
+        f"average ({unchanged} of them not at all), against {', '.join(others[:-1])} and {others[-1]}: {reading}."
+    )

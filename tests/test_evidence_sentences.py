@@ -262,3 +262,14 @@ def test_the_lowest_seeds_curves_are_read_against_the_others(loss, late, points)
     assert text.startswith(f"Seed 8's final training loss, {loss:.2f}, is ")
     assert f"its validation accuracy averages {late * 100:.2f} % over the last 20 epochs" in text
     assert ("points to those statistics" in text) == points
+
+
+def test_the_jpeg_settings_are_said_to_be_established_only_when_they_change_the_images_least():
+    """The lecturer: "how 'quality 75, 4:2:0' was established is not said"; the re-encoding check says it."""
+    check = {"lossy_reencoding_error": {"q75 4:2:0": 0.157, "q75 4:4:4": 1.06, "q70 4:2:0": 2.21}}
+    check["lossy_unchanged_fraction"] = 0.605
+    text = jpeg_sentences.settings_text(check, "q75 4:2:0")
+    assert "re-encoded at quality 75, 4:2:0, the JPEG-derived test images change by 0.16 of 255" in text
+    assert "(60 % of them not at all), against 1.06 at quality 75, 4:4:4 and 2.21 at quality 70, 4:2:0" in text
+    assert text.endswith("of the settings tried, these change them least.")
+    assert "not confirmed" in jpeg_sentences.settings_text(check, "q70 4:2:0")

@@ -45,8 +45,14 @@ def test_spread_verdicts_follow_the_interval_of_the_ratio():
     less = _report(init=TIGHT).spread_text()
     assert "spread it less than a whole new seed" in less and "detects a difference" in less
     same = _report().spread_text()
-    assert "cannot tell whether the initial weights alone spread it less" in same and "detects no difference" in same
+    assert "detects no difference" in same
     assert "by about 1.00 pp (one standard deviation; with 10 runs, anywhere from 0.69 to 1.83" in same
+    # both factors are read alike (the lecturer: "a ratio is given for initialisation only and not for order")
+    assert "1.00 (95 % interval 0.50 to 2.01) for the initial weights (1.00 pp over 10 runs) and 1.00" in same
+    assert "2.01) for the order (1.00 pp over 10 runs): these runs cannot tell whether either factor alone" in same
+    assert "alone spread it less than a whole new seed does, and these runs cannot tell whether the order" in less
+    assert "The two factors' variances add up to 200 % of the protocol's (1.00² + 1.00² against 1.00², in" in same
+    assert "The two factors' variances add up to 100 % of the protocol's" in _report(init=TIGHT).spread_text()
 
 
 def test_reshuffling_verdicts_name_the_direction_or_say_none_was_detected():
@@ -227,7 +233,8 @@ def test_the_spread_text_says_what_holding_seed_0_fixed_does_to_each_group():
     assert "leaving out the seed-0 run they share, the runs with seed 0's order average 1.00 pp [" in text
     assert "below those with its initial weights" in text
     assert "seed 0's order is poorer than a typical one or its initial weights better" in text
-    assert "(seed 0's run, which all three groups share, counted in the protocol's only)" in text
+    assert "A Brown–Forsythe test [@brown1974], counting seed 0's run, which all three groups share, in" in text
+    assert "each factor's own runs (seed 0's run, which the protocol's group holds too, left out) give" in text
 
 
 def test_three_runs_with_one_shared_with_the_protocol_are_too_few_to_compare_spreads():
