@@ -141,7 +141,7 @@ def early_lead(label: str, base: str, by_epoch: dict[int, Comparison]) -> str:
     top = max(ahead, key=lambda e: by_epoch[e].difference)
     lead = by_epoch[top]
     interval = f"{present.INTERVAL} {present.ci(lead)}"
-    return f"{head}; the largest of those leads is {present.pp(lead.difference)} pp, at epoch {top} ({interval})."
+    return f"{head}; the largest significant lead is {present.pp(lead.difference)} pp, at epoch {top} ({interval})."
 
 
 def _epochs(epochs: list[int]) -> str:

@@ -106,8 +106,8 @@ def order_text(same_every_epoch: bool) -> str:
             "Under a fixed seed its TensorFlow backend draws the same permutation at every epoch (observed with "
             "this report's Keras by recording the batches of a small seeded fit): a run visits its images in one "
             "shuffled order, epoch after epoch, rather than in a new order each epoch as textbook mini-batch SGD "
-            "does. The runs keep this behaviour because it is what a seeded call of Keras's fit does, the call the "
-            "assignment's protocol describes; the seed fixes both the initial weights and that order"
+            "does. The runs keep this behaviour because it is what a seeded call of Keras's fit does; the seed fixes "
+            "both the initial weights and that order"
         )
     return (
         "Keras's fit, asked to shuffle, reshuffles the training part at every epoch; the seed fixes both the initial "

@@ -144,7 +144,7 @@ def ranks_sentence(full: Comparison, exact: Comparison, n_exact: int) -> str:
     sets = test_sets(n_exact)
     facts = (
         f"Mann–Whitney's rank test gives Holm {present.p_value(full.ranks_p)} "
-        f"on {sets[0]} and {present.p_value(exact.ranks_p)} on {sets[1]}"
+        f"on {sets[0]} and Holm {present.p_value(exact.ranks_p)} on {sets[1]}"
     )
     differ = [s for c, s in zip((full, exact), sets, strict=True) if (c.ranks_p < ALPHA) != c.significant]
     if not differ:

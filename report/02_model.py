@@ -46,9 +46,8 @@ viz_architecture.architecture(layer_table(vgg));
 # `{python} present.sig(adam["learning_rate"])`, β₁ = `{python} present.sig(adam["beta_1"])`,
 # β₂ = `{python} present.sig(adam["beta_2"])` and ε = `{python} present.sig(adam["epsilon"])`. The loss is sparse categorical cross-entropy (integer labels,
 # @sec-q3) and the reported metric is accuracy. Adam adapts a step size per parameter from running
-# estimates of the gradient's first and second moments, which makes its default learning rate a
-# reasonable start for networks with and without BatchNormalization; it was not tuned for any of the
-# `{python} present.word(len(r.labels))` variants. The same optimizer settings and seeds are used everywhere,
+# estimates of the gradient's first and second moments; its default learning rate was not tuned for any of
+# the `{python} present.word(len(r.labels))` variants. The same optimizer settings and seeds are used everywhere,
 # so the variants differ only in their architecture, though a learning rate tuned for each might rank
 # them differently. In plain Keras (`layers` is `keras.layers`; the runs build the same layers with a loop over
 # the blocks, and name them as in @tbl-vgg-layers), the tiny VGG is built and compiled as:

@@ -34,7 +34,7 @@ from cnnlab.verdicts import levene_power_text
 # `{python} present.pct(r.evidence.lossy_fraction(), 0)` of them are JPEG-derived copies, so it comes first for its size, not for being exact;
 # the exact images, free of compression but fewer, are a check that confirms a verdict or not, and a verdict
 # that holds on the full set alone is flagged as such (@sec-jpeg measures what compression costs each variant). On each: the difference of the mean test accuracies with its 95 % confidence interval and
-# Welch's t-test [@welch1947] (which does not assume equal variances), Hedges' g [@hedges1981] as the effect
+# Welch's t-test, which does not assume equal variances [@welch1947], Hedges' g [@hedges1981] as the effect
 # size (the difference in units of the seeds' pooled standard deviation, corrected for few seeds), Mann–Whitney's rank test [@mann1947], which compares the seeds' ranks and so cannot be driven by one
 # outlying seed, and Levene's test of the spread over seeds in its median-centred form [@levene1960; @brown1974],
 # our measure of robustness to the seed. Two spreads measured on the same seeds (before and after

@@ -36,7 +36,7 @@ def test_the_early_lead_is_tested_epoch_by_epoch_with_holm_over_the_epochs():
     text = say.early_lead("a", "b", by_epoch)
     assert text.startswith("Tested epoch by epoch from epoch 1 to 4 (up to where the curve figures' close-ups begin;")
     assert (
-        "ahead of the b's at 2 epochs (2 and 3) and behind at epoch 1; the largest of those leads is +3.10 pp, at "
+        "ahead of the b's at 2 epochs (2 and 3) and behind at epoch 1; the largest significant lead is +3.10 pp, at "
         "epoch 3" in text
     )
     assert text.endswith("(95 % interval [2.10, 4.10]).")

@@ -72,6 +72,7 @@ def test_a_hypothetical_verdict_reads_as_one():
 def test_ranks_sentence_says_whether_mann_whitney_agrees_with_welch(ranks, expected):
     text = verdicts.ranks_sentence(_test(p=0.001, ranks=ranks), _test(p=0.4, ranks=0.4), 1000)
     assert expected in text and "Mann–Whitney's rank test" in text
+    assert "and Holm p = 0.400 on the exact 1,000 images" in text  # every p named Holm or raw (the lecturer)
 
 
 @pytest.mark.parametrize(
