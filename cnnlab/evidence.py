@@ -171,8 +171,7 @@ class Evidence:
         return f"{text} {early}"
 
     def offset_text(self, variant: str = BASELINE) -> str:
-        means, to = validation_offsets(self.results, variant)
-        return say.validation_offset(*means, EXACT_TEST_IMAGES, to)
+        return say.validation_offset(validation_offsets(self.results, variant))
 
     def sampling_text(self) -> str:
         """What the seeds' intervals leave out: the test images' own sampling error, at the baseline's accuracy."""

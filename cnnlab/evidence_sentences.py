@@ -9,7 +9,7 @@ from __future__ import annotations
 from cnnlab import present, verdicts
 from cnnlab.power import POWER
 from cnnlab.stats import ALPHA, Comparison, Summary, binomial_se
-from cnnlab.training_conclusion import overfits
+from cnnlab.training_conclusion import Offsets, overfits, sampling_clause
 from cnnlab.verdicts import Contrast
 
 # Display names that read badly inside a sentence ("between the tiny VGG, 3 blocks and ..."), as prose says them.
@@ -71,28 +71,31 @@ def early_stopping_text(at_best: Summary, final: Summary, test: Comparison) -> s
     return f"{facts}, {reading}; the protocol keeps the last epoch."
 
 
-def validation_offset(validation: float, full: float, exact: float, n_exact: int, to: tuple[Contrast, Contrast]) -> str:
-    """Where the validation accuracy sits between the full test set and its exact images (last epoch, means);
-    ``to`` is validation against (the exact images, the full test set), paired over the runs."""
+def validation_offset(o: Offsets) -> str:
+    """Where the validation accuracy sits between the full test set and its exact images (last epoch, means,
+    paired over the runs), with the images' sampling error the seeds' interval leaves out."""
     facts = (
-        f"At the last epoch the validation accuracy is {present.pct(validation)} on average, the test accuracy "
-        f"{present.pct(full)} on the full test set and {present.pct(exact)} on its exact first "
-        f"{present.count(n_exact)} images"
+        f"At the last epoch the validation accuracy is {present.pct(o.validation[0])} on average, the test accuracy "
+        f"{present.pct(o.full[0])} on the full test set and {present.pct(o.exact[0])} on its exact first "
+        f"{present.count(o.exact[1])} images"
     )
-    tests = [
+    exact, full = (
         f"{present.pp(c.difference)} pp {present.ci(c.test)}, paired t-test {present.p_value(c.test.welch_p)}"
-        for c in to
-    ]
-    if not to[0].significant and to[1].significant:
+        for c in (o.to_exact, o.to_full)
+    )
+    if o.jpeg_explains:
+        times = present.num(o.to_full.difference / o.sampling_se(o.full), 1)
         return (
-            f"{facts}. The validation split scores like the exact test images ({tests[0]}{_power(to[0])}) and above "
-            f"the full test set ({tests[1]}): the test curve's offset below it is what the JPEG-derived test images "
-            "would cause (@sec-jpeg measures how much compression costs), and these runs detect no optimism in the "
-            "validation split."
+            f"{facts}. The validation split is not told from the exact test images ({exact}{_power(o.to_exact)}), "
+            f"but {sampling_clause(o)}. It scores above the full test set ({full}), by {times} times the standard "
+            "error that sampling those two sets of images gives: the test curve's offset below it is what the "
+            "JPEG-derived test images would cause (@sec-jpeg measures how much compression costs), and these runs "
+            "detect no optimism in the validation split."
         )
     return (
-        f"{facts}. The validation accuracy differs from the exact test images' by {tests[0]}, and from the full "
-        f"test set's by {tests[1]}: the JPEG-derived images alone do not explain the offset."
+        f"{facts}. The validation accuracy differs from the exact test images' by {exact}, and from the full "
+        f"test set's by {full}; {sampling_clause(o)}. These numbers do not single out the JPEG-derived images as the "
+        "cause of the offset."
     )
 
 

@@ -4,20 +4,24 @@ against both test sets)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from cnnlab import present
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import Comparison, Summary, paired, summarize
+from cnnlab.stats import ALPHA, Comparison, Summary, binomial_se, paired, summarize
 from cnnlab.verdict_briefs import signed_size
-from cnnlab.verdicts import Contrast, contrasts, power_clause
+from cnnlab.verdicts import Contrast, contrasts
 
 if TYPE_CHECKING:
     from cnnlab.evidence import Evidence
+
+Z = float(norm.ppf(1 - ALPHA / 2))  # a normal difference is significant beyond Z standard errors (1.96)
 
 
 def overfits(val_rise: float, test_rise: float, train_fall: float) -> bool:
@@ -31,13 +35,52 @@ def loss_fall(histories: list[pd.DataFrame]) -> float:
     return float(np.mean([h["loss"].iloc[i] - h["loss"].iloc[-1] for h, i in zip(histories, at_min, strict=True)]))
 
 
-def validation_offsets(results: Results, variant: str) -> tuple[tuple[float, float, float], tuple[Contrast, Contrast]]:
-    """The last epoch's validation accuracy against the exact test images and the full test set, paired over
-    the runs: the three means (validation, full, exact) and the two contrasts (against exact, against full)."""
+@dataclass(frozen=True)
+class Offsets:
+    """The last epoch's validation accuracy against both test sets, paired over the runs: each set's mean
+    accuracy with its number of images (validation, full, exact), and the contrasts validation − exact and
+    validation − full."""
+
+    validation: tuple[float, int]
+    full: tuple[float, int]
+    exact: tuple[float, int]
+    to_exact: Contrast
+    to_full: Contrast
+
+    def sampling_se(self, other: tuple[float, int]) -> float:
+        """The standard error of validation − ``other`` from sampling the images (the seeds' interval holds the
+        images fixed): the two sets are different images, so their binomial errors add."""
+        return math.hypot(binomial_se(*self.validation), binomial_se(*other))
+
+    @property
+    def jpeg_explains(self) -> bool:
+        """The validation split is not told from the exact images, and above the full test set by more than both
+        the seeds' interval and the images' sampling error allow."""
+        beyond = self.to_full.difference > Z * self.sampling_se(self.full)
+        return not self.to_exact.significant and self.to_full.significant and beyond
+
+
+def validation_offsets(results: Results, variant: str) -> Offsets:
+    """The validation split against the exact test images and the full test set at the last epoch."""
     validation = np.array([h["val_accuracy"].iloc[-1] for h in results.histories(variant)])
     full, exact = results.values(variant), results.values(variant, "test_exact_accuracy")
     to = contrasts({"exact": (validation, exact), "full": (validation, full)}, is_paired=True)
-    return (float(validation.mean()), float(full.mean()), float(exact.mean())), (to["exact"], to["full"])
+    metrics = results.runs[variant][0].metrics
+    images = (int(metrics[n]) for n in ("n_validation", "n_test", "n_test_exact"))
+    means = (float(x.mean()) for x in (validation, full, exact))
+    return Offsets(*zip(means, images, strict=True), to["exact"], to["full"])
+
+
+def sampling_clause(o: Offsets) -> str:
+    """The images' sampling error the seeds' interval leaves out, on the validation split against the exact images:
+    "as samples of images, ... a difference of up to 3.03 pp between them is within sampling alone"."""
+    se = o.sampling_se(o.exact)
+    return (
+        f"that interval holds the images fixed: as samples of {present.count(o.validation[1])} and "
+        f"{present.count(o.exact[1])} images, the two sets' accuracies differ by chance with a standard error of "
+        f"{present.points(se, 2)} pp, so a difference of up to {present.points(Z * se, 2)} pp between them is within "
+        "sampling alone"
+    )
 
 
 @dataclass(frozen=True)
@@ -50,7 +93,7 @@ class Training:
     overfits: bool
     gap: Summary
     early: Comparison
-    offsets: tuple[Contrast, Contrast]
+    offsets: Offsets
 
     @classmethod
     def of(cls, e: Evidence, variant: str = BASELINE) -> Training:
@@ -61,7 +104,7 @@ class Training:
             overfits(s["val_loss_rise"].mean(), s["test_loss_rise"].mean(), loss_fall(e.results.histories(variant))),
             summarize(e.of(e.modes, variant, "gap_inference")),
             paired(at_best, final),
-            validation_offsets(e.results, variant)[1],
+            validation_offsets(e.results, variant),
         )
 
 
@@ -80,15 +123,16 @@ def conclusion_text(t: Training, label: str) -> str:
         f"accuracy would have {gain} {present.pp(t.early.difference)} pp {present.ci(t.early)} of test accuracy "
         f"(paired t-test {present.p_value(t.early.welch_p)}), {early}."
     )
-    exact, full = t.offsets
-    if not exact.significant and full.significant and full.difference > 0:
-        power = f"; {power_clause(exact.detectable)}" if power_clause(exact.detectable) else ""
+    o = t.offsets
+    if o.jpeg_explains:
         return (
-            f"{text} The validation split scores like the exact test images ({signed_size(exact)}{power}) and above "
-            f"the full test set ({signed_size(full)}): the test curve's offset below the validation curve is what the "
-            "JPEG-derived test images would cause, and these runs detect no optimism in the validation split."
+            f"{text} The validation split is not told from the exact test images ({signed_size(o.to_exact)}; "
+            f"{sampling_clause(o)}) and scores above the full test set ({signed_size(o.to_full)}, "
+            f"{present.num(o.to_full.difference / o.sampling_se(o.full), 1)} times the images' sampling error): the "
+            "test curve's offset below the validation curve is what the JPEG-derived test images would cause, and "
+            "these runs detect no optimism in the validation split."
         )
     return (
-        f"{text} The validation split scores {signed_size(exact)} against the exact test images and "
-        f"{signed_size(full)} against the full test set (paired over the seeds)."
+        f"{text} The validation split scores {signed_size(o.to_exact)} against the exact test images and "
+        f"{signed_size(o.to_full)} against the full test set (paired over the seeds; {sampling_clause(o)})."
     )

@@ -5,14 +5,13 @@ import pandas as pd
 import pytest
 
 from cnnlab.training_conclusion import Training, conclusion_text, loss_fall, overfits
+from tests.test_evidence_sentences import _offsets
 from tests.test_sentences import _summary
-from tests.test_verdicts import _contrast, _test
+from tests.test_verdicts import _test
 
 
 def _training(rises=True, early_p=0.02, exact=(-0.0026, 0.55), full=(0.0254, 0.001)) -> Training:
-    return Training(
-        _summary(59, 18), rises, _summary(0.0876, 0.0038), _test(0.0042, early_p), (_contrast(*exact), _contrast(*full))
-    )
+    return Training(_summary(59, 18), rises, _summary(0.0876, 0.0038), _test(0.0042, early_p), _offsets(exact, full))
 
 
 def test_the_paragraph_gives_every_number_with_its_evidence():
@@ -21,8 +20,9 @@ def test_the_paragraph_gives_every_number_with_its_evidence():
     assert "it overfits in its later epochs" in text
     assert "training images score 8.76 ± 0.38 pp above the validation images" in text
     assert "would have gained +0.42 pp [−0.58, 1.42] of test accuracy (paired t-test p = 0.020), a significant" in text
-    assert "like the exact test images (−0.26 pp [−1.26, 0.74]; these seeds would have detected" in text
-    assert "above the full test set (+2.54 pp [1.54, 3.54]): the test curve's offset" in text
+    assert "not told from the exact test images (−0.26 pp [−1.26, 0.74]; that interval holds the images fixed" in text
+    assert "a difference of up to 3.04 pp between them is within sampling alone" in text
+    assert "above the full test set (+2.54 pp [1.54, 3.54], 4.1 times the images' sampling error): the test" in text
 
 
 @pytest.mark.parametrize(
