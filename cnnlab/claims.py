@@ -134,11 +134,7 @@ class Claims:
             tuple(summarize(fixed[s]) for s in TEST_SETS),
             EXACT_TEST_IMAGES,
         )
-        spread = verdicts.spread_change(
-            float(stored["full"].std(ddof=1)),
-            float(fixed["full"].std(ddof=1)),
-            *self.spread_tests[variant],
-        )
+        spread = self._spread_change(variant)
         full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
         against = verdicts.accuracy_verdict(
             self.name(variant),
@@ -158,6 +154,11 @@ class Claims:
         )
         moved_text = verdicts.moved_text(seed, (stored["full"][moved], fixed["full"][moved]))
         return f"{text} {moved_text} {spread} {against}{keep}"
+
+    def _spread_change(self, variant: str) -> str:
+        """What recomputing the variant's BatchNorm statistics does to its spread over seeds (full test set)."""
+        before, after = (x.std(ddof=1) for x in (self.results.values(variant), self.recomputed_values(variant, "full")))
+        return verdicts.spread_change(float(before), float(after), *self.spread_tests[variant])
 
     @cached_property
     def spread_tests(self) -> dict[str, tuple[float, float]]:
@@ -282,7 +283,11 @@ class Claims:
             self.accuracy["full"][variant], self._std_ratio(variant), self.evidence.detectable_ratio()
         )
         outlier = self.evidence.outlier_brief(variant)
-        return f"{text} Scored in inference mode, {fit}. As for robustness, {spread}{outlier}."
+        text += f" Scored in inference mode, {fit}. As for robustness, {spread}{outlier}."
+        if variant in self.batchnorm_variants:  # where the spread comes from: the running statistics, recomputed
+            change = self._spread_change(variant)
+            text += f" With its statistics recomputed, {change[0].lower()}{change[1:]}"
+        return text
 
 
 def _found(found: dict[str, dict[str, Contrast]], variant: str) -> Found:

@@ -36,10 +36,9 @@ def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: 
         power = f"these seeds would have detected only ratios of about {ratio_seen} with {present.pct(POWER, 0)} power"
     if interval is not None and not interval.ci_low <= 1 <= interval.ci_high:
         return (
-            f"{facts}: Levene's median-centred test, built to discount an outlying seed, does not show it to be more "
-            f"or less robust{f' ({power})' if power else ''}, but the F interval, which counts every seed fully and "
-            f"assumes normally spread accuracies, excludes equal spreads: it is "
-            f"{'steadier' if c.std_ratio < 1 else 'less steady'} as far as that interval can tell"
+            f"{facts}: not shown to be more or less robust{f' ({power})' if power else ''}; the F interval, which "
+            "counts every seed fully and assumes normally spread accuracies, excludes equal spreads, but Levene's "
+            "median-centred test, built to discount an outlying seed, does not confirm it"
         )
     return f"{facts}: not shown to be more or less robust{f'; {power}' if power else ''}"
 

@@ -156,6 +156,9 @@ def test_analysis_sentences_are_those_computed_from_the_cache(rendered, prose, f
         for sentence in (*sentences, batchnorm.get(variant, "")):
             assert _shown(sentence, pdf) and (sentence or variant == "tiny_vgg_3blocks")
             assert _shown(sentence, unescape(_text(html)))
+    # the conclusions name the cause of a BatchNorm variant's spread: the running statistics, recomputed
+    said = "With its statistics recomputed, the standard deviation over seeds goes from"
+    assert all(said in report.claims.conclusion(v) for v in batchnorm)
     for sentence in (report.evidence.gap_measures_text(), report.claims.why_lower("tiny_vgg_bn")):
         assert sentence and _shown(sentence, pdf)
 
