@@ -230,6 +230,8 @@ class Claims:
             if later:
                 text += f"; the {' and the '.join(later)} would, but only after a step the protocol does not take"
         text += self._compression_caveat()
+        spreads = {self.name(v): (self.accuracy["full"][v], self._std_ratio(v)) for v in self.others}
+        text += f". {verdict_briefs.robustness_overall(spreads, self.base)}"
         counts = {self.results.n(v) for v in [BASELINE, *self.others]}
         seeds = f"{min(counts)} seeds" if len(counts) == 1 else f"{min(counts)} to {max(counts)} seeds"
         unseen = "effects smaller than the detectable differences given with the verdicts above may go unseen"

@@ -82,3 +82,20 @@ def compact(label: str, base: str, full: Contrast, exact: Contrast, n_exact: int
     if detected:
         reading += f" (these seeds would have detected {' and '.join(detected)} with {present.pct(POWER, 0)} power)"
     return f"{facts}: {reading}"
+
+
+def robustness_overall(spreads: dict[str, tuple[Contrast, StdRatio | None]], base: str) -> str:
+    """The conclusions' overall word on robustness (``spreads``: each variant's name, its contrast with the base on
+    the full test set and the F interval of its standard deviation ratio): what Levene's test (Holm) finds, and
+    where the F interval alone finds the spreads unequal."""
+    way = lambda c, words: words[0] if c.test.std_ratio < 1 else words[1]  # noqa: E731
+    found = [f"the {n} {way(c, ('more', 'less'))} robust" for n, (c, _) in spreads.items() if c.test.spread_differs]
+    text = f"Levene's test finds {' and '.join(found) or 'no variant more or less robust'} to the seed than the {base}"
+    flagged = [
+        f"the {n} {way(c, ('steadier', 'less steady'))}"
+        for n, (c, i) in spreads.items()
+        if not c.test.spread_differs and i is not None and not i.ci_low <= 1 <= i.ci_high
+    ]
+    if flagged:
+        text += f"; only the F interval, which counts an outlying seed fully, finds {' and '.join(flagged)}"
+    return text

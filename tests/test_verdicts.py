@@ -260,3 +260,17 @@ def test_an_f_interval_that_excludes_equal_spreads_is_not_left_beside_a_levene_v
     text = verdicts.spread_sentence(_test(levene=0.4, ratio=3.65), StdRatio(3.65, 1.82, 7.33, 0.001, 0.086))
     assert "excludes equal spreads, but Levene's median-centred test, robust to an outlying seed, does not" in text
     assert "how far apart" not in text
+
+
+def test_the_overall_robustness_follows_levene_and_names_what_only_the_f_interval_finds():
+    """The lecturer: the Overall paragraph said nothing about robustness."""
+    quiet, wide = StdRatio(1.2, 0.6, 2.4, 0.5, 0.5), StdRatio(3.65, 1.82, 7.33, 0.001, 0.13)
+    spreads = {"a": (_contrast(levene=0.4, ratio=1.2), quiet), "b": (_contrast(levene=0.13, ratio=3.65), wide)}
+    assert verdict_briefs.robustness_overall(spreads, "base") == (
+        "Levene's test finds no variant more or less robust to the seed than the base; only the F interval, which "
+        "counts an outlying seed fully, finds the b less steady"
+    )
+    steadier = {"a": (_contrast(levene=0.01, ratio=0.4), None)}
+    assert verdict_briefs.robustness_overall(steadier, "base") == (
+        "Levene's test finds the a more robust to the seed than the base"
+    )
