@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import ndimage, stats
 
 from cnnlab.cache import WEIGHTS_FILE, RunRecord
 from cnnlab.data import preprocess
@@ -33,6 +34,20 @@ def activations(model: Any, image: np.ndarray) -> dict[str, np.ndarray]:
     probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
     outputs = probe.predict(preprocess(image[None]), verbose=0)
     return {name: output[0] for name, output in zip(names, outputs, strict=True)}
+
+
+def map_correlations(maps: dict[str, np.ndarray], image: np.ndarray, index: int) -> dict[str, tuple[float, float]]:
+    """What filter ``index``'s map follows in each layer: Pearson's r of the map with the image's brightness and
+    with its edge strength (Sobel gradient magnitude of the brightness), both averaged down to the map's size
+    (NaN where the map is constant)."""
+    brightness = image.astype(float) @ np.array([0.299, 0.587, 0.114]) / 255  # ITU-R BT.601 luma
+    edges = np.hypot(ndimage.sobel(brightness, 0), ndimage.sobel(brightness, 1))
+    found = {}
+    for name, m in maps.items():
+        size, shown = m.shape[0], m[..., index].ravel()
+        pooled = [a.reshape(size, a.shape[0] // size, size, -1).mean(axis=(1, 3)).ravel() for a in (brightness, edges)]
+        found[name] = tuple(float(np.corrcoef(shown, a)[0, 1]) if shown.std() > 0 else math.nan for a in pooled)
+    return found
 
 
 def first_layer_kernel(model: Any) -> np.ndarray:

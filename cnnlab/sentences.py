@@ -7,6 +7,7 @@ reads the cache, so every branch can be tested on its own. The verdicts against 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -212,3 +213,24 @@ def training_change_brief(measure: str, change: Comparison, detectable: float) -
 def _plain_interval(c: Comparison | Summary) -> str:
     """A comparison's interval in its own units: "[−0.24, −0.14]"."""
     return f"[{present.num(c.ci_low, 2)}, {present.num(c.ci_high, 2)}]"
+
+
+def map_reading_text(found: dict[str, tuple[float, float]], filter_number: int) -> str:
+    """What one filter's maps follow, layer by layer (``found``: Pearson's r with the image's brightness and with
+    its edge strength, from ``features.map_correlations``), and the layers where neither describes the map."""
+    strong = 0.5  # |r| from which the map is said to follow what it correlates with
+
+    def reading(name: str, r: tuple[float, float]) -> str:
+        facts = f"`{name}` r = {present.num(r[0], 2)} and {present.num(r[1], 2)}"
+        if max(abs(x) for x in r) < strong:
+            return facts
+        i = 0 if abs(r[0]) >= abs(r[1]) else 1  # the stronger of the two
+        return f"{facts} (it {'rises' if r[i] > 0 else 'falls'} with the image's {('brightness', 'edges')[i]})"
+
+    said = [reading(n, r) for n, r in found.items() if not any(math.isnan(x) for x in r)]
+    return (
+        f"What filter {filter_number}'s maps follow, as Pearson's r with the image's brightness and with its edge "
+        f"strength (Sobel gradient magnitude), both averaged down to the map's size: {'; '.join(said)}. Where neither "
+        f"reaches {present.num(strong, 1)} in size, the map responds to something the two simple measures do not "
+        "describe, as units that see ever larger patches combine earlier maps; this is one image and one seed."
+    )

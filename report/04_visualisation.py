@@ -23,6 +23,7 @@ import numpy as np
 
 fields = features.receptive_fields(model)  # the patch of the image each layer's units depend on
 sizes = ", ".join(f"{h} × {h}" for h in dict.fromkeys(m.shape[0] for m in maps.values()))
+followed = features.map_correlations(maps, image, filter_index)  # Q10: what the shown filter's maps follow
 f = r.filters  # Q11-Q12: the first-layer filters of every seed, trained and initial, and ResNet50's
 kernels, shares, edges = f.trained, f.shares("colour share"), f.shares("edge share")
 angles, initial_angles = (np.concatenate([features.edge_orientation(k) for k in ks]) for ks in (kernels, f.initial))
@@ -41,6 +42,7 @@ first_shares = shares[: kernel.shape[-1]]
 # field (from the kernel sizes and strides): `{python} sentences.receptive_text(fields)`. ReLU makes the maps sparse: `{python} present.pct(zeros["block1_conv1"], 0)`
 # of the activations of `block1_conv1` are exactly zero for this image, and
 # `{python} present.pct(zeros["block2_conv2"], 0)` of those of `block2_conv2`.
+# `{python} sentences.map_reading_text(followed, filter_index + 1)`
 
 # %%
 #| label: fig-fmap-one

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from cnnlab.cache import WEIGHTS_FILE, RunRecord, write_manifest
 from cnnlab.config import RunConfig
@@ -16,6 +17,7 @@ from cnnlab.features import (
     first_layer_kernel,
     load_resnet50,
     load_trained,
+    map_correlations,
     random_colour_share,
     random_edge_share,
     receptive_fields,
@@ -129,3 +131,19 @@ def test_receptive_fields_of_the_tiny_vgg(model):
     # 3 x 3 convolutions add 2 pixels at stride 1; pooling adds 1 and doubles the stride
     fields = receptive_fields(model)
     assert list(fields.values()) == [3, 5, 6, 10, 14, 16] and list(fields) == feature_layers(model)
+
+
+def test_map_correlations_find_a_map_that_is_the_images_brightness_or_its_edges():
+    """Q10's reading: a map equal to the brightness correlates 1 with it; one equal to the edge strength, 1 with
+    that; a constant map says nothing (NaN)."""
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, (8, 8, 3)).astype(np.uint8)
+    brightness = image.astype(float) @ np.array([0.299, 0.587, 0.114])
+    edges = np.hypot(ndimage.sobel(brightness / 255, 0), ndimage.sobel(brightness / 255, 1))
+    pooled = edges.reshape(4, 2, 4, 2).mean(axis=(1, 3))  # averaged down to a 4 x 4 map
+    maps = {"bright": np.stack([brightness, -brightness], -1), "edges": pooled[..., None], "flat": np.ones((4, 4, 1))}
+    found = {name: map_correlations({name: m}, image, 0)[name] for name, m in maps.items()}
+    assert found["bright"][0] == pytest.approx(1.0) and abs(found["bright"][1]) < 0.9
+    assert found["edges"][1] == pytest.approx(1.0)
+    assert np.isnan(found["flat"]).all()
+    assert map_correlations({"bright": maps["bright"]}, image, 1)["bright"][0] == pytest.approx(-1.0)

@@ -111,3 +111,11 @@ def test_orders_text_lists_each_epoch_s_order():
     text = sentences.orders_text([[2, 0, 1], [2, 0, 1]], seed=0)
     assert text.startswith("The small fit (seed 0, 3 samples numbered from 0) visited them in these orders: ")
     assert text.endswith("orders: epoch 1: 2 0 1; epoch 2: 2 0 1.")
+
+
+def test_map_reading_names_what_a_map_follows_only_from_a_strong_correlation():
+    found = {"c1": (0.07, 0.26), "c2": (0.57, 0.04), "c3": (-0.1, -0.62), "flat": (float("nan"), float("nan"))}
+    text = sentences.map_reading_text(found, 10)
+    assert "`c1` r = 0.07 and 0.26; `c2` r = 0.57 and 0.04 (it rises with the image's brightness); `c3`" in text
+    assert "`c3` r = −0.10 and −0.62 (it falls with the image's edges)." in text
+    assert "flat" not in text and text.endswith("this is one image and one seed.")
