@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from cnnlab import present, sentences, tables, training_conclusion, viz
+from cnnlab import early_stopping, present, sentences, tables, training_conclusion, viz
 from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
 from cnnlab.claims import Claims
 from cnnlab.config import RunConfig
@@ -146,6 +146,12 @@ class Report:
         found = self.claims.accuracy
         sized = [Sized(self.label(v), int(size[v]), found["full"][v], found["exact"][v]) for v in self.claims.others]
         return synthesis_text(self.label(BASELINE), int(size[BASELINE]), sized)
+
+    def early_stopping_text(self) -> str:
+        """§5.4: what keeping each variant's best-validation epoch would change, Holm-corrected over the variants."""
+        stopping, names = self.evidence.stopping, {v: self.evidence.name(v) for v in self.variants}
+        against = early_stopping.stopped_against(stopping, self.variants, BASELINE)
+        return early_stopping.gains_text(early_stopping.gains(stopping, self.variants), against, names, BASELINE)
 
     def training_text(self) -> str:
         """The conclusions' Q6–Q8: the tiny VGG's training in brief, each number with its evidence."""

@@ -1,9 +1,12 @@
 """Early-stopping facts from a constructed history."""
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 
-from cnnlab.early_stopping import stopping_facts
+from cnnlab.early_stopping import gains, gains_text, stopped_against, stopping_facts
 
 
 def test_facts_of_a_constructed_history():
@@ -29,3 +32,32 @@ def test_facts_of_a_constructed_history():
 def test_empty_history_is_refused():
     with pytest.raises(ValueError):
         stopping_facts(pd.DataFrame(columns=["epoch", "val_loss", "val_accuracy", "test_loss", "test_accuracy"]))
+
+
+def _stopping(gain: dict[str, float], level: dict[str, float]) -> pd.DataFrame:
+    """Ten seeds per variant: the last epoch's test accuracy around ``level``, the best-validation epoch's ``gain``
+    above it (with a little noise, so that the paired tests have a spread)."""
+    noise = np.linspace(-0.005, 0.005, 10)
+    rows = [
+        {"variant": v, "final_test_accuracy": level[v] + n, "test_accuracy_at_best_val": level[v] + gain[v] + n * n}
+        for v in gain
+        for n in noise
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_early_stopping_per_variant_is_one_holm_family_and_the_variants_are_compared_stopped():
+    """The lecturer: Table 4's variant rows were never discussed, though stopping there could reorder them."""
+    stopping = _stopping({"base": 0.004, "a": 0.013, "b": 0.0}, {"base": 0.63, "a": 0.61, "b": 0.63})
+    found = gains(stopping, ["base", "a", "b"])
+    assert all(not math.isnan(c.holm_welch_p) for c in found.values())  # corrected over the variants
+    against = stopped_against(stopping, ["base", "a", "b"], "base")
+    assert set(against) == {"a", "b"} and against["a"].difference == pytest.approx(-0.011, abs=1e-3)
+    text = gains_text(found, against, {"base": "base", "a": "a", "b": "b"}, "base")
+    assert "would change the test accuracy by the base +0.40 pp [" in text
+    assert "significant for the base and the a." in text
+    assert "so the a and the b would be worse; no variant would be shown to be better." in text
+    quiet = stopped_against(_stopping({"base": 0.0, "a": 0.0}, {"base": 0.63, "a": 0.63}), ["base", "a"], "base")
+    assert "so no variant would be shown to be better or worse." in gains_text(
+        found, quiet, {"base": "base", "a": "a", "b": "b"}, "base"
+    )
