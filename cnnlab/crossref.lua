@@ -63,15 +63,17 @@ local function resolve(cite)
     if not kind then return nil end
     if kind == "Section" and (numbers[c.id] or ""):match("^%u") then kind = "Appendix" end
     if i > 1 then out[#out + 1] = pandoc.Str(", ") end
+    local bare = c.mode == "SuppressAuthor"  -- [-@sec-x]: the number alone, as in "Sections 3.4.1 and 5.1.1"
     if typst then
-      out[#out + 1] = pandoc.RawInline("typst", "@" .. c.id)
+      local ref = bare and ("#ref(<" .. c.id .. ">, supplement: none)") or ("@" .. c.id)
+      out[#out + 1] = pandoc.RawInline("typst", ref)
     else
       local n = numbers[c.id]
       if not n then
         io.stderr:write("crossref: unresolved reference @" .. c.id .. "\n")
         n = "??"
       end
-      out[#out + 1] = pandoc.Link(kind .. " " .. n, "#" .. c.id)
+      out[#out + 1] = pandoc.Link(bare and n or (kind .. " " .. n), "#" .. c.id)
     end
   end
   return out

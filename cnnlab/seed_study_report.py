@@ -73,8 +73,8 @@ class SeedStudyReport:
         groups = "; ".join(f"{labels()[g.variant]}, {g.title}: {n}" for g, n in zip(GROUPS, counts, strict=True))
         return (
             f"The study is not complete: of the {self.planned} seeds per group, these runs are finished ({groups}). "
-            "The study's numbers (@sec-seed-sources, @sec-reshuffle and the conclusions) are computed from them "
-            "alone and are provisional; the rest of the report does not use them."
+            "The study's numbers (Sections [-@sec-seed-sources], [-@sec-reshuffle] and the conclusions) are computed "
+            "from them alone and are provisional; the rest of the report does not use them."
         )
 
     def provisional_note(self) -> str:
@@ -259,7 +259,8 @@ class SeedStudyReport:
         missing = len(self.study.missing)
         unfinished = f"; {present.count_of(missing, 'run is', 'runs are')} not finished" if missing else ""
         return (
-            f"The seed study (@sec-seed-sources, @sec-reshuffle) adds {present.count_of(len(own), 'run', 'runs')} of "
+            "The seed study (Sections [-@sec-seed-sources] and [-@sec-reshuffle]) adds "
+            f"{present.count_of(len(own), 'run', 'runs')} of "
             "its own under the same protocol, with the seeds and orders of its groups (seed 0 of the groups that vary "
             "the initial weights or the order alone is the protocol's seed-0 run, counted once): "
             f"{present.num(hours, 1)} hours of computing, {present.count_of(resumed, 'run', 'runs')} resumed after an "

@@ -206,7 +206,7 @@ seed_against_others(r.results.histories("tiny_resnet"), seeds, r.evidence.lowest
 #
 # @tbl-summary gathers the `{python} present.word(len(r.variants))` models; @tbl-compare the tests against the tiny VGG; @fig-all-seeds
 # every seed's test accuracy and @fig-all-val the validation curves. `{python} r.leader_text()`
-# (for each difference, @sec-q13 to @sec-q15 give the smallest one its seeds could have detected).
+# (for each difference, Sections [-@sec-q13] to [-@sec-q15] give the smallest one its seeds could have detected).
 # `{python} r.synthesis_text()` `{python} r.early_stopping_text()` The seconds per epoch of @tbl-summary were measured while other runs shared
 # the machine, so they do not enter this comparison.
 

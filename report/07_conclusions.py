@@ -13,7 +13,7 @@ resolved = detectable_difference(acc.std, acc.n)  # what 10 seeds per variant re
 params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].iloc[0]) for v in r.variants}
 
 # %% [markdown]
-# **Q6–Q8, training and its curves (@sec-q6, @sec-q8).** `{python} r.training_text()`
+# **Q6–Q8, training and its curves (Sections [-@sec-q6] and [-@sec-q8]).** `{python} r.training_text()`
 #
 # **Q9, robustness of the tiny VGG.** Over `{python} acc.n` seeds the tiny VGG reaches
 # `{python} r.pm("tiny_vgg")` on the full test set (95 % interval `{python} present.ci(acc)` %) and

@@ -158,7 +158,8 @@ def book(tmp_path_factory):
         + f"{_paragraph(40)}\n\n# Third {{#sec-third}}\n\n{_paragraph(70)}\n\n"
         + f"![Tall.](figures/{large.name}){{#fig-tall width=75%}}\n\n"
         + _table("tbl-long", ["run", "accuracy (%)", "test"], rows)
-        + f"{_paragraph(10)}\n\n# Fourth {{#sec-fourth}}\n\n{_paragraph(10)} See @sec-part.\n\n{DASHED}\n\n"
+        + f"{_paragraph(10)}\n\n# Fourth {{#sec-fourth}}\n\n{_paragraph(10)} See @sec-part. "
+        + f"Compare Sections [-@sec-first] and [-@sec-second].\n\n{DASHED}\n\n"
         + f"{APPENDICES}\n\n# Extra {{#sec-extra}}\n\n{_paragraph(5)}\n\n## Part {{#sec-part}}\n\n{_paragraph(5)}\n"
     )
     (out / "report.md").write_text(markdown)
@@ -220,6 +221,14 @@ def test_appendices_are_lettered_and_referred_to_as_appendices(book):
     html = (book.parent / "report.html").read_text()
     assert re.search(r'<span class="header-section-number">A</span>\s*Extra', html)
     assert re.search(r'<a href="#sec-part"[^>]*>Appendix A\.1</a>', html)
+
+
+def test_a_reference_with_its_prefix_suppressed_prints_the_number_alone(book):
+    """The lecturer: "Section 3.4.1, Section 5.1.1" should read "Sections 3.4.1 and 5.1.1"; [-@sec-x] does it."""
+    text = "\n".join(page.extract_text() for page in PdfReader(book).pages).replace("\xa0", " ")
+    assert "Compare Sections 1 and 2." in " ".join(text.split())
+    html = (book.parent / "report.html").read_text()
+    assert re.search(r'Compare Sections <a href="#sec-first"[^>]*>1</a> and <a href="#sec-second"[^>]*>2</a>', html)
 
 
 @needs_poppler

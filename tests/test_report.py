@@ -190,9 +190,9 @@ def _shown(sentence: str, pages: str) -> bool:
     line of the PDF may end after an en dash or a hyphen: "Pitman–" "Morgan", "t-" "test")."""
     parts = [
         re.escape(part).replace("–", "–\\s?").replace("\\-", "-\\s?")
-        for part in re.split(r"@(?:sec|tbl|fig)-[\w-]*\w", sentence.replace("’", "'"))
-    ]
-    return re.search(r"\s*\S+\s[\d.]+\s*".join(parts), pages.replace("’", "'")) is not None
+        for part in re.split(r"\[-@(?:sec|tbl|fig)-[\w-]*\w\]|@(?:sec|tbl|fig)-[\w-]*\w", sentence.replace("’", "'"))
+    ]  # "@sec-q8" is printed "Section 3.3", "[-@sec-q8]" "3.3"
+    return re.search(r"\s*(?:\S+\s)?[\d.]+\s*".join(parts), pages.replace("’", "'")) is not None
 
 
 def _between(pdf: str, start: str, end: str) -> str:
