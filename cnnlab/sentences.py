@@ -116,12 +116,19 @@ def order_text(same_every_epoch: bool) -> str:
     )
 
 
-def orders_text(orders: list[list[int]], seed: int) -> str:
-    """The evidence behind ``order_text``: the orders a small seeded fit visited its samples in, epoch by epoch."""
-    listed = "; ".join(f"epoch {i + 1}: {' '.join(map(str, order))}" for i, order in enumerate(orders))
+def orders_text(orders: list[list[int]], seed: int, batch_size: int) -> str:
+    """The evidence behind ``order_text``: the orders a seeded fit of a throwaway model visited as many samples as a
+    run trains on, at the runs' batch size, epoch by epoch (the first ten of each)."""
+    n, epochs, same = len(orders[0]), present.word(len(orders)), all(o == orders[0] for o in orders)
+    every = "both" if len(orders) == 2 else f"all {epochs}"
+    whole = all(sorted(o) == list(range(n)) for o in orders)
+    shown = [orders[0]] if same else orders
+    first = "; ".join(" ".join(map(str, o[:10])) for o in shown)
     return (
-        f"The small fit (seed {seed}, {present.count(len(orders[0]))} samples numbered from 0) visited them in "
-        f"these orders: {listed}."
+        f"A seeded fit (seed {seed}) of a throwaway model on {present.count(n)} samples numbered from 0, as many as "
+        f"a run trains on, in batches of {batch_size}, visited them in "
+        f"{f'the same order in {every} epochs' if same else f'a different order in each of its {epochs} epochs'}"
+        f"{', a permutation of all of them' if whole else ''} (the first ten{'' if same else ' of each'}: {first})."
     )
 
 

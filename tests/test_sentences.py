@@ -107,10 +107,19 @@ def test_resnet_source_with_and_without_a_file():
     assert "kernel 7 × 7 × 3 × 64, bias 64" in text and "whose SHA-256 checksum begins abababababababab;" in text
 
 
-def test_orders_text_lists_each_epoch_s_order():
-    text = sentences.orders_text([[2, 0, 1], [2, 0, 1]], seed=0)
-    assert text.startswith("The small fit (seed 0, 3 samples numbered from 0) visited them in these orders: ")
-    assert text.endswith("orders: epoch 1: 2 0 1; epoch 2: 2 0 1.")
+def test_orders_text_says_whether_the_epochs_share_one_order_at_the_runs_size():
+    """The lecturer: a 12-sample toy fit does not show what a 35,000-image run does; the fit has the runs' size."""
+    text = sentences.orders_text([[2, 0, 1], [2, 0, 1]], seed=0, batch_size=128)
+    assert text == (
+        "A seeded fit (seed 0) of a throwaway model on 3 samples numbered from 0, as many as a run trains on, in "
+        "batches of 128, visited them in the same order in both epochs, a permutation of all of them (the first "
+        "ten: 2 0 1)."
+    )
+    differ = sentences.orders_text([[2, 0, 1], [0, 1, 2]], seed=0, batch_size=128)
+    assert (
+        "a different order in each of its two epochs, a permutation of all of them (the first ten of each: 2 0 1;"
+        in (differ)
+    )
 
 
 def test_map_reading_names_what_a_map_follows_only_from_a_strong_correlation():
