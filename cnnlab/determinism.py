@@ -56,8 +56,8 @@ def keras_epoch_orders(seed: int, samples: int = 12, epochs: int = 3, batch_size
     """The order in which ``fit(shuffle=True)`` visits ``samples`` examples in each of ``epochs``, after seeding.
 
     Found by fitting a two-unit model eagerly on the sample indices and recording every batch: it
-    shows how the installed Keras shuffles under a fixed seed (the report states the result). The model
-    it trains is a throwaway on twelve numbers, nothing of a run.
+    shows how the installed Keras shuffles under a fixed seed (the report states the result, with as many samples
+    and the batch size of a run). The model it trains is a throwaway on the sample numbers, nothing of a run.
     """
     keras = import_keras()
     seen: list[int] = []
