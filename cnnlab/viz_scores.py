@@ -60,22 +60,28 @@ def seed_strip(values: np.ndarray, seeds: np.ndarray, label: str = "test accurac
 
 
 def confusion(matrix: np.ndarray, title: str = "") -> Figure:
-    """A confusion matrix in row percentages (true class per row) with class names."""
+    """A confusion matrix in row percentages (true class per row) with class names. The colours scale the
+    confusions alone, up to the largest: the correct answers on the diagonal, far larger, are grey with their
+    numbers, so that they do not take up the whole colour range."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) * 100
+    off = np.ma.masked_where(np.eye(len(rates), dtype=bool), rates)
+    top = max(float(off.max()), 1.0)
+    cmap = plt.get_cmap("Blues").with_extremes(bad="0.88")
     fig, ax = plt.subplots(figsize=(4.0, 3.0), layout="constrained")
     # pcolormesh, not imshow: the cells stay vector shapes (a figure with an image reaches the report as PNG)
-    image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, rates, cmap="Blues", vmin=0, vmax=100)
+    image = ax.pcolormesh(np.arange(11) - 0.5, np.arange(11) - 0.5, off, cmap=cmap, vmin=0, vmax=top)
     ax.set_aspect("equal")
     ax.invert_yaxis()
     for (i, j), value in np.ndenumerate(rates):
-        ax.text(
-            j, i, f"{value:.0f}", ha="center", va="center", fontsize=MIN_FONT, color="white" if value > 50 else "black"
-        )
+        dark = i != j and value > top * 0.6
+        weight = "bold" if i == j else "normal"
+        ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=MIN_FONT, color="white" if dark else "black",
+                fontweight=weight)  # fmt: skip
     ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(10), CLASS_NAMES)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
-    fig.colorbar(image, ax=ax, label="% of the true class").solids.set_rasterized(False)
+    fig.colorbar(image, ax=ax, label="% of the true class, confused").solids.set_rasterized(False)
     if title:
         ax.set_title(title)
     return fig

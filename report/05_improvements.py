@@ -273,5 +273,5 @@ viz_images.misclassified(r.data.x_test, r.data.y_test, r.predictions("tiny_vgg")
 
 # %%
 #| label: fig-confusion
-#| fig-cap: "Confusion matrix of the tiny VGG on the test set, summed over its seeds (percent of each true class)."
+#| fig-cap: "Confusion matrix of the tiny VGG on the test set, summed over its seeds (percent of each true class). The colours scale the confusions alone; the correct answers on the diagonal (bold, on grey) are left out of the scale so that the confusions stand out."
 viz_scores.confusion(confusions);

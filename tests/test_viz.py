@@ -301,6 +301,18 @@ def test_the_confusion_matrix_class_names_do_not_touch():
     plt.close(figure)
 
 
+def test_the_confusion_colours_scale_the_confusions_not_the_correct_answers():
+    """The lecturer's Figure 23: a 0-100 % scale spent its range on the diagonal (44-76 %), leaving the confusions
+    the text discusses (cat and dog, 18-19 %) pale."""
+    matrix = np.full((10, 10), 10) + 500 * np.eye(10, dtype=int)
+    matrix[3, 5] = 100  # one large confusion
+    figure = viz_scores.confusion(matrix)
+    mesh = figure.axes[0].collections[0]
+    assert mesh.norm.vmax == pytest.approx(100 * 100 / (8 * 10 + 100 + 510))  # the largest confusion, row 3
+    assert np.ma.getmaskarray(mesh.get_array()).reshape(10, 10).diagonal().all()  # the diagonal is left out
+    plt.close(figure)
+
+
 @pytest.mark.parametrize(
     "values",
     [
