@@ -136,16 +136,24 @@ def _scale(column: str) -> float:
 
 
 def pixel_histograms(images: np.ndarray) -> Figure:
-    """Distribution of raw pixel values per colour channel (Q3)."""
+    """Distribution of raw pixel values per colour channel (Q3), the frame above its highest point, and the
+    spikes at 0 and 255 (pixels clipped at black or white) labelled with their largest share over the channels."""
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH * 0.85, 2.3), layout="constrained")
+    shares = []
     for channel, color in enumerate(("red", "green", "blue")):
         counts = np.bincount(images[..., channel].ravel(), minlength=256)
-        ax.plot(np.arange(256), counts / counts.sum(), color=color, label=color)
-    ax.set_ylim(bottom=0)  # fractions from zero, and the spikes at 0 and 255 off the frame
+        shares.append(counts / counts.sum())
+        ax.plot(np.arange(256), shares[-1], color=color, label=color)
+    top = float(np.max(shares))
+    ax.set_ylim(0, top * 1.18)  # room above the highest point for its label
+    for value, align in ((0, "left"), (255, "right")):
+        share = max(s[value] for s in shares)
+        ax.annotate(f"{value}: {share * 100:.2f} %", (value, share), xytext=(0, 3), textcoords="offset points",
+                    ha=align, va="bottom", fontsize=MIN_FONT)  # fmt: skip
     ax.set_xlim(-6, 261)
     ax.set_xlabel("pixel value (uint8)")
     ax.set_ylabel("fraction of pixels")
-    ax.legend()
+    ax.legend(loc="upper center")
     ax.grid(alpha=0.3)
     return fig
 

@@ -283,6 +283,17 @@ def test_the_pixel_histogram_starts_at_zero_and_keeps_its_end_values_off_the_fra
     plt.close("all")
 
 
+def test_the_pixel_histogram_spike_at_white_is_below_the_frame_and_labelled():
+    """The lecturer's Figure 2: the spike at 255 ran into the top of the frame, so its height could not be read."""
+    images = np.random.default_rng(0).integers(0, 256, (20, 8, 8, 3), dtype=np.uint8)
+    images[:5] = 255  # a quarter of the pixels clipped at white
+    ax = viz.pixel_histograms(images).axes[0]
+    top = max(line.get_ydata().max() for line in ax.get_lines())
+    assert ax.get_ylim()[1] > 1.1 * top
+    assert [t.get_text()[:7] for t in ax.texts] == ["0: 0.47", "255: 25"]  # a quarter, and 1 in 256 of the rest
+    plt.close("all")
+
+
 def test_the_confusion_matrix_class_names_do_not_touch():
     """The lecturer's Figure 23: "airplane" and "automobile" ran into each other under the matrix. Slanted names
     anchored at their ticks lie on parallel lines; those lines must lie farther apart than a line of text is high
