@@ -64,7 +64,11 @@ viz_images.all_feature_maps(maps);
 # `{python} present.num(kernel.max(), 2)`). Within a filter the three channels' weights have an average
 # correlation of `{python} present.num(corr, 2)`. How much of a filter is colour rather than brightness
 # we measure by its *colour share*: the part of its squared weights that differs between the red, green
-# and blue channels, $\sum_{i,j,c} (w_{ijc} - \bar w_{ij})^2 / \sum_{i,j,c} w_{ijc}^2$, where $w_{ijc}$ is the
+# and blue channels,
+#
+# $$\text{colour share} = \frac{\sum_{i,j,c} (w_{ijc} - \bar w_{ij})^2}{\sum_{i,j,c} w_{ijc}^2},$$
+#
+# where $w_{ijc}$ is the
 # weight at position $(i, j)$ of channel $c$ and $\bar w_{ij}$ the mean of the three channels there. It is 0 for a filter that weighs the three channels alike, which sees brightness only
 # and would be grey in an RGB picture such as @fig-resnet; 2/3 for one that looks at a single channel; 1 for one whose channels cancel at every
 # position. The first seed's filters (@fig-weights) have colour shares from
