@@ -148,8 +148,9 @@ def pixel_histograms(images: np.ndarray) -> Figure:
     ax.set_ylim(0, top * 1.18)  # room above the highest point for its label
     for value, align in ((0, "left"), (255, "right")):
         share = max(s[value] for s in shares)
+        box = {"fc": "white", "ec": "none", "pad": 0.6}  # readable over the curves it may cross
         ax.annotate(f"{value}: {share * 100:.2f} %", (value, share), xytext=(0, 3), textcoords="offset points",
-                    ha=align, va="bottom", fontsize=MIN_FONT)  # fmt: skip
+                    ha=align, va="bottom", fontsize=MIN_FONT, bbox=box)  # fmt: skip
     ax.set_xlim(-6, 261)
     ax.set_xlabel("pixel value (uint8)")
     ax.set_ylabel("fraction of pixels")

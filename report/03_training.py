@@ -56,11 +56,17 @@ same_order = all(order == orders[0] for order in orders)
 # @fig-curves-one shows the loss and accuracy per epoch of the run with seed `{python} first.config.seed`,
 # on the training, validation and test sets; @fig-curves-band shows the mean and standard deviation of
 # the same curves over all `{python} acc.n` seeds; their right panels show the validation and test loss and
-# accuracy late in training on scales of their own. `{python} r.evidence.stopping_text()` `{python} r.evidence.gap_measures_text()` Averaged over epochs and
+# accuracy late in training on scales of their own.
+#
+# **Overfitting and early stopping.** `{python} r.evidence.stopping_text()` @tbl-stopping gives the same
+# readings for every variant, and @sec-summary compares them.
+#
+# **The gap between training and validation.** `{python} r.evidence.gap_measures_text()`
+#
+# **Validation against test.** Averaged over epochs and
 # seeds, the test accuracy curve runs `{python} present.points(abs(q8.offset), 2)` pp
 # `{python} "below" if q8.offset < 0 else "above"` the validation curve (mean absolute distance
 # `{python} present.points(q8.distance, 2)` pp). `{python} r.evidence.offset_text()`
-# @tbl-stopping gives the same readings for every variant.
 
 # %%
 #| label: fig-curves-one

@@ -131,4 +131,4 @@ faint = features.relative_scale(resnet_kernel) < 0.1  # filters the figure's own
 # %%
 #| label: fig-resnet
 #| fig-cap: "The first-layer filters of ImageNet ResNet50, channels reversed from BGR to RGB, each min-max scaled on its own; above each, its number and its largest absolute weight as a fraction of the layer's largest."
-viz_images.rgb_filters(features.bgr_to_rgb(resnet_kernel), columns=10);
+viz_images.rgb_filters(features.bgr_to_rgb(resnet_kernel), columns=12);
