@@ -118,17 +118,17 @@ class SeedStudyReport:
         own = tuple(self.study.values(n, metric, own=True) for n in ("init", "order"))
         shared = ", counting seed 0's run, which all three groups share, in the protocol's group only," * parts.shared
         return (
-            f"On the {IN_PROSE[metric]}, the standard deviation over seeds (95 % interval) is: "
-            f"{stds_text(parts, '; ')}. A Brown–Forsythe test [@brown1974]{shared} "
-            f"{'detects a' if parts.differ_p < ALPHA else 'detects no'} difference between the three spreads "
-            f"({present.p_value(parts.differ_p)}). {ratios_text(parts, own)} {variance_text(parts)} "
-            f"{fixed_partner_text(parts.init_vs_order)} "
             "In plain words: with the order of the images fixed, another random initialisation moves the test "
             f"accuracy by about {present.points(init.summary.std, 2)} pp (one standard deviation; with "
             f"{init.summary.n} runs, anywhere from {present.points(init.std_low, 2)} to "
             f"{present.points(init.std_high, 2)} pp at 95 % confidence), and the order alone by about "
             f"{present.points(order.summary.std, 2)} pp. That is what robust to the initialisation means here: a "
-            f"spread of that size, not the absence of one.{self.provisional_note()}"
+            "spread of that size, not the absence of one. In detail, "
+            f"on the {IN_PROSE[metric]}, the standard deviation over seeds (95 % interval) is: "
+            f"{stds_text(parts, '; ')}. A Brown–Forsythe test [@brown1974]{shared} "
+            f"{'detects a' if parts.differ_p < ALPHA else 'detects no'} difference between the three spreads "
+            f"({present.p_value(parts.differ_p)}). {ratios_text(parts, own)} {variance_text(parts)} "
+            f"{fixed_partner_text(parts.init_vs_order)}{self.provisional_note()}"
         )
 
     def reshuffling_markdown(self) -> Markdown:

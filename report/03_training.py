@@ -122,6 +122,7 @@ study = r.seed_study
 # one varies only the initial weights (the order of seed 0 for every run), the other only the order (the
 # initial weights of seed 0); the protocol's runs vary both (@tbl-seed-sources, @fig-seed-study).
 # `{python} study.counts_text()`
+#
 # `{python} study.spread_text()`
 
 # %%
