@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from cnnlab import early_stopping, present, sentences, tables, training_conclusion, viz
+from cnnlab import early_stopping, present, sentences, tables, training_reading, viz
 from cnnlab.cache import PREDICTIONS_FILE, RunCache, RunRecord
 from cnnlab.claims import Claims
 from cnnlab.config import RunConfig
@@ -155,8 +155,8 @@ class Report:
 
     def training_text(self) -> str:
         """The conclusions' Q6–Q8: the tiny VGG's training in brief, each number with its evidence."""
-        return training_conclusion.conclusion_text(
-            training_conclusion.Training.of(self.evidence), self.evidence.name(BASELINE)
+        return training_reading.conclusion_text(
+            training_reading.Training.of(self.evidence), self.evidence.name(BASELINE)
         )
 
     def curves(self, variant: str = BASELINE) -> CurveReading:

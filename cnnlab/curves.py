@@ -41,3 +41,17 @@ def read_curves(histories: list[pd.DataFrame]) -> CurveReading:
     return CurveReading(
         best, rising, len(histories), float(test_minus_val.mean()), float(np.abs(test_minus_val).mean())
     )
+
+
+def loss_fall(histories: list[pd.DataFrame]) -> float:
+    """How far the training loss falls from the epoch of lowest validation loss to the last (mean over runs)."""
+    at_min = [int(h["val_loss"].to_numpy().argmin()) for h in histories]
+    return float(np.mean([h["loss"].iloc[i] - h["loss"].iloc[-1] for h, i in zip(histories, at_min, strict=True)]))
+
+
+def overfit_reading(val_rise: float, train_fall: float, rising: int, runs: int) -> str:
+    """Whether the losses part after the validation minimum (means over runs), and how widely: mildly when
+    fewer than half the runs end more than ``OVERFIT_TOLERANCE`` above their minimum validation loss."""
+    if not (val_rise > 0 and train_fall > 0):
+        return "no clear overfitting within these epochs"
+    return f"the network overfits in its later epochs, {'mildly' if 2 * rising < runs else 'in most runs'}"

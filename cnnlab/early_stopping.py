@@ -82,21 +82,24 @@ def _of(stopping: pd.DataFrame, variant: str, column: str) -> np.ndarray:
 
 
 def gains(stopping: pd.DataFrame, variants: list[str]) -> dict[str, Comparison]:
-    """Each variant's test accuracy at its best-validation epoch against its last epoch's, paired over its seeds,
-    Holm-corrected over the variants (one question asked of each)."""
+    """Each variant's test accuracy (full test set) at its best-validation epoch against its last epoch's, paired
+    over its seeds, Holm-corrected over the variants with two seeds or more (one question asked of each)."""
     at = lambda v: (_of(stopping, v, "test_accuracy_at_best_val"), _of(stopping, v, "final_test_accuracy"))  # noqa: E731
-    return family({v: at(v) for v in variants}, is_paired=True)
+    return family({v: at(v) for v in variants if len(at(v)[0]) >= 2}, is_paired=True)
 
 
 def stopped_against(stopping: pd.DataFrame, variants: list[str], base: str) -> dict[str, Comparison]:
-    """Each variant against ``base``, both stopped at their best-validation epochs (Welch, Holm over the variants)."""
+    """Each variant against ``base``, both stopped at their best-validation epochs (full test set; Welch, Holm over
+    the variants; only those with two seeds or more, like ``base``)."""
     at_best = lambda v: _of(stopping, v, "test_accuracy_at_best_val")  # noqa: E731
-    return family({v: (at_best(v), at_best(base)) for v in variants if v != base})
+    if len(at_best(base)) < 2:
+        return {}
+    return family({v: (at_best(v), at_best(base)) for v in variants if v != base and len(at_best(v)) >= 2})
 
 
 def _difference(name: str, c: Comparison, test: str) -> str:
-    """ "the tiny ResNet +0.24 pp [−1.02, 1.50] (Welch's t-test p = 0.677, Holm p = 0.677)"."""
-    return f"the {name} {present.pp(c.difference)} pp {present.ci(c)} ({p_values(c, test)})"
+    """ "+0.24 pp [−1.02, 1.50] for the tiny ResNet (Welch's t-test p = 0.677, Holm p = 0.677)"."""
+    return f"{present.pp(c.difference)} pp {present.ci(c)} for the {name} ({p_values(c, test)})"
 
 
 def _named(names: list[str]) -> str:
@@ -104,23 +107,30 @@ def _named(names: list[str]) -> str:
 
 
 def gains_text(found: dict[str, Comparison], against: dict[str, Comparison], names: dict[str, str], base: str) -> str:
-    """§5.4: what early stopping would change for each variant, and the variants against ``base`` if all stopped
-    there (``names``: display names in prose)."""
+    """§5.4: what early stopping would change for each variant on the full test set, and the variants against
+    ``base`` if all stopped there (``names``: display names in prose); "" with no variant to read."""
+    if not found:
+        return ""
     said = [_difference(names[v], c, "paired t-test") for v, c in found.items()]
     real = [names[v] for v, c in found.items() if c.significant]
-    shown = "every variant" if len(real) == len(found) else _named(real) if real else "no variant"
-    stopped = [_difference(names[v], c, "Welch's t-test") for v, c in against.items()]
-    ways = {
-        w: [names[v] for v, c in against.items() if c.significant and (c.difference > 0) == (w == "better")]
-        for w in ("better", "worse")
-    }
-    parts = [f"{_named(n)} would be {w}" for w, n in ways.items() if n]
-    if not ways["better"]:
-        parts.append(f"no variant would be shown to be better{'' if ways['worse'] else ' or worse'}")
-    verdict = "; ".join(parts)
-    return (
+    every = "every variant" if len(found) > 1 else _named(real)
+    shown = every if len(real) == len(found) else _named(real) if real else "no variant"
+    corrected = ", Holm-corrected over the variants" if len(found) > 1 else ""
+    text = (
         "Keeping each run's best-validation epoch instead of its last (@tbl-stopping) would change the test "
-        f"accuracy by {'; '.join(said)}, paired over each variant's seeds and Holm-corrected over the variants: "
-        f"significant for {shown}. Stopped there, against the {names[base]} stopped there too: {'; '.join(stopped)}, "
-        f"so {verdict}. The comparisons above keep the last epoch, as the protocol does."
+        f"accuracy on the full test set by {'; '.join(said)}, paired over each variant's seeds{corrected}: "
+        f"significant for {shown}."
     )
+    if against:
+        stopped = [_difference(names[v], c, "Welch's t-test") for v, c in against.items()]
+        ways = {
+            w: [names[v] for v, c in against.items() if c.significant and (c.difference > 0) == (w == "better")]
+            for w in ("better", "worse")
+        }
+        parts = [f"{_named(n)} would be {w}" for w, n in ways.items() if n]
+        if not ways["better"]:
+            parts.append(f"no variant would be shown to be better{'' if ways['worse'] else ' or worse'}")
+        text += (
+            f" Stopped there, against the {names[base]} stopped there too: {'; '.join(stopped)}, so {'; '.join(parts)}."
+        )
+    return f"{text} The comparisons above keep the last epoch, as the protocol does."

@@ -33,8 +33,9 @@ from cnnlab.power import (
     seeds_needed,
 )
 from cnnlab.results import BASELINE, Results
-from cnnlab.stats import family, paired, summarize
-from cnnlab.training_conclusion import loss_fall, validation_offsets
+from cnnlab.stats import family, summarize
+from cnnlab.training_reading import Training
+from cnnlab.validation_split import validation_offsets
 from cnnlab.verdicts import Contrast, contrasts
 
 BATCHNORM = "tiny_vgg_bn"  # the variant whose lower accuracy Q13 explains
@@ -160,15 +161,9 @@ class Evidence:
         return Markdown(evidence_tables.stopping(self.stopping, self.labels))
 
     def stopping_text(self, variant: str = BASELINE) -> str:
-        fall = loss_fall(self.results.histories(variant))
-        s = self.stopping[self.stopping["variant"] == variant]
-        epochs = int(s["epochs"].max())
-        text = say.stopping_text(
-            epochs, summarize(s["min_val_loss_epoch"]), s["val_loss_rise"].mean(), s["test_loss_rise"].mean(), fall
-        )
-        at_best, final = (s[c].to_numpy(dtype=float) for c in ("test_accuracy_at_best_val", "final_test_accuracy"))
-        early = say.early_stopping_text(summarize(at_best), summarize(final), paired(at_best, final))
-        return f"{text} {early}"
+        t = Training.of(self, variant)
+        text = say.stopping_text(t.epochs, t.min_epoch, t.rises, t.fall, t.rising)
+        return f"{text} {say.early_stopping_text(t.at_best, t.final, t.early)}"
 
     def offset_text(self, variant: str = BASELINE) -> str:
         return say.validation_offset(validation_offsets(self.results, variant))

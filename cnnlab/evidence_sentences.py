@@ -7,9 +7,10 @@ accuracies, losses as they are) and display names, so that each branch can be te
 from __future__ import annotations
 
 from cnnlab import present, verdicts
+from cnnlab.curves import OVERFIT_TOLERANCE, overfit_reading
 from cnnlab.power import POWER
 from cnnlab.stats import ALPHA, Comparison, Summary, binomial_se
-from cnnlab.training_conclusion import Offsets, overfits, sampling_clause
+from cnnlab.validation_split import Offsets, full_set_clause, sampling_clause
 from cnnlab.verdicts import Contrast
 
 # Display names that read badly inside a sentence ("between the tiny VGG, 3 blocks and ..."), as prose says them.
@@ -42,18 +43,20 @@ def power_text(std: float, n: int, detectable: float, needed: dict[float, int], 
     )
 
 
-def stopping_text(epochs: int, min_epoch: Summary, val_rise: float, test_rise: float, train_fall: float) -> str:
-    """Where validation loss bottoms out and how the losses move after it (means over seeds)."""
+def stopping_text(
+    epochs: int, min_epoch: Summary, rises: tuple[float, float], train_fall: float, rising: tuple[int, int]
+) -> str:
+    """Where validation loss bottoms out and how the losses move after it (means over seeds): ``rises`` of the
+    validation and test losses above their minima, ``rising`` (runs ending over the tolerance, runs)."""
     facts = (
         f"The validation loss is lowest at epoch {present.num(min_epoch.mean, 0)} ± {present.num(min_epoch.std, 0)} "
         f"(mean ± std over {min_epoch.n} seeds; from epoch {present.num(min_epoch.minimum, 0)} to "
         f"{present.num(min_epoch.maximum, 0)}). From there to epoch {epochs} the training loss falls by "
-        f"{present.num(train_fall)} while the validation loss rises by {present.num(val_rise)} and the test loss "
-        f"by {present.num(test_rise)} above their minima"
+        f"{present.num(train_fall)} while the validation loss rises by {present.num(rises[0])} and the test loss "
+        f"by {present.num(rises[1])} above their minima ({rising[0]} of {rising[1]} runs end more than "
+        f"{present.pct(OVERFIT_TOLERANCE, 0)} above their lowest validation loss)"
     )
-    if overfits(val_rise, test_rise, train_fall):
-        return f"{facts}: the network overfits in its later epochs, mildly."
-    return f"{facts}: no clear overfitting within these epochs."
+    return f"{facts}: {overfit_reading(rises[0], train_fall, *rising)}."
 
 
 def early_stopping_text(at_best: Summary, final: Summary, test: Comparison) -> str:
@@ -84,18 +87,16 @@ def validation_offset(o: Offsets) -> str:
         for c in (o.to_exact, o.to_full)
     )
     if o.jpeg_explains:
-        times = present.num(o.to_full.difference / o.sampling_se(o.full), 1)
         return (
             f"{facts}. The validation split is not told from the exact test images ({exact}{_power(o.to_exact)}), "
-            f"but {sampling_clause(o)}. It scores above the full test set ({full}), by {times} times the standard "
-            "error that sampling those two sets of images gives: the test curve's offset below it is what the "
-            "JPEG-derived test images would cause (@sec-jpeg measures how much compression costs), and these runs "
-            "detect no optimism in the validation split."
+            f"but {sampling_clause(o)}. It scores above the full test set ({full}), by {full_set_clause(o)}: the "
+            "test curve's offset below it is what the JPEG-derived test images would cause (@sec-jpeg measures how "
+            "much compression costs), and these runs detect no optimism in the validation split."
         )
     return (
         f"{facts}. The validation accuracy differs from the exact test images' by {exact}, and from the full "
-        f"test set's by {full}; {sampling_clause(o)}. These numbers do not single out the JPEG-derived images as the "
-        "cause of the offset."
+        f"test set's by {full} ({full_set_clause(o)}); {sampling_clause(o)}. These numbers do not single out the "
+        "JPEG-derived images as the cause of the offset."
     )
 
 

@@ -54,9 +54,13 @@ def test_early_stopping_per_variant_is_one_holm_family_and_the_variants_are_comp
     against = stopped_against(stopping, ["base", "a", "b"], "base")
     assert set(against) == {"a", "b"} and against["a"].difference == pytest.approx(-0.011, abs=1e-3)
     text = gains_text(found, against, {"base": "base", "a": "a", "b": "b"}, "base")
-    assert "would change the test accuracy by the base +0.40 pp [" in text
+    assert "would change the test accuracy on the full test set by +0.40 pp [0.16, 0.64] for the base (" in text
     assert "significant for the base and the a." in text
     assert "so the a and the b would be worse; no variant would be shown to be better." in text
+    one_seed = _stopping({"base": 0.004, "a": 0.013}, {"base": 0.63, "a": 0.61}).iloc[:11]  # a has one seed
+    assert set(gains(one_seed, ["base", "a"])) == {"base"} and stopped_against(one_seed, ["base", "a"], "base") == {}
+    alone = gains_text(gains(one_seed, ["base", "a"]), {}, {"base": "base", "a": "a"}, "base")
+    assert "over each variant's seeds: significant for the base." in alone and "Holm" not in alone.split("(")[0]
     quiet = stopped_against(_stopping({"base": 0.0, "a": 0.0}, {"base": 0.63, "a": 0.63}), ["base", "a"], "base")
     assert "so no variant would be shown to be better or worse." in gains_text(
         found, quiet, {"base": "base", "a": "a", "b": "b"}, "base"
