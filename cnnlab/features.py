@@ -40,6 +40,8 @@ def map_correlations(maps: dict[str, np.ndarray], image: np.ndarray, index: int)
     """What filter ``index``'s map follows in each layer: Pearson's r of the map with the image's brightness and
     with its edge strength (Sobel gradient magnitude of the brightness), both averaged down to the map's size
     (NaN where the map is constant)."""
+    if image.shape[0] != image.shape[1] or any(image.shape[0] % m.shape[0] for m in maps.values()):
+        raise ValueError(f"a square image whose side each map's divides, got {image.shape[:2]}")
     brightness = image.astype(float) @ np.array([0.299, 0.587, 0.114]) / 255  # ITU-R BT.601 luma
     edges = np.hypot(ndimage.sobel(brightness, 0), ndimage.sobel(brightness, 1))
     found = {}

@@ -121,11 +121,13 @@ def settings_text(check: dict, made: str) -> str:
     it, so those settings change the images least."""
     moved, named = check["lossy_reencoding_error"], lambda s: f"quality {s.split()[0][1:]}, {s.split()[1]}"
     others = [f"{present.num(moved[s], 2)} at {named(s)}" for s in moved if s != made]
+    if made not in moved or not others:
+        raise ValueError(f"the check must hold {made} and at least one other setting, got {list(moved)}")
     least = all(moved[made] < moved[s] for s in moved if s != made)
     reading = "of the settings tried, these change them least" if least else "these settings are not confirmed"
     unchanged = present.pct(check["lossy_unchanged_fraction"], 0)
     return (
         f"Encoding an image again with the JPEG settings that made it nearly reproduces it: re-encoded at "
         f"{named(made)}, the JPEG-derived test images change by {present.num(moved[made], 2)} of 255 per pixel on "
-        f"average ({unchanged} of them not at all), against {', '.join(others[:-1])} and {others[-1]}: {reading}."
+        f"average ({unchanged} of them not at all), against {present.listing(others)}: {reading}."
     )

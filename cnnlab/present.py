@@ -135,6 +135,11 @@ INTERVAL = f"{pct(1 - ALPHA, 0)} interval"  # the name of the statistics' confid
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
+def listing(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
 def word(value: int) -> str:
     """A small count in words, as prose writes it: 8 -> "eight" (digits from 11 on: 12 -> "12")."""
     return _WORDS[value] if 0 <= value < len(_WORDS) else count(value)

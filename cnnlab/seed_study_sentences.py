@@ -177,14 +177,15 @@ def ratios_text(parts: Decomposition, own: tuple[np.ndarray, np.ndarray]) -> str
 
 
 def variance_text(parts: Decomposition) -> str:
-    """How much of the protocol's variance the two factors' variances add up to: they need not add up to it,
-    since each is measured with the other held at one value."""
+    """How much of the protocol's variance the two factors' variances add up to, and when they would add up to
+    all of it."""
     init, order, both = (s.summary.std for s in parts.spreads)
     share = (init**2 + order**2) / both**2
     return (
         f"The two factors' variances add up to {present.pct(share, 0)} of the protocol's "
-        f"({present.points(init, 2)}² + {present.points(order, 2)}² against {present.points(both, 2)}², in pp²), with "
-        "intervals as wide as those above; they need not add up to it, since each group holds the other factor fixed."
+        f"({present.points(init, 2)}² + {present.points(order, 2)}² against {present.points(both, 2)}², in pp²); they "
+        "would add up to it if the two acted independently and additively, up to the sampling error of spreads "
+        "from so few runs."
     )
 
 

@@ -96,7 +96,7 @@ def receptive_text(fields: dict[str, int]) -> str:
     parts = [
         f"{size} × {size}{' pixels' if i == 0 else ''} in `{name}`" for i, (name, size) in enumerate(fields.items())
     ]
-    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
+    return present.listing(parts)
 
 
 def order_text(same_every_epoch: bool) -> str:
@@ -234,10 +234,18 @@ def map_reading_text(found: dict[str, tuple[float, float]], filter_number: int) 
         i = 0 if abs(r[0]) >= abs(r[1]) else 1  # the stronger of the two
         return f"{facts} (it {'rises' if r[i] > 0 else 'falls'} with the image's {('brightness', 'edges')[i]})"
 
-    said = [reading(n, r) for n, r in found.items() if not any(math.isnan(x) for x in r)]
-    return (
+    shown = {n: r for n, r in found.items() if not any(math.isnan(x) for x in r)}
+    if not shown:
+        return f"Filter {filter_number}'s maps are constant for this image, so they follow nothing in it."
+    weak = [f"`{n}`" for n, r in shown.items() if max(abs(x) for x in r) < strong]
+    text = (
         f"What filter {filter_number}'s maps follow, as Pearson's r with the image's brightness and with its edge "
-        f"strength (Sobel gradient magnitude), both averaged down to the map's size: {'; '.join(said)}. Where neither "
-        f"reaches {present.num(strong, 1)} in size, the map responds to something the two simple measures do not "
-        "describe, as units that see ever larger patches combine earlier maps; this is one image and one seed."
+        f"strength (Sobel gradient magnitude), both averaged down to the map's size: "
+        f"{'; '.join(reading(n, r) for n, r in shown.items())}."
     )
+    if weak:
+        text += (
+            f" In {present.listing(weak)} neither reaches {present.num(strong, 1)} in size: the two simple measures do "
+            "not describe what the map responds to."
+        )
+    return f"{text} This is one image and one seed."

@@ -264,6 +264,11 @@ class StdRatio:
     f_p: float  # two-sided F-test of equal variances
     levene_p: float  # Brown-Forsythe (median-centred Levene), robust to non-normal data
 
+    @property
+    def excludes_equal(self) -> bool:
+        """The F interval of the ratio leaves out 1: equal spreads, before any correction for several ratios."""
+        return not self.ci_low <= 1 <= self.ci_high
+
 
 def std_ratio(a: np.ndarray | list[float], b: np.ndarray | list[float], confidence: float = 1 - ALPHA) -> StdRatio:
     """Compare the standard deviations of two groups: the ratio with its F interval, the F-test and Levene's."""

@@ -34,7 +34,7 @@ def spread_compact(full: Contrast, interval: StdRatio | None, detectable_ratio: 
     if not math.isnan(detectable_ratio):
         ratio_seen = present.num(detectable_ratio, 1)
         power = f"these seeds would have detected only ratios of about {ratio_seen} with {present.pct(POWER, 0)} power"
-    if interval is not None and not interval.ci_low <= 1 <= interval.ci_high:
+    if interval is not None and interval.excludes_equal:
         return (
             f"{facts}: not shown to be more or less robust{f' ({power})' if power else ''}; the F interval, which "
             "counts every seed fully and assumes normally spread accuracies, excludes equal spreads, but Levene's "
@@ -89,13 +89,20 @@ def robustness_overall(spreads: dict[str, tuple[Contrast, StdRatio | None]], bas
     the full test set and the F interval of its standard deviation ratio): what Levene's test (Holm) finds, and
     where the F interval alone finds the spreads unequal."""
     way = lambda c, words: words[0] if c.test.std_ratio < 1 else words[1]  # noqa: E731
-    found = [f"the {n} {way(c, ('more', 'less'))} robust" for n, (c, _) in spreads.items() if c.test.spread_differs]
+    tested = {n: (c, i) for n, (c, i) in spreads.items() if not math.isnan(c.test.spread_p)}
+    found = [f"the {n} {way(c, ('more', 'less'))} robust" for n, (c, _) in tested.items() if c.test.spread_differs]
     text = f"Levene's test finds {' and '.join(found) or 'no variant more or less robust'} to the seed than the {base}"
     flagged = [
         f"the {n} {way(c, ('steadier', 'less steady'))}"
-        for n, (c, i) in spreads.items()
-        if not c.test.spread_differs and i is not None and not i.ci_low <= 1 <= i.ci_high
+        for n, (c, i) in tested.items()
+        if not c.test.spread_differs and i is not None and i.excludes_equal
     ]
     if flagged:
-        text += f"; only the F interval, which counts an outlying seed fully, finds {' and '.join(flagged)}"
+        text += (
+            f"; only the F interval, before Holm's correction and counting an outlying seed fully, finds "
+            f"{' and '.join(flagged)}"
+        )
+    untested = [f"the {n}" for n in spreads if n not in tested]
+    if untested:
+        text += f"; too few seeds to test {present.listing(untested)}"
     return text

@@ -183,7 +183,7 @@ def spread_sentence(c: Comparison, interval: StdRatio | None = None) -> str:
         robust = "more" if c.std_ratio < 1 else "less"
         return f"Its spread over seeds is significantly {larger} ({ratio}; {held}): it is {robust} robust to the seed."
     could = ", and the interval says how far apart the two spreads could be" if interval else ""
-    if interval and not interval.ci_low <= 1 <= interval.ci_high:
+    if interval and interval.excludes_equal:
         could = (
             "; the F interval, which assumes normally spread accuracies, excludes equal spreads, but Levene's "
             "median-centred test, robust to an outlying seed, does not confirm it"

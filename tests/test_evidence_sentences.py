@@ -301,3 +301,5 @@ def test_the_jpeg_settings_are_said_to_be_established_only_when_they_change_the_
     assert "(60 % of them not at all), against 1.06 at quality 75, 4:4:4 and 2.21 at quality 70, 4:2:0" in text
     assert text.endswith("of the settings tried, these change them least.")
     assert "not confirmed" in jpeg_sentences.settings_text(check, "q70 4:2:0")
+    with pytest.raises(ValueError, match="at least one other setting"):
+        jpeg_sentences.settings_text({**check, "lossy_reencoding_error": {"q75 4:2:0": 0.157}}, "q75 4:2:0")

@@ -127,4 +127,9 @@ def test_map_reading_names_what_a_map_follows_only_from_a_strong_correlation():
     text = sentences.map_reading_text(found, 10)
     assert "`c1` r = 0.07 and 0.26; `c2` r = 0.57 and 0.04 (it rises with the image's brightness); `c3`" in text
     assert "`c3` r = −0.10 and −0.62 (it falls with the image's edges)." in text
-    assert "flat" not in text and text.endswith("this is one image and one seed.")
+    assert "flat" not in text and text.endswith(
+        "In `c1` neither reaches 0.5 in size: the two simple measures do not "
+        "describe what the map responds to. This is one image and one seed."
+    )
+    assert "follow nothing" in sentences.map_reading_text({"flat": (float("nan"), float("nan"))}, 10)
+    assert "neither reaches" not in sentences.map_reading_text({"c2": (0.57, 0.04)}, 10)

@@ -1,6 +1,7 @@
 """The verdict sentences: each branch from statistics made up for it, and the families they rest on."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -267,9 +268,13 @@ def test_the_overall_robustness_follows_levene_and_names_what_only_the_f_interva
     quiet, wide = StdRatio(1.2, 0.6, 2.4, 0.5, 0.5), StdRatio(3.65, 1.82, 7.33, 0.001, 0.13)
     spreads = {"a": (_contrast(levene=0.4, ratio=1.2), quiet), "b": (_contrast(levene=0.13, ratio=3.65), wide)}
     assert verdict_briefs.robustness_overall(spreads, "base") == (
-        "Levene's test finds no variant more or less robust to the seed than the base; only the F interval, which "
-        "counts an outlying seed fully, finds the b less steady"
+        "Levene's test finds no variant more or less robust to the seed than the base; only the F interval, before "
+        "Holm's correction and counting an outlying seed fully, finds the b less steady"
     )
+    c = _contrast(ratio=1.0)
+    c = replace(c, test=replace(c.test, levene_p=float("nan"), holm_levene_p=float("nan")))  # too few seeds
+    untestable = {**spreads, "c": (c, None)}
+    assert verdict_briefs.robustness_overall(untestable, "base").endswith("; too few seeds to test the c")
     steadier = {"a": (_contrast(levene=0.01, ratio=0.4), None)}
     assert verdict_briefs.robustness_overall(steadier, "base") == (
         "Levene's test finds the a more robust to the seed than the base"
