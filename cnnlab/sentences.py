@@ -105,7 +105,7 @@ def order_text(same_every_epoch: bool) -> str:
         return (
             "Keras's fit, asked to shuffle, shuffles the training part with a permutation drawn from the seed. "
             "Under a fixed seed its TensorFlow backend draws the same permutation at every epoch (observed with "
-            "this report's Keras by recording the batches of a small seeded fit): a run visits its images in one "
+            "this report's Keras by recording the batches of a seeded fit, below): a run visits its images in one "
             "shuffled order, epoch after epoch, rather than in a new order each epoch as textbook mini-batch SGD "
             "does. The runs keep this behaviour because it is what a seeded call of Keras's fit does; the seed fixes "
             "both the initial weights and that order"
@@ -116,19 +116,21 @@ def order_text(same_every_epoch: bool) -> str:
     )
 
 
-def orders_text(orders: list[list[int]], seed: int, batch_size: int) -> str:
-    """The evidence behind ``order_text``: the orders a seeded fit of a throwaway model visited as many samples as a
-    run trains on, at the runs' batch size, epoch by epoch (the first ten of each)."""
+def orders_text(orders: list[list[int]], seed: int, batch_size: int, run_size: int) -> str:
+    """The evidence behind ``order_text``: the orders a seeded fit of a throwaway model visited its samples in, at
+    the runs' batch size, epoch by epoch (the first ten of each); ``run_size`` is how many images a run trains on."""
     n, epochs, same = len(orders[0]), present.word(len(orders)), all(o == orders[0] for o in orders)
     every = "both" if len(orders) == 2 else f"all {epochs}"
+    size = "as many as a run trains on" if n == run_size else f"where a run trains on {present.count(run_size)}"
     whole = all(sorted(o) == list(range(n)) for o in orders)
-    shown = [orders[0]] if same else orders
-    first = "; ".join(" ".join(map(str, o[:10])) for o in shown)
+    first = "; ".join(" ".join(map(str, o[:10])) for o in ([orders[0]] if same else orders))
+    visited = f"the same order in {every} epochs" if same else f"a different order in each of its {epochs} epochs"
+    if len(orders) == 1:
+        visited = "one order in its one epoch"
     return (
-        f"A seeded fit (seed {seed}) of a throwaway model on {present.count(n)} samples numbered from 0, as many as "
-        f"a run trains on, in batches of {batch_size}, visited them in "
-        f"{f'the same order in {every} epochs' if same else f'a different order in each of its {epochs} epochs'}"
-        f"{', a permutation of all of them' if whole else ''} (the first ten{'' if same else ' of each'}: {first})."
+        f"A seeded fit (seed {seed}) of a throwaway model on {present.count(n)} samples numbered from 0, {size}, in "
+        f"batches of {batch_size}, visited them in {visited}{', a permutation of all of them' if whole else ''} "
+        f"(the first ten{'' if same else ' of each'}: {first})."
     )
 
 

@@ -94,8 +94,8 @@ viz_images.class_examples(r.data.x_train, r.data.y_train, per_class=EXAMPLES_PER
 # The per-channel statistics of the training pixels (@tbl-pixels) show that after scaling the inputs
 # have means near `{python} present.num(sum(facts["channel_mean"]) / 3, 2)` and standard deviations
 # near `{python} present.num(sum(facts["channel_std"]) / 3, 2)`; the `{python} darkest` channel is the
-# darkest on average (@fig-pixels); the spikes at the two ends of @fig-pixels are pixels clipped at black
-# or white, their shares printed beside them. We do not standardise per channel: the assignment asks for the usual scaling, and
+# darkest on average (@fig-pixels); the two ends of @fig-pixels rise to the pixels at pure black (0) and
+# white (255), their shares printed beside them. We do not standardise per channel: the assignment asks for the usual scaling, and
 # the BatchNormalization variant of Q13 normalises inside the network instead. No data augmentation
 # is used, so every variant sees exactly the same training images.
 

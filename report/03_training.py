@@ -15,7 +15,7 @@ p, first, acc, q8 = r.protocol, r.record("tiny_vgg"), r.summary("tiny_vgg"), r.c
 base, histories = r.table[r.table["variant"] == "tiny_vgg"], r.results.histories("tiny_vgg")
 cv = acc.std / acc.mean if acc.n > 1 else math.nan
 n_fit = int(first.metrics["n_train"])  # how the installed Keras shuffles as many samples as the runs, observed
-orders = keras_epoch_orders(first.config.seed, samples=n_fit, epochs=2, batch_size=p.batch_size)
+orders = keras_epoch_orders(first.config.seed, samples=n_fit, epochs=3, batch_size=p.batch_size)
 same_order = all(order == orders[0] for order in orders)
 
 # %% [markdown]
@@ -28,7 +28,7 @@ same_order = all(order == orders[0] for order in orders)
 # `{python} present.count(first.metrics["n_validation"])` for validation, i.e.
 # `{python} math.ceil(first.metrics["n_train"] / p.batch_size)` gradient steps per epoch.
 # `{python} sentences.order_text(same_order)` (@sec-reshuffle tests whether that matters).
-# `{python} sentences.orders_text(orders, first.config.seed, p.batch_size)` TensorFlow's deterministic kernels are switched
+# `{python} sentences.orders_text(orders, first.config.seed, p.batch_size, n_fit)` TensorFlow's deterministic kernels are switched
 # on, so a run can be repeated exactly. After every
 # epoch the validation set and the test set are evaluated on a copy of that epoch's weights (the test set
 # for the curves of @sec-q8 only, never to choose anything).

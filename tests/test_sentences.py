@@ -109,17 +109,18 @@ def test_resnet_source_with_and_without_a_file():
 
 def test_orders_text_says_whether_the_epochs_share_one_order_at_the_runs_size():
     """The lecturer: a 12-sample toy fit does not show what a 35,000-image run does; the fit has the runs' size."""
-    text = sentences.orders_text([[2, 0, 1], [2, 0, 1]], seed=0, batch_size=128)
+    text = sentences.orders_text([[2, 0, 1], [2, 0, 1]], seed=0, batch_size=128, run_size=3)
     assert text == (
         "A seeded fit (seed 0) of a throwaway model on 3 samples numbered from 0, as many as a run trains on, in "
         "batches of 128, visited them in the same order in both epochs, a permutation of all of them (the first "
         "ten: 2 0 1)."
     )
-    differ = sentences.orders_text([[2, 0, 1], [0, 1, 2]], seed=0, batch_size=128)
-    assert (
-        "a different order in each of its two epochs, a permutation of all of them (the first ten of each: 2 0 1;"
-        in (differ)
+    differ = sentences.orders_text([[2, 0, 1], [0, 1, 2], [1, 2, 0]], seed=0, batch_size=128, run_size=35000)
+    assert "3 samples numbered from 0, where a run trains on 35,000, in batches" in differ
+    assert "a different order in each of its three epochs, a permutation of all of them (the first ten of each: " in (
+        differ
     )
+    assert "one order in its one epoch" in sentences.orders_text([[1, 0]], seed=0, batch_size=2, run_size=2)
 
 
 def test_map_reading_names_what_a_map_follows_only_from_a_strong_correlation():
