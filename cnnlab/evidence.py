@@ -284,5 +284,4 @@ def resnet_source_text(kernel: np.ndarray, bias: np.ndarray) -> str:
 
     source = conv1_source()
     digest = hashlib.sha256(source[0].read_bytes()).hexdigest() if source else None
-    name = source[0].name if source else ""
-    return sentences.resnet_source(tuple(kernel.shape), tuple(bias.shape), digest, name)
+    return sentences.resnet_source(tuple(kernel.shape), tuple(bias.shape), digest)

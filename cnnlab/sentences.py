@@ -152,11 +152,9 @@ def resumed_text(resumed: int) -> str:
     )
 
 
-def resnet_source(
-    kernel_shape: tuple[int, ...], bias_shape: tuple[int, ...], sha256: str | None, name: str = ""
-) -> str:
-    """Where Q12's ResNet50 first-layer weights came from: Keras's download, or a file of them (``name``) with its
-    hash."""
+def resnet_source(kernel_shape: tuple[int, ...], bias_shape: tuple[int, ...], sha256: str | None) -> str:
+    """Where Q12's ResNet50 first-layer weights came from: Keras's download, or a file of them with its hash (not
+    its name: the PDF names no file its reader cannot open)."""
     shapes = f"kernel {' × '.join(map(str, kernel_shape))}, bias {' × '.join(map(str, bias_shape))}"
     if sha256 is None:
         return (
@@ -166,7 +164,7 @@ def resnet_source(
     return (
         "The machine that rendered this report could not download them, so the network was built without "
         "weights and its first layer, `conv1_conv`, was given Keras's ImageNet ResNet50 weights for that layer "
-        f"({shapes}), read from {f'`{name}`, ' if name else ''}a file that holds that layer alone, whose SHA-256 "
+        f"({shapes}), read from a file that holds that layer alone, whose SHA-256 "
         f"checksum begins {sha256[:16]} and ends {sha256[-8:]}; the rest of the network, which Q12 does not look at, "
         "keeps random weights."
     )

@@ -103,9 +103,9 @@ def test_receptive_text_lists_every_layer():
 
 def test_resnet_source_with_and_without_a_file():
     assert "downloaded by" in sentences.resnet_source((7, 7, 3, 64), (64,), None)
-    text = sentences.resnet_source((7, 7, 3, 64), (64,), "ab" * 31 + "cd", "w.npz")
-    assert "kernel 7 × 7 × 3 × 64, bias 64" in text and "read from `w.npz`, a file that holds that layer alone" in text
-    assert "whose SHA-256 checksum begins abababababababab and ends abababcd;" in text  # the lecturer: name the file
+    text = sentences.resnet_source((7, 7, 3, 64), (64,), "ab" * 31 + "cd")
+    assert "kernel 7 × 7 × 3 × 64, bias 64" in text and "read from a file that holds that layer alone" in text
+    assert "whose SHA-256 checksum begins abababababababab and ends abababcd;" in text  # both ends, to compare
 
 
 def test_orders_text_says_whether_the_epochs_share_one_order_at_the_runs_size():
