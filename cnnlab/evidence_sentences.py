@@ -136,7 +136,8 @@ def early_lead(label: str, base: str, by_epoch: dict[int, Comparison]) -> str:
     ahead = sorted(e for e, c in found.items() if c.difference > 0)
     behind = sorted(e for e, c in found.items() if c.difference < 0)
     head = (
-        f"Tested epoch by epoch from epoch {first} to {last} (up to where the curve figures' close-ups begin; "
+        f"Tested epoch by epoch from epoch {first} to {last} (the early stretch, one window for every variant, "
+        "set where the curve figures' close-ups begin rather than where a lead shows; "
         f"Welch's t-test at each epoch, Holm over the {len(by_epoch)} epochs), the {label}'s validation accuracy is "
         f"significantly ahead of the {base}'s at {_epochs(ahead)} and behind at {_epochs(behind)}"
     )

@@ -35,7 +35,7 @@ def test_the_early_lead_is_tested_epoch_by_epoch_with_holm_over_the_epochs():
     over the epochs would let one collapsed first epoch hide a lead at every other."""
     by_epoch = {1: _test(-0.24, 0.001), 2: _test(0.02, 0.01), 3: _test(0.031, 0.001), 4: _test(0.01, 0.3)}
     text = say.early_lead("a", "b", by_epoch)
-    assert text.startswith("Tested epoch by epoch from epoch 1 to 4 (up to where the curve figures' close-ups begin;")
+    assert text.startswith("Tested epoch by epoch from epoch 1 to 4 (the early stretch, one window for every variant,")
     assert (
         "ahead of the b's at 2 epochs (2 and 3) and behind at epoch 1; the largest significant lead is +3.10 pp, at "
         "epoch 3" in text
