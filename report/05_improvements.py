@@ -25,6 +25,8 @@ def shape(variant, layer, channels=True):
 from cnnlab.power import POWER
 from cnnlab.verdicts import levene_power_text
 
+momentum = next(layer.momentum for layer in models["tiny_vgg_bn"].layers if hasattr(layer, "moving_mean"))
+
 # %% [markdown]
 # Each variant below starts again from the tiny VGG, changes one thing, and is trained under exactly
 # the protocol of @sec-q6 with the same seeds. It is compared with the tiny VGG (`{python} n_base` runs)
@@ -80,7 +82,12 @@ from cnnlab.verdicts import levene_power_text
 #
 # **Why is it lower?** Two explanations fit a lower test accuracy: the network generalises less well from
 # what it fits (a wider generalisation gap), or the
-# running statistics it uses at test time do not match what its weights need. @tbl-modes scores every
+# running statistics it uses at test time do not match what its weights need. Keras keeps those statistics as
+# running averages with momentum `{python} momentum`, so they weigh roughly the last
+# `{python} present.count(round(1 / (1 - momentum)))` batches (an epoch has
+# `{python} present.count(-(-r.record("tiny_vgg").metrics["n_train"] // r.protocol.batch_size))` of them),
+# each normalised with the weights of its own step: while the optimizer still moves the weights, the
+# averages trail them. @tbl-modes scores every
 # run's final weights both ways, on its training part, its validation part and the test set; the batch
 # statistics come from consecutive batches in each set's stored order, whose classes are mixed (two
 # neighbouring test images share a class
