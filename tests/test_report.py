@@ -186,13 +186,15 @@ def test_conclusions_sort_the_variants_by_verdict(prose, fixture_cache, tiny_dat
 
 
 def _shown(sentence: str, pages: str) -> bool:
-    """Whether a computed sentence is in the pages, its cross-references (@sec-q8) rendered as they are (and a
-    line of the PDF may end after an en dash or a hyphen: "Pitman–" "Morgan", "t-" "test")."""
-    parts = [
-        re.escape(part).replace("–", "–\\s?").replace("\\-", "-\\s?")
-        for part in re.split(r"\[-@(?:sec|tbl|fig)-[\w-]*\w\]|@(?:sec|tbl|fig)-[\w-]*\w", sentence.replace("’", "'"))
-    ]  # "@sec-q8" is printed "Section 3.3", "[-@sec-q8]" "3.3"
-    return re.search(r"\s*(?:\S+\s)?[\d.]+\s*".join(parts), pages.replace("’", "'")) is not None
+    """Whether a computed sentence is in the pages, its cross-references rendered as they are ("@sec-q8" as
+    "Section 3.3", "[-@sec-q8]" as "3.3"; and a line of the PDF may end after an en dash or a hyphen: "Pitman–"
+    "Morgan", "t-" "test")."""
+    text = lambda part: re.escape(part).replace("–", "–\\s?").replace("\\-", "-\\s?")  # noqa: E731
+    sentence, pattern, at = sentence.replace("’", "'"), "", 0
+    for ref in re.finditer(r"(\[-)?@(?:sec|tbl|fig)-[\w-]*\w\]?", sentence):
+        pattern += text(sentence[at : ref.start()]) + (r"\s*[\d.]+\s*" if ref.group(1) else r"\s*\S+\s[\d.]+\s*")
+        at = ref.end()
+    return re.search(pattern + text(sentence[at:]), pages.replace("’", "'")) is not None
 
 
 def _between(pdf: str, start: str, end: str) -> str:
