@@ -156,7 +156,8 @@ class Report:
     def training_text(self) -> str:
         """The conclusions' Q6–Q8: the tiny VGG's training in brief, each number with its evidence."""
         return training_reading.conclusion_text(
-            training_reading.Training.of(self.evidence), self.evidence.name(BASELINE)
+            training_reading.Training.of(self.evidence.stopping, self.evidence.modes, self.results),
+            self.evidence.name(BASELINE),
         )
 
     def curves(self, variant: str = BASELINE) -> CurveReading:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from cnnlab import present
 from cnnlab.cache import RunRecord
+from cnnlab.results import column_of
 from cnnlab.stats import Comparison, family
 from cnnlab.verdicts import p_values
 
@@ -77,21 +78,17 @@ def stopping_table(runs: dict[str, list[RunRecord]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _of(stopping: pd.DataFrame, variant: str, column: str) -> np.ndarray:
-    return stopping.loc[stopping["variant"] == variant, column].to_numpy(dtype=float)
-
-
 def gains(stopping: pd.DataFrame, variants: list[str]) -> dict[str, Comparison]:
     """Each variant's test accuracy (full test set) at its best-validation epoch against its last epoch's, paired
     over its seeds, Holm-corrected over the variants with two seeds or more (one question asked of each)."""
-    at = lambda v: (_of(stopping, v, "test_accuracy_at_best_val"), _of(stopping, v, "final_test_accuracy"))  # noqa: E731
+    at = lambda v: (column_of(stopping, v, "test_accuracy_at_best_val"), column_of(stopping, v, "final_test_accuracy"))  # noqa: E731
     return family({v: at(v) for v in variants if len(at(v)[0]) >= 2}, is_paired=True)
 
 
 def stopped_against(stopping: pd.DataFrame, variants: list[str], base: str) -> dict[str, Comparison]:
     """Each variant against ``base``, both stopped at their best-validation epochs (full test set; Welch, Holm over
     the variants; only those with two seeds or more, like ``base``)."""
-    at_best = lambda v: _of(stopping, v, "test_accuracy_at_best_val")  # noqa: E731
+    at_best = lambda v: column_of(stopping, v, "test_accuracy_at_best_val")  # noqa: E731
     if len(at_best(base)) < 2:
         return {}
     return family({v: (at_best(v), at_best(base)) for v in variants if v != base and len(at_best(v)) >= 2})

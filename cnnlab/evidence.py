@@ -32,7 +32,7 @@ from cnnlab.power import (
     levene_detectable_ratio,
     seeds_needed,
 )
-from cnnlab.results import BASELINE, Results
+from cnnlab.results import BASELINE, Results, column_of
 from cnnlab.stats import family, summarize
 from cnnlab.training_reading import Training
 from cnnlab.validation_split import validation_offsets
@@ -80,7 +80,7 @@ class Evidence:
 
     @staticmethod
     def of(frame: pd.DataFrame, variant: str, column: str) -> np.ndarray:
-        return frame.loc[frame["variant"] == variant, column].to_numpy(dtype=float)
+        return column_of(frame, variant, column)
 
     # Comparisons with the tiny VGG: Holm's correction and what the seeds could have detected.
 
@@ -161,7 +161,7 @@ class Evidence:
         return Markdown(evidence_tables.stopping(self.stopping, self.labels))
 
     def stopping_text(self, variant: str = BASELINE) -> str:
-        t = Training.of(self, variant)
+        t = Training.of(self.stopping, self.modes, self.results, variant)
         text = say.stopping_text(t.epochs, t.min_epoch, t.rises, t.fall, t.rising)
         return f"{text} {say.early_stopping_text(t.at_best, t.final, t.early)}"
 

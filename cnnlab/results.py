@@ -133,6 +133,11 @@ class Results:
         return table.loc[table["variant"] == variant, column].to_numpy(dtype=float)
 
 
+def column_of(frame: pd.DataFrame, variant: str, column: str) -> np.ndarray:
+    """One variant's values of a per-run table's column (a table with a "variant" column), as floats."""
+    return frame.loc[frame["variant"] == variant, column].to_numpy(dtype=float)
+
+
 def collect(cache: RunCache, data_fingerprint: str, spec: ReportSpec | None = None) -> Results:
     """Find the spec's runs in the cache; raise ``MissingRunsError`` naming them unless incomplete is allowed."""
     spec = spec or ReportSpec.from_env()

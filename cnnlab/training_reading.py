@@ -5,17 +5,15 @@ would change, the final weights' training − validation gap, and the validation
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from cnnlab import present
 from cnnlab.curves import OVERFIT_TOLERANCE, loss_fall, overfit_reading, read_curves
-from cnnlab.results import BASELINE
+from cnnlab.results import BASELINE, Results, column_of
 from cnnlab.stats import Comparison, Summary, paired, summarize
 from cnnlab.validation_split import Offsets, full_set_clause, sampling_clause, validation_offsets
 from cnnlab.verdict_briefs import signed_size
-
-if TYPE_CHECKING:
-    from cnnlab.evidence import Evidence
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,11 @@ class Training:
     offsets: Offsets
 
     @classmethod
-    def of(cls, e: Evidence, variant: str = BASELINE) -> Training:
-        s, histories = e.stopping[e.stopping["variant"] == variant], e.results.histories(variant)
+    def of(cls, stopping: pd.DataFrame, modes: pd.DataFrame, results: Results, variant: str = BASELINE) -> Training:
+        """From the stopping table, BatchNorm's modes table (``Evidence.stopping``, ``Evidence.modes``) and runs."""
+        s, histories = stopping[stopping["variant"] == variant], results.histories(variant)
         curves = read_curves(histories)
-        at_best, final = (e.of(s, variant, c) for c in ("test_accuracy_at_best_val", "final_test_accuracy"))
+        at_best, final = (column_of(s, variant, c) for c in ("test_accuracy_at_best_val", "final_test_accuracy"))
         return cls(
             int(s["epochs"].max()),
             summarize(s["min_val_loss_epoch"]),
@@ -50,8 +49,8 @@ class Training:
             summarize(at_best),
             summarize(final),
             paired(at_best, final),
-            summarize(e.of(e.modes, variant, "gap_inference")),
-            validation_offsets(e.results, variant),
+            summarize(column_of(modes, variant, "gap_inference")),
+            validation_offsets(results, variant),
         )
 
 
