@@ -88,7 +88,7 @@ def validation_offset(o: Offsets) -> str:
     )
     if o.jpeg_explains:
         return (
-            f"{facts}. The validation split is not told from the exact test images ({exact}{_power(o.to_exact)}), "
+            f"{facts}. The validation split cannot be told from the exact test images ({exact}{_power(o.to_exact)}), "
             f"but {sampling_clause(o)}. It scores above the full test set ({full}), by {full_set_clause(o)}: the "
             "test curve's offset below it is what the JPEG-derived test images would cause (@sec-jpeg measures how "
             "much compression costs), and these runs detect no optimism in the validation split."
@@ -175,8 +175,8 @@ def gap_measures(epochs: int, history: tuple[float, float], history_gap: Summary
         "Scored once with the final weights in inference mode, as the validation images are, the training part "
         f"gives {present.pm(train, with_n=False)}, a gap of {present.points(gap.mean, 2)} ± "
         f"{present.points(gap.std, 2)} pp: the history's gap is "
-        f"{present.points(abs(history_gap.mean - gap.mean), 2)} pp {larger}. Every claim about fit in this "
-        "report rests on the second measure (@tbl-modes); the history's appears only in the curves."
+        f"{present.points(abs(history_gap.mean - gap.mean), 2)} pp {larger}. Every comparison of fit between "
+        "variants in this report rests on the second measure (@tbl-modes); the history's appears in the curves."
     )
 
 

@@ -76,7 +76,7 @@ def conclusion_text(t: Training, label: str) -> str:
     o = t.offsets
     if o.jpeg_explains:
         return (
-            f"{text} The validation split is not told from the exact test images ({signed_size(o.to_exact)}; "
+            f"{text} The validation split cannot be told from the exact test images ({signed_size(o.to_exact)}; "
             f"{sampling_clause(o)}) and scores above the full test set ({signed_size(o.to_full)}, "
             f"{full_set_clause(o)}): the test curve's offset below the validation curve is what the JPEG-derived "
             "test images would cause, and these runs detect no optimism in the validation split."

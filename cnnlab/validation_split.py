@@ -48,7 +48,7 @@ class Offsets:
 
     @property
     def jpeg_explains(self) -> bool:
-        """The validation split is not told from the exact images, and lies above the full test set by more than
+        """The validation split cannot be told from the exact images, and lies above the full test set by more than
         the seeds and the sampling of the images together allow."""
         return not self.to_exact.significant and self.to_full.significant and self.beyond_sampling > Z
 

@@ -46,7 +46,7 @@ first_shares = shares[: kernel.shape[-1]]
 
 # %%
 #| label: fig-fmap-one
-#| fig-cap: "Feature maps of one filter in every convolution and pooling layer of the trained tiny VGG (first seed), for one test image. Each map has its own colour scale (viridis, dark = lowest, yellow = highest), whose range is given under it."
+#| fig-cap: "Feature maps of filter 10 (the assignment's, counted from 1) in every convolution and pooling layer of the trained tiny VGG (first seed), for one test image. Each map has its own colour scale (viridis, dark = lowest, yellow = highest), whose range is given under it."
 viz_images.feature_maps(maps, image, filter_index);
 
 # %%

@@ -275,7 +275,7 @@ viz_scores.per_class_accuracy(per_class, labels=r.labels);
 
 # %%
 #| label: fig-misclassified
-#| fig-cap: "Test images misclassified by the tiny VGG (first seed): true class → predicted class."
+#| fig-cap: "The first test images, by index, that the tiny VGG (first seed) misclassifies: true class → predicted class."
 viz_images.misclassified(r.data.x_test, r.data.y_test, r.predictions("tiny_vgg"));
 
 # %%

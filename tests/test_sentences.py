@@ -39,7 +39,8 @@ def test_balance_correlation_threads_and_resumed():
     assert sentences.threads_text(1) == "1 CPU thread per run" and sentences.threads_text(2).startswith("2 CPU threads")
     assert sentences.threads_text(None) == "TensorFlow's default threads"
     assert sentences.resumed_text(0) == "No run was interrupted."
-    assert sentences.resumed_text(1).startswith("1 run was") and sentences.resumed_text(3).startswith("3 runs were")
+    assert sentences.resumed_text(1).startswith("One run was") and sentences.resumed_text(6).startswith("Six runs were")
+    assert sentences.resumed_text(12).startswith("In all, 12 runs were")  # no sentence opens with a numeral
 
 
 def test_curve_sentences():

@@ -30,7 +30,7 @@ def test_the_paragraph_gives_every_number_with_its_evidence():
     assert (
         "would have gained 0.42 pp of test accuracy ([0.07, 0.77], paired t-test p = 0.020), a significant gain" in text
     )
-    assert "not told from the exact test images (−0.26 pp [−1.26, 0.74]; the seeds' interval of the validation" in text
+    assert "cannot be told from the exact test images (−0.26 pp [−1.26, 0.74]; the seeds' interval of the" in text
     assert "a difference of up to 3.04 pp between them is within sampling alone" in text
     assert "above the full test set (+2.54 pp [1.54, 3.54], 3.3 times the standard error that the seeds" in text
 
