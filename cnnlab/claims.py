@@ -133,6 +133,7 @@ class Claims:
             tuple(summarize(stored[s]) for s in TEST_SETS),
             tuple(summarize(fixed[s]) for s in TEST_SETS),
             EXACT_TEST_IMAGES,
+            variant == self.batchnorm_variants[0],
         )
         spread = self._spread_change(variant)
         full, exact = (self.recomputed[s][variant] for s in TEST_SETS)

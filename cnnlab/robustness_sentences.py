@@ -23,7 +23,8 @@ def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: 
     rate = stats.binomtest(1, others.n + 1).proportion_ci(method="exact")
     return (
         f"{text} One seed in {others.n + 1} says little about how often such a seed comes: a rate anywhere from "
-        f"{present.pct(rate.low, 1)} to {present.pct(rate.high, 0)} fits it ({present.INTERVAL}, Clopper–Pearson)."
+        f"{present.pct(rate.low, 1)} to {present.pct(rate.high, 0)} fits it, by the "
+        f"{present.INTERVAL} of @clopper1934."
     )
 
 

@@ -261,15 +261,21 @@ def spread_change(before: float, after: float, p: float, holm_p: float = math.na
 
 
 def recalibration_text(
-    images: int, before: tuple[Summary, Summary], after: tuple[Summary, Summary], n_exact: int
+    images: int, before: tuple[Summary, Summary], after: tuple[Summary, Summary], n_exact: int, first: bool = True
 ) -> str:
     """What recomputing BatchNorm's statistics from ``images`` training images gives on both test sets
-    (``before`` and ``after`` are (full test set, exact images))."""
-    return (
+    (``before`` and ``after`` are (full test set, exact images)); the step is explained for the ``first`` variant
+    only, and referred to after it."""
+    how = (
         "At test time BatchNormalization normalises with running averages of the training batches' statistics. "
         f"Recomputing them from the first {present.count(images)} training images (all in the part each run trained "
-        f"on) with each seed's final weights, without "
-        f"changing any trained weight, gives a test accuracy of {present.pm(after[0])} on the full test set against "
+        "on) with each seed's final weights, without changing any trained weight,"
+        if first
+        else f"Recomputing its BatchNorm statistics as in @sec-q13 (from the first {present.count(images)} training "
+        "images)"
+    )
+    return (
+        f"{how} gives a test accuracy of {present.pm(after[0])} on the full test set against "
         f"{present.pm(before[0], with_n=False)} as trained, and {present.pm(after[1], with_n=False)} on the exact "
         f"{present.count(n_exact)} images against {present.pm(before[1], with_n=False)}."
     )

@@ -25,7 +25,8 @@ same_order = all(order == orders[0] for order in orders)
 # Keras's fit, asked for a validation split of `{python} p.validation_split`, holds out the *last*
 # `{python} present.pct(p.validation_split, 0)` of the training arrays before shuffling:
 # `{python} present.count(first.metrics["n_train"])` images are used for training and
-# `{python} present.count(first.metrics["n_validation"])` for validation, i.e.
+# `{python} present.count(first.metrics["n_validation"])` for validation (holding
+# `{python} sentences.class_balance_text(r.data.y_train[-first.metrics["n_validation"]:])`), i.e.
 # `{python} math.ceil(first.metrics["n_train"] / p.batch_size)` gradient steps per epoch.
 # `{python} sentences.order_text(same_order)` (@sec-reshuffle tests whether that matters).
 # `{python} sentences.orders_text(orders, first.config.seed, p.batch_size, n_fit)` TensorFlow's deterministic kernels are switched

@@ -69,7 +69,9 @@ momentum = next(layer.momentum for layer in models["tiny_vgg_bn"].layers if hasa
 # (@fig-bn-arch), which adds `{python} present.count(trainable["tiny_vgg_bn"] - trainable["tiny_vgg"])`
 # trainable parameters (a scale and an offset per channel), for `{python} present.count(trainable["tiny_vgg_bn"])`
 # in all, and `{python} present.count(statistics["tiny_vgg_bn"])` running statistics that are not trained
-# (@tbl-summary counts the two apart). BatchNormalization normalises each channel over the
+# (@tbl-summary counts the two apart). The convolutions keep their biases, as in the tiny VGG, though the
+# BatchNormalization after each subtracts the batch mean and so cancels them: `{python} present.count(sum(layer.filters for layer in models["tiny_vgg_bn"].layers if "conv" in layer.name and layer.use_bias))`
+# of the trainable parameters cannot change the output (`use_bias=False` would drop them). BatchNormalization normalises each channel over the
 # mini-batch, then rescales and shifts it with the learned scale and offset, so the inputs of every ReLU keep
 # a distribution the network sets, whatever the weights before it do meanwhile.
 # Its test accuracy is **`{python} r.pm("tiny_vgg_bn")`** against `{python} r.pm("tiny_vgg")`

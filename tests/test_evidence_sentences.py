@@ -135,7 +135,7 @@ def test_the_conclusions_name_a_seed_only_when_it_makes_most_of_the_spread():
     most = robustness.outlier_text("a", 8, 0.5553, _summary(0.6293, 0.0144, 9), 0.0271)
     assert most.startswith("Most of the a's")
     # the lecturer: report how often such a seed comes, with an interval: 1 of 10 fits 0.3 % to 45 %
-    assert most.endswith("a rate anywhere from 0.3 % to 45 % fits it (95 % interval, Clopper–Pearson).")
+    assert most.endswith("a rate anywhere from 0.3 % to 45 % fits it, by the 95 % interval of @clopper1934.")
 
 
 @pytest.mark.parametrize(

@@ -136,3 +136,8 @@ def test_map_reading_names_what_a_map_follows_only_from_a_strong_correlation():
     )
     assert "follow nothing" in sentences.map_reading_text({"flat": (float("nan"), float("nan"))}, 10)
     assert "neither reaches" not in sentences.map_reading_text({"c2": (0.57, 0.04)}, 10)
+
+
+def test_class_balance_gives_the_fewest_and_most_images_per_class():
+    labels = np.array([0] * 3 + [1] * 5 + [2] * 2)
+    assert sentences.class_balance_text(labels, classes=3) == "from 2 to 5 images per class (20.0 % to 50.0 %)"

@@ -208,6 +208,12 @@ def test_recalibration_text_gives_both_test_sets():
         _summary(0.62, 0.008), _summary(0.66, 0.014)), 1000)  # fmt: skip
     assert "62.00 ± 0.80 % (n = 10) on the full test set against 60.00 ± 1.20 % as trained" in text
     assert "66.00 ± 1.40 % on the exact 1,000 images against 64.00 ± 1.40 %" in text
+    assert text.startswith("At test time BatchNormalization normalises with running averages")
+    later = verdicts.recalibration_text(5000, (_summary(0.60, 0.012), _summary(0.64, 0.014)), (
+        _summary(0.62, 0.008), _summary(0.66, 0.014)), 1000, first=False)  # fmt: skip
+    # the lecturer: the second BatchNorm variant repeated the step's two opening sentences
+    assert later.startswith("Recomputing its BatchNorm statistics as in @sec-q13 (from the first 5,000 training")
+    assert "At test time" not in later and "62.00 ± 0.80 % (n = 10) on the full test set" in later
 
 
 def test_contrasts_correct_a_family_and_leave_a_single_test_alone():
