@@ -110,7 +110,7 @@ def misclassified(images: np.ndarray, true: np.ndarray, predicted: np.ndarray, c
     columns = 6
     rows = max(1, int(np.ceil(len(wrong) / columns)))
     fig, axes = plt.subplots(
-        rows, columns, figsize=(TEXT_WIDTH, 1.25 * rows + 0.2), layout="constrained", squeeze=False
+        rows, columns, figsize=(TEXT_WIDTH * 0.9, 1.12 * rows + 0.2), layout="constrained", squeeze=False
     )
     for ax in axes.ravel():
         ax.axis("off")
