@@ -6,11 +6,13 @@ the ten, so that "the variant loses on cats" is claimed only when it survives th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
+from scipy.stats import chi2
 
 from cnnlab import present
 from cnnlab.data import CLASS_NAMES
@@ -50,8 +52,9 @@ def table(per_class: Mapping[str, np.ndarray], base: str, labels: Mapping[str, s
     return Markdown(present.markdown_table(pd.DataFrame(rows)))
 
 
-def spread_text(per_class: Mapping[str, np.ndarray], base: str, overall_std: float) -> str:
-    """How much a class's accuracy varies over the base's seeds, against the overall accuracy's spread."""
+def spread_text(per_class: Mapping[str, np.ndarray], base: str, overall_std: float, balanced: bool = True) -> str:
+    """How much a class's accuracy varies over the base's seeds, against the overall accuracy's spread, and (on a
+    ``balanced`` test set, whose overall accuracy is the classes' mean) whether the seeds trade between classes."""
     stds = per_class[base].std(axis=0, ddof=1)
     low, high = CLASS_NAMES[int(stds.argmin())], CLASS_NAMES[int(stds.argmax())]
     facts = (
@@ -60,11 +63,34 @@ def spread_text(per_class: Mapping[str, np.ndarray], base: str, overall_std: flo
         "accuracy"
     )
     if stds.min() > 2 * overall_std:
-        return (
+        text = (
             f"A single class's accuracy varies far more over the seeds than the overall accuracy does: {facts}, so "
             "only large per-class changes can be detected."
         )
-    return f"Per class, {facts}."
+    else:
+        text = f"Per class, {facts}."
+    return f"{text}{_trade_text(per_class[base], overall_std) if balanced else ''}"
+
+
+def _trade_text(accuracy: np.ndarray, overall_std: float) -> str:
+    """Whether the seeds trade accuracy between classes (``accuracy``: seeds × classes, on a test set with as many
+    images of each class, whose overall accuracy is their mean): the spread independent classes would give the
+    mean, against the overall's, and the classes' average correlation over seeds."""
+    seeds, k = accuracy.shape
+    if seeds < 3 or not np.all(accuracy.std(axis=0) > 0):
+        return ""
+    independent = float(np.sqrt((accuracy.var(axis=0, ddof=1)).sum()) / k)
+    # below what independent classes give with probability ALPHA over so many seeds (chi-square, one-sided)
+    if overall_std >= independent * math.sqrt(chi2.ppf(ALPHA, seeds - 1) / (seeds - 1)):
+        return ""
+    r = float(np.corrcoef(accuracy.T)[~np.eye(k, dtype=bool)].mean())
+    return (
+        f" Were the classes to vary independently over seeds, their mean (the overall accuracy, as the test set "
+        f"holds as many images of each class) would vary by about {present.points(independent, 2)} pp; it varies "
+        f"by {present.points(overall_std, 2)} pp, because the classes move against each other: their average "
+        f"correlation over seeds is {present.num(r, 3)}, where independent classes give 0. A seed trades accuracy "
+        "between classes more than it gains or loses overall."
+    )
 
 
 def text(per_class: Mapping[str, np.ndarray], base: str, labels: Mapping[str, str]) -> str:

@@ -256,7 +256,7 @@ true_class, taken_for, rate = most_confused(confusions)
 # Per class (@fig-per-class, @tbl-per-class; full test set), the tiny VGG's mean accuracy is highest on
 # `{python} best_class` (`{python} present.pct(base_means.max(), 1)`) and lowest on `{python} worst_class`
 # (`{python} present.pct(base_means.min(), 1)`).
-# `{python} classes.spread_text(per_class, "tiny_vgg", r.summary("tiny_vgg").std)` Each variant's ten
+# `{python} classes.spread_text(per_class, "tiny_vgg", r.summary("tiny_vgg").std, len(set(r.facts["test_per_class"])) == 1)` Each variant's ten
 # per-class differences from the tiny VGG make one family, Holm-corrected over the classes.
 # `{python} classes.text(per_class, "tiny_vgg", r.labels)`
 #

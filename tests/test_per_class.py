@@ -49,3 +49,19 @@ def test_spread_text_names_the_class_with_the_most_spread_and_says_far_more_only
     assert "(cat)" in text.split("against")[0] and "against 0.12 pp for the overall accuracy" in text
     assert text.startswith("A single class's accuracy varies far more")
     assert per_class.spread_text({"base": base}, "base", 0.01).startswith("Per class, its standard deviation")
+
+
+def test_classes_that_move_against_each_other_are_said_to_trade_accuracy():
+    """The lecturer: per-class spreads of 4-8 pp against 0.74 pp overall mean that seeds trade accuracy between
+    classes; the text did not say so."""
+    rng = np.random.default_rng(1)
+    shift = rng.normal(0, 0.05, (10, 10))
+    traded = 0.6 + shift - shift.mean(axis=1, keepdims=True)  # every seed's gains and losses cancel over classes
+    overall = float(traded.mean(axis=1).std(ddof=1))
+    text = per_class.spread_text({"base": traded}, "base", overall)
+    assert "would vary by about 1.33 pp; it varies by 0.00 pp, because the classes move against each other" in text
+    assert "their average correlation over seeds is −0.102, where independent classes give 0." in text
+    assert "A seed trades accuracy between classes" in text
+    free = 0.6 + shift  # independent classes: nothing traded
+    assert "trades" not in per_class.spread_text({"base": free}, "base", float(free.mean(axis=1).std(ddof=1)))
+    assert "trades" not in per_class.spread_text({"base": traded}, "base", overall, balanced=False)
