@@ -89,9 +89,10 @@ def validation_offset(o: Offsets) -> str:
     if o.jpeg_explains:
         return (
             f"{facts}. The validation split cannot be told from the exact test images ({exact}{_power(o.to_exact)}), "
-            f"but {sampling_clause(o)}. It scores above the full test set ({full}), by {full_set_clause(o)}: the "
-            "test curve's offset below it is what the JPEG-derived test images would cause (@sec-jpeg measures how "
-            "much compression costs), and these runs detect no optimism in the validation split."
+            f"but {sampling_clause(o)}. The validation split scores above the full test set ({full}), by "
+            f"{full_set_clause(o)}: the test curve's offset below it is what the JPEG-derived test images would "
+            "cause (@sec-jpeg measures how much compression costs), and these runs detect no optimism in the "
+            "validation split."
         )
     return (
         f"{facts}. The validation accuracy differs from the exact test images' by {exact}, and from the full "
