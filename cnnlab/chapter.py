@@ -155,10 +155,7 @@ class Report:
 
     def training_text(self) -> str:
         """The conclusions' Q6–Q8: the tiny VGG's training in brief, each number with its evidence."""
-        return training_reading.conclusion_text(
-            training_reading.Training.of(self.evidence.stopping, self.evidence.modes, self.results),
-            self.evidence.name(BASELINE),
-        )
+        return training_reading.conclusion_text(self.evidence.training, self.evidence.name(BASELINE))
 
     def curves(self, variant: str = BASELINE) -> CurveReading:
         """What a variant's learning curves show over its seeds (Q8)."""

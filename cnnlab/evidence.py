@@ -35,7 +35,6 @@ from cnnlab.power import (
 from cnnlab.results import BASELINE, Results, column_of
 from cnnlab.stats import family, summarize
 from cnnlab.training_reading import Training
-from cnnlab.validation_split import validation_offsets
 from cnnlab.verdicts import Contrast, contrasts
 
 BATCHNORM = "tiny_vgg_bn"  # the variant whose lower accuracy Q13 explains
@@ -160,13 +159,18 @@ class Evidence:
     def stopping_markdown(self) -> Markdown:
         return Markdown(evidence_tables.stopping(self.stopping, self.labels))
 
-    def stopping_text(self, variant: str = BASELINE) -> str:
-        t = Training.of(self.stopping, self.modes, self.results, variant)
+    @cached_property
+    def training(self) -> Training:
+        """The tiny VGG's training, read once for Section 3's sentences and the conclusions."""
+        return Training.of(self.stopping, self.modes, self.results)
+
+    def stopping_text(self) -> str:
+        t = self.training
         text = say.stopping_text(t.epochs, t.min_epoch, t.rises, t.fall, t.rising)
         return f"{text} {say.early_stopping_text(t.at_best, t.final, t.early)}"
 
-    def offset_text(self, variant: str = BASELINE) -> str:
-        return say.validation_offset(validation_offsets(self.results, variant))
+    def offset_text(self) -> str:
+        return say.validation_offset(self.training.offsets)
 
     def sampling_text(self) -> str:
         """What the seeds' intervals leave out: the test images' own sampling error, at the baseline's accuracy."""

@@ -141,19 +141,14 @@ def threads_text(threads: int | None) -> str:
     return f"{threads} CPU thread{'s' if threads != 1 else ''} per run"
 
 
-def _sentence_start(counted: str, value: int) -> str:
-    """A counted phrase that opens a sentence: in words up to ten ("Six runs were"), else after "In all, "."""
-    words = present.word(value)
-    return f"{words.capitalize()}{counted[len(present.count(value)) :]}" if words.isalpha() else f"In all, {counted}"
-
-
 def resumed_text(resumed: int) -> str:
     """How many runs were interrupted and resumed, and why that changes none of their numbers."""
     if not resumed:
         return "No run was interrupted."
+    words = present.word(resumed)  # a sentence does not open with a numeral
+    opening = words.capitalize() if words.isalpha() else f"In all, {words}"
     return (
-        f"{_sentence_start(present.count_of(resumed, 'run was', 'runs were'), resumed)} interrupted and resumed from "
-        "the checkpoint of the "
+        f"{opening} {'run was' if resumed == 1 else 'runs were'} interrupted and resumed from the checkpoint of the "
         "last finished epoch, which gives the numbers of an uninterrupted run (Adam's state is saved with the "
         "weights, and the batch order is the same at every epoch)."
     )
