@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cnnlab.cache import RunRecord
-from cnnlab.data import Cifar10, preprocess
+from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, preprocess
 from cnnlab.derived import derived_table
-from cnnlab.inference import accuracy, has_batchnorm, training_mode_accuracy
+from cnnlab.inference import accuracy, has_batchnorm, training_mode_accuracy, training_mode_predictions
 
 ANALYSIS, VERSION = "batchnorm_modes", 1
 
@@ -65,3 +66,25 @@ def modes_table(runs: dict[str, list[RunRecord]], data: Cifar10) -> pd.DataFrame
     frame = derived_table(runs, ANALYSIS, VERSION, lambda record: batchnorm_modes(record, data))
     batch = {part: pd.to_numeric(frame[f"{part}_training"], errors="coerce") for part in ("train", "validation")}
     return frame.assign(gap_training=batch["train"] - batch["validation"])
+
+
+EXACT_ANALYSIS, EXACT_VERSION = "batchnorm_modes_exact", 1
+
+
+def exact_modes(record: RunRecord, data: Cifar10) -> dict[str, Any]:
+    """Accuracy on the exact first test images in inference mode and with batch statistics, the latter from the
+    same consecutive batches of the whole test set as :func:`batchnorm_modes` uses (None without BatchNorm)."""
+    from cnnlab.features import load_trained
+
+    model = load_trained(record)
+    x, labels = preprocess(data.x_test), data.y_test
+    exact = slice(0, EXACT_TEST_IMAGES)
+    result: dict[str, Any] = {"exact_inference": accuracy(model, x[exact], labels[exact])}
+    batch = training_mode_predictions(model, x)[exact] if has_batchnorm(model) else None
+    result["exact_training"] = None if batch is None else float(np.mean(batch == labels[exact]))
+    return result
+
+
+def exact_modes_table(runs: dict[str, list[RunRecord]], data: Cifar10) -> pd.DataFrame:
+    """:func:`exact_modes` for every run (variant, seed, exact_inference, exact_training), cached per run."""
+    return derived_table(runs, EXACT_ANALYSIS, EXACT_VERSION, lambda record: exact_modes(record, data))

@@ -24,13 +24,15 @@ from cnnlab.claims import Claims
 from cnnlab.config import RunConfig
 from cnnlab.confusion import per_class_accuracy, summed_confusion
 from cnnlab.curves import CurveReading, read_curves
-from cnnlab.data import Cifar10, data_facts, load_cifar10
+from cnnlab.data import EXACT_TEST_IMAGES, Cifar10, data_facts, load_cifar10
 from cnnlab.errors import MissingRunsError
 from cnnlab.evidence import Evidence
+from cnnlab.exact_deficit import ExactDeficit
 from cnnlab.filters import Filters
 from cnnlab.models import build_model, labels, layer_table
 from cnnlab.results import BASELINE, ReportSpec, Results, collect
 from cnnlab.seed_study_report import SeedStudyReport
+from cnnlab.statistics_gap import StatisticsGap, statistics_gap_table
 from cnnlab.stats import Comparison, Summary, compare, summarize
 from cnnlab.synthesis import Sized, synthesis_text
 
@@ -129,6 +131,27 @@ class Report:
     def batchnorm_text(self, variant: str) -> str:
         """What recomputing BatchNorm's test-time statistics does to a variant's seeds (a diagnostic)."""
         return self.claims.recalibration_text(variant)
+
+    @cached_property
+    def statistics_gap(self) -> StatisticsGap:
+        """How far the BatchNorm variants' stored statistics are from their final weights' (cached per run)."""
+        variants = self.claims.batchnorm_variants
+        recomputed = self.claims.recalibrated[["variant", "seed", "accuracy"]]
+        trained = self.results.table()[["variant", "seed", "test_accuracy"]]
+        gains = recomputed.merge(trained, on=["variant", "seed"])
+        gains = gains.assign(gain=gains["accuracy"] - gains["test_accuracy"])[["variant", "seed", "gain"]]
+        table = statistics_gap_table({v: self.results.runs[v] for v in variants}, self.data)
+        return StatisticsGap(table, gains, {v: self.label(v) for v in variants})
+
+    @cached_property
+    def exact_deficit(self) -> ExactDeficit:
+        """The BatchNorm variants' deficit taken apart on the exact test images (cached per run)."""
+        from cnnlab.batchnorm_modes import exact_modes_table
+
+        variants = self.claims.batchnorm_variants
+        table = exact_modes_table({v: self.results.runs[v] for v in variants}, self.data)
+        exact = self.results.values(BASELINE, "test_exact_accuracy")
+        return ExactDeficit(table, exact, self.label(BASELINE), EXACT_TEST_IMAGES)
 
     def num_pm(self, variant: str, column: str, digits: int = 3) -> str:
         """ "mean ± std" of a metric that is not a percentage (a loss), over a variant's seeds."""

@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from cnnlab import chance_sentences, features, sentences
+from cnnlab import chance_sentences, features, present, sentences
 from cnnlab.power import paired_detectable
 from cnnlab.quiet import import_keras, import_tensorflow
 from cnnlab.stats import Comparison, family, signed_rank_p
 from cnnlab.train import initial_model
 
 MEASURES = {"edge share": features.edge_share, "colour share": features.colour_share}
+MOVED = 0.5  # a change half the initial weights' size or more: the layer did not stay as drawn
 
 
 @dataclass
@@ -69,6 +70,37 @@ class Filters:
         before, after = self.medians(measure, initial=True).mean(), self.medians(measure).mean()
         change = self.changes[measure]
         return sentences.training_change_text(measure, change, before, after, self.detectable(measure))
+
+    @cached_property
+    def movement(self) -> dict[str, np.ndarray]:
+        """Per seed, how far training moved the layer's weights W from their initial W0 (Frobenius norms):
+        ``change`` |W - W0| / |W0|, ``growth`` |W| / |W0|, and ``cosine`` <W, W0> / (|W| |W0|)."""
+        norm = np.linalg.norm
+        pairs = list(zip(self.trained, self.initial, strict=True))
+        return {
+            "change": np.array([norm(w - w0) / norm(w0) for w, w0 in pairs]),
+            "growth": np.array([norm(w) / norm(w0) for w, w0 in pairs]),
+            "cosine": np.array([float(np.sum(w * w0)) / (norm(w) * norm(w0)) for w, w0 in pairs]),
+        }
+
+    def movement_text(self) -> str:
+        """Whether training moved the first layer far enough for its unchanged shares to mean something."""
+        if len(self.trained) < 2:
+            return ""
+        m = {
+            k: f"{present.num(float(v.mean()), 2)} ± {present.num(float(v.std(ddof=1)), 2)}"
+            for k, v in self.movement.items()
+        }
+        change = self.movement["change"]
+        said = (
+            f"Training did move the layer: the change in its weights is {m['change']} times the size of the initial "
+            f"weights (Frobenius norms; seeds {present.num(float(change.min()), 2)} to "
+            f"{present.num(float(change.max()), 2)}); they grow to {m['growth']} times their initial size and keep a "
+            f"cosine similarity of {m['cosine']} with the initial weights"
+        )
+        if float(change.mean()) >= MOVED:
+            return f"{said}: whatever the shares show, the layer did not stay as drawn."
+        return f"{said}: the layer stayed close to its draw, so its shares could hardly change."
 
     def yardstick_text(self) -> str:
         """Q11: what random weights score on both measures, and whether the trained filters' edge-like count

@@ -36,10 +36,8 @@ def accuracy(model: Any, images: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(predicted == labels))
 
 
-def training_mode_accuracy(
-    model: Any, images: np.ndarray, labels: np.ndarray, batch_size: int = TRAINING_BATCH
-) -> float:
-    """Accuracy with ``model(x, training=True)``: BatchNorm normalises each batch with its own statistics.
+def training_mode_predictions(model: Any, images: np.ndarray, batch_size: int = TRAINING_BATCH) -> np.ndarray:
+    """The classes ``model(x, training=True)`` predicts: BatchNorm normalises each batch with its own statistics.
 
     The batches are consecutive slices of ``images`` in the given order (the last one may be smaller).
     Training itself saw other batches (a shuffled order), so this is what training mode gives with the
@@ -49,9 +47,16 @@ def training_mode_accuracy(
     import tensorflow as tf
 
     forward = tf.function(lambda x: model(x, training=True), reduce_retracing=True)
-    correct = 0
     with weights_restored(model):
-        for start in range(0, len(images), batch_size):
-            probabilities = forward(tf.constant(images[start : start + batch_size])).numpy()
-            correct += int(np.sum(probabilities.argmax(axis=1) == labels[start : start + batch_size]))
-    return correct / len(images)
+        batches = [
+            forward(tf.constant(images[start : start + batch_size])).numpy().argmax(axis=1)
+            for start in range(0, len(images), batch_size)
+        ]
+    return np.concatenate(batches)
+
+
+def training_mode_accuracy(
+    model: Any, images: np.ndarray, labels: np.ndarray, batch_size: int = TRAINING_BATCH
+) -> float:
+    """Accuracy with batch statistics (:func:`training_mode_predictions`)."""
+    return float(np.mean(training_mode_predictions(model, images, batch_size) == labels))

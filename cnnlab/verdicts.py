@@ -268,8 +268,9 @@ def recalibration_text(
     only, and referred to after it."""
     how = (
         "At test time BatchNormalization normalises with running averages of the training batches' statistics. "
-        f"Recomputing them from the first {present.count(images)} training images (all in the part each run trained "
-        "on) with each seed's final weights, without changing any trained weight,"
+        "An exploratory step, added after the runs were seen and not part of the planned comparisons, recomputes "
+        f"them from the first {present.count(images)} training images (all in the part each run trained on) with "
+        "each seed's final weights, without changing any trained weight. It"
         if first
         else f"Recomputing its BatchNorm statistics as in @sec-q13 (from the first {present.count(images)} training "
         "images)"

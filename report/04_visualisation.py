@@ -88,6 +88,7 @@ viz_images.all_feature_maps(maps);
 # Against each seed's own
 # initial weights, `{python} f.change_text("edge share")`, and `{python} f.change_text("colour share")`. The
 # signed-rank test is Wilcoxon's [@wilcoxon1945], taken over the seeds, whose weights are drawn independently.
+# `{python} f.movement_text()`
 # `{python} f.redrawn_note`
 
 # %%

@@ -89,13 +89,15 @@ momentum = next(layer.momentum for layer in models["tiny_vgg_bn"].layers if hasa
 # `{python} present.count(round(1 / (1 - momentum)))` batches (an epoch has
 # `{python} present.count(-(-r.record("tiny_vgg").metrics["n_train"] // r.protocol.batch_size))` of them),
 # each normalised with the weights of its own step: while the optimizer still moves the weights, the
-# averages trail them. @tbl-modes scores every
+# averages can trail them. `{python} r.statistics_gap.summary_text("tiny_vgg_bn")` @tbl-modes scores every
 # run's final weights both ways, on its training part, its validation part and the test set; the batch
 # statistics come from consecutive batches in each set's stored order, whose classes are mixed (two
 # neighbouring test images share a class
 # `{python} present.pct(float((r.data.y_test[1:] == r.data.y_test[:-1]).mean()), 1)` of the time, about the
 # `{python} present.pct(1 / len(r.facts["test_per_class"]), 0)` of a random order).
 # `{python} r.claims.why_lower("tiny_vgg_bn")`
+#
+# `{python} r.exact_deficit.text("tiny_vgg_bn")`
 
 # %%
 #| label: fig-bn-arch
@@ -191,6 +193,9 @@ viz.curve_bands(r.results.histories("tiny_vgg_3blocks"), r.label("tiny_vgg_3bloc
 # against the others'. `{python} r.evidence.outlier_curves_text("tiny_resnet")`
 #
 # Its stem has a BatchNormalization layer. `{python} r.batchnorm_text("tiny_resnet")`
+#
+# `{python} r.statistics_gap.summary_text("tiny_resnet")` `{python} r.statistics_gap.seed_text("tiny_resnet", r.evidence.lowest_seed("tiny_resnet"))`
+# `{python} r.statistics_gap.relation_text()`
 
 # %%
 #| label: fig-res-arch

@@ -28,7 +28,8 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 # **Q11–Q12, the first-layer filters.** `{python} r.filters.conclusion_text()`
 #
 # **Q13, BatchNormalization (@sec-q13).** `{python} claims.conclusion("tiny_vgg_bn")`
-# `{python} claims.deficit_split("tiny_vgg_bn")` `{python} r.seed_study.deficit_conclusion()`
+# `{python} claims.deficit_split("tiny_vgg_bn")` `{python} r.exact_deficit.brief("tiny_vgg_bn")`
+# `{python} r.seed_study.deficit_conclusion()`
 #
 # **Q14, a third block (@sec-q14).** `{python} claims.conclusion("tiny_vgg_3blocks")` The third block
 # `{python} "removes parameters rather than adding them" if params["tiny_vgg_3blocks"] < params["tiny_vgg"] else "adds parameters"`,

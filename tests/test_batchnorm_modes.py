@@ -3,9 +3,12 @@
 import numpy as np
 import pytest
 
+from cnnlab import batchnorm_modes as batchnorm_modes_module
 from cnnlab.batchnorm import recalibrate
 from cnnlab.batchnorm_modes import batchnorm_modes, split_parts
-from cnnlab.inference import accuracy, has_batchnorm, training_mode_accuracy
+from cnnlab.data import preprocess
+from cnnlab.features import load_trained
+from cnnlab.inference import accuracy, has_batchnorm, training_mode_accuracy, training_mode_predictions
 from cnnlab.models import build_model
 from cnnlab.quiet import import_keras
 from tests.tiny_run import tiny_data, tiny_run
@@ -56,3 +59,20 @@ def test_modes_of_a_cached_run(variant):
         assert result["train_training"] is None
     else:
         assert all(0 <= result[f"{p}_training"] <= 1 for p in ("train", "validation", "test"))
+
+
+@pytest.mark.parametrize("variant", ["tiny_vgg", "tiny_vgg_bn"])
+def test_exact_modes_take_the_exact_images_from_the_whole_test_sets_batches(variant, monkeypatch):
+    monkeypatch.setattr(batchnorm_modes_module, "EXACT_TEST_IMAGES", 200)  # the tiny test set has 300 images
+    record, data = tiny_run(variant), tiny_data()
+    result = batchnorm_modes_module.exact_modes(record, data)
+    model, x = load_trained(record), preprocess(data.x_test)
+    assert result["exact_inference"] == pytest.approx(accuracy(model, x[:200], data.y_test[:200]))
+    if variant == "tiny_vgg":
+        assert result["exact_training"] is None
+        return
+    # images 128-199 share their batch with images 200-255, as in the whole test set's pass
+    whole = training_mode_predictions(model, x)
+    assert result["exact_training"] == pytest.approx(float(np.mean(whole[:200] == data.y_test[:200])))
+    assert np.mean(whole == data.y_test) == pytest.approx(training_mode_accuracy(model, x, data.y_test))
+    np.testing.assert_array_equal(training_mode_predictions(model, x[:128]), whole[:128])  # batches are slices

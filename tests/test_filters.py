@@ -69,3 +69,18 @@ def test_the_filters_read_resnet50_from_the_report_instead_of_loading_it_again(m
     monkeypatch.setattr(features, "first_layer_kernel", lambda model: np.zeros((3, 3, 3, 10)))
     monkeypatch.setattr(filters, "initial_model", lambda config: "initial")
     assert Filters.of(report).resnet is kernel
+
+
+def test_how_far_training_moved_the_layer_is_measured_against_the_initial_weights():
+    rng = np.random.default_rng(2)
+    initial = [rng.normal(size=(3, 3, 3, 10)) for _ in range(4)]
+    scaled = Filters([2.0 * k for k in initial], initial, initial[0])  # doubled: changed by their own size, same shape
+    assert scaled.movement["change"] == pytest.approx([1.0] * 4)
+    assert scaled.movement["growth"] == pytest.approx([2.0] * 4)
+    assert scaled.movement["cosine"] == pytest.approx([1.0] * 4)
+    assert "the change in its weights is 1.00 ± 0.00 times the size of the initial weights" in scaled.movement_text()
+    assert "the layer did not stay as drawn" in scaled.movement_text()
+    nudged = Filters([k + 0.01 * rng.normal(size=k.shape) for k in initial], initial, initial[0])
+    assert nudged.movement["cosine"] == pytest.approx([1.0] * 4, abs=1e-3)
+    assert "the layer stayed close to its draw" in nudged.movement_text()
+    assert Filters(initial[:1], initial[:1], initial[0]).movement_text() == ""

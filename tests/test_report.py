@@ -150,7 +150,7 @@ def test_analysis_sentences_are_those_computed_from_the_cache(rendered, prose, f
     data = load_local(tiny_data_dir)
     report = Report(data, collect(fixture_cache, data.fingerprint(), SPEC))
     batchnorm = {v: report.batchnorm_text(v) for v in ("tiny_vgg_bn", "tiny_resnet")}
-    recomputing = ("Recomputing them from", "as in @sec-q13")
+    recomputing = ("recomputes them from", "as in @sec-q13")
     assert all(any(r in text for r in recomputing) and "on the exact" in text for text in batchnorm.values())
     assert "At test time" in batchnorm["tiny_vgg_bn"] and "At test time" not in batchnorm["tiny_resnet"]  # said once
     for variant in [v for v in VARIANTS if v != BASELINE]:
@@ -161,8 +161,14 @@ def test_analysis_sentences_are_those_computed_from_the_cache(rendered, prose, f
     # the conclusions name the cause of a BatchNorm variant's spread: the running statistics, recomputed
     said = "With its statistics recomputed, the standard deviation over seeds goes from"
     assert all(said in report.claims.conclusion(v) for v in batchnorm)
-    for sentence in (report.evidence.gap_measures_text(), report.claims.why_lower("tiny_vgg_bn")):
+    assert "An exploratory step, added after the runs were seen" in batchnorm["tiny_vgg_bn"]
+    gap = report.statistics_gap
+    exact = (report.exact_deficit.text("tiny_vgg_bn"), report.exact_deficit.brief("tiny_vgg_bn"))
+    measured = (*(gap.summary_text(v) for v in batchnorm), report.evidence.gap_measures_text(), *exact)
+    for sentence in (*measured, report.claims.why_lower("tiny_vgg_bn")):
         assert sentence and _shown(sentence, pdf)
+    resnet_low = gap.seed_text("tiny_resnet", report.evidence.lowest_seed("tiny_resnet"))
+    assert all(_shown(s, pdf) for s in (resnet_low, gap.relation_text()))  # empty with too few seeds
 
 
 def test_batchnorm_variants_with_batch_statistics_are_compared_as_a_family(fixture_cache, tiny_data_dir):
