@@ -228,31 +228,40 @@ def _plain_interval(c: Comparison | Summary) -> str:
     return f"[{present.num(c.ci_low, 2)}, {present.num(c.ci_high, 2)}]"
 
 
+MAP_STRONG = 0.5  # |r| from which a feature map is said to follow what it correlates with
+MAP_MEASURES = ("brightness", "edges")  # what ``features.map_correlations`` correlates a map with, in its order
+
+
+def map_follows(r: tuple[float, float]) -> str:
+    """What a map follows from its two correlations: "rises with the image's brightness", or "" below the bar."""
+    if max(abs(x) for x in r) < MAP_STRONG:
+        return ""
+    i = 0 if abs(r[0]) >= abs(r[1]) else 1  # the stronger of the two
+    return f"{'rises' if r[i] > 0 else 'falls'} with the image's {MAP_MEASURES[i]}"
+
+
 def map_reading_text(found: dict[str, tuple[float, float]], filter_number: int) -> str:
     """What one filter's maps follow, layer by layer (``found``: Pearson's r with the image's brightness and with
-    its edge strength, from ``features.map_correlations``), and the layers where neither describes the map."""
-    strong = 0.5  # |r| from which the map is said to follow what it correlates with
-
-    def reading(name: str, r: tuple[float, float]) -> str:
-        facts = f"`{name}` r = {present.num(r[0], 2)} and {present.num(r[1], 2)}"
-        if max(abs(x) for x in r) < strong:
-            return facts
-        i = 0 if abs(r[0]) >= abs(r[1]) else 1  # the stronger of the two
-        return f"{facts} (it {'rises' if r[i] > 0 else 'falls'} with the image's {('brightness', 'edges')[i]})"
-
+    its edge strength, from ``features.map_correlations``; the numbers are in a table), and the layers where
+    neither describes the map."""
     shown = {n: r for n, r in found.items() if not any(math.isnan(x) for x in r)}
     if not shown:
         return f"Filter {filter_number}'s maps are constant for this image, so they follow nothing in it."
-    weak = [f"`{n}`" for n, r in shown.items() if max(abs(x) for x in r) < strong]
+    strong = [
+        f"`{n}` {map_follows(r)} (r = {present.num(max(r, key=abs), 2)})" for n, r in shown.items() if map_follows(r)
+    ]
+    weak = [f"`{n}`" for n, r in shown.items() if not map_follows(r)]
     text = (
-        f"What filter {filter_number}'s maps follow, as Pearson's r with the image's brightness and with its edge "
-        "strength, the Sobel gradient magnitude [@gonzalez2018], both averaged down to the map's size: "
-        f"{'; '.join(reading(n, r) for n, r in shown.items())}."
+        f"@tbl-map-follow correlates filter {filter_number}'s map in each layer with the image's brightness and "
+        "with its edge strength, the Sobel gradient magnitude [@gonzalez2018], both averaged down to the map's "
+        "size (Pearson's r)."
     )
+    if strong:
+        text += f" {present.listing(strong)}."
     if weak:
         text += (
-            f" In {present.listing(weak)} neither reaches {present.num(strong, 1)} in size: the two simple measures do "
-            "not describe what the map responds to."
+            f" In {present.listing(weak)} neither reaches {present.num(MAP_STRONG, 1)} in size: the two simple "
+            "measures do not describe what those maps respond to."
         )
     return f"{text} This is one image and one seed."
 

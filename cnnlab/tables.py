@@ -12,6 +12,7 @@ import pandas as pd
 from cnnlab import present
 from cnnlab.data import EXACT_TEST_IMAGES
 from cnnlab.evidence_tables import median_iqr
+from cnnlab.sentences import MAP_STRONG, map_follows
 from cnnlab.stats import Comparison, summarize
 
 EXACT_COLUMN = f"exact first {present.count(EXACT_TEST_IMAGES)}"
@@ -55,6 +56,30 @@ def layers(rows: Sequence[Mapping]) -> str:
     total = sum(r["parameters"] for r in rows)
     frame.loc[len(frame)] = ["**total**", "", "", "", f"**{present.count(total)}**"]
     return present.markdown_table(frame, ["l", "l", "c", "r", "r"])
+
+
+def _follows(r: tuple[float, float]) -> str:
+    if r[0] != r[0]:  # NaN
+        return "is constant"
+    return map_follows(r) or f"neither reaches {present.num(MAP_STRONG, 1)}"
+
+
+def map_follow(found: Mapping[str, tuple[float, float]]) -> str:
+    """Q10: per layer, Pearson's r of one filter's map with the image's brightness and with its edge strength, and
+    what the map follows (``sentences.map_follows``); "–" where the map is constant."""
+
+    def r(value: float) -> str:
+        return "–" if value != value else present.num(value, 2)  # NaN: a constant map has no correlation
+
+    frame = pd.DataFrame(
+        {
+            "layer": [f"`{name}`" for name in found],
+            "r, brightness": [r(pair[0]) for pair in found.values()],
+            "r, edge strength": [r(pair[1]) for pair in found.values()],
+            "the map": [_follows(pair) for pair in found.values()],
+        }
+    )
+    return present.markdown_table(frame, ["l", "r", "r", "l"])
 
 
 def _pm(values: pd.Series) -> str:

@@ -3,7 +3,9 @@
 
 # %%
 #| include: false
-from cnnlab import features, present, sentences, viz_images
+from IPython.display import Markdown
+
+from cnnlab import features, present, sentences, tables, viz_images
 from cnnlab.chapter import open_report
 from cnnlab.data import CLASS_NAMES
 
@@ -53,6 +55,11 @@ viz_images.feature_maps(maps, image, filter_index);
 #| label: fig-fmap-all
 #| fig-cap: "All feature maps of the trained tiny VGG (first seed) for the same image: one row per layer, one column per filter. Each map is scaled to its own range (dark = lowest, yellow = highest), so the panels show patterns, not magnitudes."
 viz_images.all_feature_maps(maps);
+
+# %%
+#| label: tbl-map-follow
+#| tbl-cap: "What the maps of filter 10 in @fig-fmap-one follow: per layer, Pearson's r of the map with the image's brightness (its luma) and with its edge strength (the Sobel gradient magnitude), both averaged down to the map's size; a map is said to follow the one whose |r| reaches 0.5."
+Markdown(tables.map_follow(followed))
 
 # %% [markdown]
 # ## Q11. First-layer weights {#sec-q11}

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from cnnlab import sentences
+from cnnlab import sentences, tables
 from cnnlab.stats import Comparison, Summary
 
 
@@ -128,14 +128,19 @@ def test_orders_text_says_whether_the_epochs_share_one_order_at_the_runs_size():
 def test_map_reading_names_what_a_map_follows_only_from_a_strong_correlation():
     found = {"c1": (0.07, 0.26), "c2": (0.57, 0.04), "c3": (-0.1, -0.62), "flat": (float("nan"), float("nan"))}
     text = sentences.map_reading_text(found, 10)
-    assert "`c1` r = 0.07 and 0.26; `c2` r = 0.57 and 0.04 (it rises with the image's brightness); `c3`" in text
-    assert "`c3` r = −0.10 and −0.62 (it falls with the image's edges)." in text
+    assert text.startswith("@tbl-map-follow correlates filter 10's map in each layer with the image's brightness")
+    assert (
+        "`c2` rises with the image's brightness (r = 0.57) and `c3` falls with the image's edges (r = −0.62)." in text
+    )
     assert "flat" not in text and text.endswith(
         "In `c1` neither reaches 0.5 in size: the two simple measures do not "
-        "describe what the map responds to. This is one image and one seed."
+        "describe what those maps respond to. This is one image and one seed."
     )
     assert "follow nothing" in sentences.map_reading_text({"flat": (float("nan"), float("nan"))}, 10)
     assert "neither reaches" not in sentences.map_reading_text({"c2": (0.57, 0.04)}, 10)
+    table = tables.map_follow(found)
+    assert "| `c2` | 0.57 | 0.04 | rises with the image's brightness |" in table
+    assert "| `c1` | 0.07 | 0.26 | neither reaches 0.5 |" in table and "| `flat` | – | – | is constant |" in table
 
 
 def test_class_balance_gives_the_fewest_and_most_images_per_class():
