@@ -103,11 +103,11 @@ class Claims:
             (
                 verdicts.accuracy_verdict(self.name(variant), self.base, full, exact, EXACT_TEST_IMAGES),
                 verdicts.ranks_sentence(full.test, exact.test, EXACT_TEST_IMAGES),
-                verdicts.spread_sentence(full.test, self._std_ratio(variant)),
+                verdicts.spread_sentence(full.test, self.spread_ratio(variant)),
             )
         )
 
-    def _std_ratio(self, variant: str) -> StdRatio | None:
+    def spread_ratio(self, variant: str) -> StdRatio | None:
         """The variant's standard deviation over the tiny VGG's on the full test set, with its F interval."""
         a, b = self.results.values(variant), self.results.values(BASELINE)
         return std_ratio(a, b) if min(len(a), len(b)) >= 3 and a.std() > 0 and b.std() > 0 else None
@@ -135,7 +135,7 @@ class Claims:
             EXACT_TEST_IMAGES,
             variant == self.batchnorm_variants[0],
         )
-        spread = self._spread_change(variant)
+        spread = self.spread_change(variant)
         full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
         against = verdicts.accuracy_verdict(
             self.name(variant),
@@ -156,7 +156,7 @@ class Claims:
         moved_text = verdicts.moved_text(seed, (stored["full"][moved], fixed["full"][moved]))
         return f"{text} {moved_text} {spread} {against}{keep}"
 
-    def _spread_change(self, variant: str) -> str:
+    def spread_change(self, variant: str) -> str:
         """What recomputing the variant's BatchNorm statistics does to its spread over seeds (full test set)."""
         before, after = (x.std(ddof=1) for x in (self.results.values(variant), self.recomputed_values(variant, "full")))
         return verdicts.spread_change(float(before), float(after), *self.spread_tests[variant])
@@ -231,7 +231,7 @@ class Claims:
             if later:
                 text += f"; the {' and the '.join(later)} would, but only after a step the protocol does not take"
         text += self._compression_caveat()
-        spreads = {self.name(v): (self.accuracy["full"][v], self._std_ratio(v)) for v in self.others}
+        spreads = {self.name(v): (self.accuracy["full"][v], self.spread_ratio(v)) for v in self.others}
         text += f". {verdict_briefs.robustness_overall(spreads, self.base)}"
         counts = {self.results.n(v) for v in [BASELINE, *self.others]}
         seeds = f"{min(counts)} seeds" if len(counts) == 1 else f"{min(counts)} to {max(counts)} seeds"
@@ -269,28 +269,6 @@ class Claims:
             shown = "" if named else " shown to be"  # no significant difference shows no difference
             said.append(f"{' and '.join(named) or 'no variant'} {verb}{shown} {word}")
         return "; ".join(said)
-
-    def conclusion(self, variant: str) -> str:
-        """The conclusions' answer for a variant: accuracy as trained, with recomputed statistics, and its fit."""
-        if variant not in self.others:
-            return self.verdict(variant)
-        name, sets = self.name(variant), EXACT_TEST_IMAGES
-        full, exact = (self.accuracy[s][variant] for s in TEST_SETS)
-        text = f"As trained, {verdict_briefs.compact(name, self.base, full, exact, sets)}."
-        if variant in self.batchnorm_variants:
-            full, exact = (self.recomputed[s][variant] for s in TEST_SETS)
-            recomputed = verdict_briefs.compact(name, self.base, full, exact, sets, "would be")
-            text += f" With its BatchNorm statistics recomputed, {recomputed}."
-        fit = verdict_briefs.fit_compact(self.fit["train"][variant], self.fit["gap"][variant])
-        spread = verdict_briefs.spread_compact(
-            self.accuracy["full"][variant], self._std_ratio(variant), self.evidence.detectable_ratio()
-        )
-        outlier = self.evidence.outlier_brief(variant)
-        text += f" Scored in inference mode, {fit}. As for robustness, {spread}{outlier}."
-        if variant in self.batchnorm_variants:  # where the spread comes from: the running statistics, recomputed
-            change = self._spread_change(variant)
-            text += f" With its statistics recomputed, {change[0].lower()}{change[1:]}"
-        return text
 
 
 def _found(found: dict[str, dict[str, Contrast]], variant: str) -> Found:

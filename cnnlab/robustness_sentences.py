@@ -29,12 +29,12 @@ def outlier_text(label: str, seed: int, value: float, others: Summary, std_all: 
 
 
 def outlier_brief(seed: int, value: float, others: Summary, std_all: float) -> str:
-    """The conclusions' clause on a seed that makes most of a variant's variance over seeds ("" when none does)."""
+    """The conclusions' sentence on a seed that makes most of a variant's variance over seeds ("" when none does)."""
     if not _most_of_the_variance(others, std_all):
         return ""
     return (
-        f"; most of its variance over seeds comes from seed {seed}, at {present.pct(value)} against "
-        f"{present.pm(others, with_n=False)} for its other {others.n} seeds"
+        f"Most of its variance over seeds comes from seed {seed}, at {present.pct(value)} against "
+        f"{present.pm(others, with_n=False)} for its other {others.n} seeds."
     )
 
 

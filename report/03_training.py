@@ -128,10 +128,10 @@ study = r.seed_study
 
 # %%
 #| label: tbl-seed-sources
-#| tbl-cap: "Tiny VGG's test accuracy when only the initial weights, only the order of the training images, or both (the protocol) change with the seed: mean ± std over seeds and the 95 % interval of the standard deviation (chi-square), on the full test set and on its exact 1,000 images. n: the runs finished per group (provisional until every group has all the seeds of the protocol)."
+#| tbl-cap: "Tiny VGG's test accuracy when only the initial weights, only the order of the training images, or both (the protocol) change with the seed: mean ± std over seeds and the 95 % interval of the standard deviation (chi-square), on the full test set and on its exact 1,000 images. n: the runs per group."
 study.spread_markdown()
 
 # %%
 #| label: fig-seed-study
-#| fig-cap: "The seed study (provisional while runs are missing), one dot per seed (bars: mean ± one standard deviation; n: runs finished; ring: the protocol's seed-0 run, which the first three rows share): tiny VGG with only the initial weights, only the order, or both varied, and with a new order every epoch; +BatchNorm with the fixed order and with a new order every epoch."
+#| fig-cap: "The seed study, one dot per seed (bars: mean ± one standard deviation; n: runs per group; ring: the protocol's seed-0 run, which the first three rows share): tiny VGG with only the initial weights, only the order, or both varied, and with a new order every epoch; +BatchNorm with the fixed order and with a new order every epoch."
 seed_dots(*study_dots(study))

@@ -3,8 +3,6 @@
 
 # %%
 #| include: false
-from IPython.display import Markdown
-
 from cnnlab import features, present, sentences, tables, viz_images
 from cnnlab.chapter import open_report
 from cnnlab.data import CLASS_NAMES
@@ -22,6 +20,7 @@ corr = features.channel_correlation(kernel).mean()  # how colour-blind the filte
 # %%
 #| include: false
 import numpy as np
+from IPython.display import Markdown
 
 fields = features.receptive_fields(model)  # the patch of the image each layer's units depend on
 sizes = ", ".join(f"{h} × {h}" for h in dict.fromkeys(m.shape[0] for m in maps.values()))
@@ -100,6 +99,7 @@ Markdown(tables.map_follow(followed))
 
 # %%
 #| label: fig-weights
+#| out-width: 70%
 #| fig-cap: "All first-layer weights of the trained tiny VGG (first seed): one column per filter, one row per input channel."
 viz_images.first_layer_weights(kernel);
 
@@ -138,5 +138,6 @@ faint = features.relative_scale(resnet_kernel) < 0.1  # filters the figure's own
 
 # %%
 #| label: fig-resnet
+#| out-width: 80%
 #| fig-cap: "The first-layer filters of ImageNet ResNet50, channels reversed from BGR to RGB, each min-max scaled on its own; above each, its number and its largest absolute weight as a fraction of the layer's largest."
 viz_images.rgb_filters(features.bgr_to_rgb(resnet_kernel), columns=12);

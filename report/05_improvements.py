@@ -132,7 +132,7 @@ study = r.seed_study
 
 # %%
 #| label: tbl-reshuffle
-#| tbl-cap: "Keras's one order for all epochs (the protocol) against a new order at every epoch: test accuracy, mean ± std over seeds, and the difference (new − fixed) with its 95 % interval, Welch's test of the means and Levene's test of the spreads, each p raw and, in brackets, after Holm's correction over the two variants on the same test set (– where too few seeds define it). Fixed order: the protocol's runs of the seeds that also have a run with a new order (n: fixed vs new; provisional until both have all the seeds of the protocol)."
+#| tbl-cap: "Keras's one order for all epochs (the protocol) against a new order at every epoch: test accuracy, mean ± std over seeds, and the difference (new − fixed) with its 95 % interval, Welch's test of the means and Levene's test of the spreads, each p raw and, in brackets, after Holm's correction over the two variants on the same test set (– where too few seeds define it). Fixed order: the protocol's runs of the seeds that also have a run with a new order (n: fixed vs new)."
 study.reshuffling_markdown()
 
 # %% [markdown]

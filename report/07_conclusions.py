@@ -3,7 +3,9 @@
 
 # %%
 #| include: false
-from cnnlab import present
+from IPython.display import Markdown
+
+from cnnlab import present, verdict_table
 from cnnlab.chapter import open_report
 from cnnlab.power import POWER, detectable_difference
 
@@ -11,6 +13,9 @@ r = open_report()
 e, claims, acc = r.evidence, r.claims, r.summary("tiny_vgg")
 resolved = detectable_difference(acc.std, acc.n)  # what 10 seeds per variant resolve, at the tiny VGG's spread
 params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].iloc[0]) for v in r.variants}
+columns = verdict_table.columns(claims)  # Q13-Q15: each variant's verdicts, as in the table below
+variants = ("tiny_vgg_bn", "tiny_vgg_3blocks", "tiny_resnet")
+plain = {v: verdict_table.plain_text(columns[v], claims.base) if v in columns else claims.verdict(v) for v in variants}
 
 # %% [markdown]
 # **Q6–Q8, training and its curves (Sections [-@sec-q6] and [-@sec-q8]).** `{python} r.training_text()`
@@ -27,18 +32,34 @@ params = {v: int(r.table.loc[r.table["variant"] == v, "trainable_parameters"].il
 #
 # **Q11–Q12, the first-layer filters.** `{python} r.filters.conclusion_text()`
 #
-# **Q13, BatchNormalization (@sec-q13).** `{python} claims.conclusion("tiny_vgg_bn")`
+# **Q13–Q15, the variants.** @tbl-verdicts sets each variant against the tiny VGG, measure by measure; the
+# tests behind every cell are in @tbl-compare and Sections [-@sec-q13] to [-@sec-q15].
+
+# %%
+#| include: false
+change = claims.spread_change("tiny_resnet") if "tiny_resnet" in claims.batchnorm_variants else ""
+change = f"With its statistics recomputed, {change[0].lower()}{change[1:]}" if change else ""  # Q15's spread
+
+# %%
+#| label: tbl-verdicts
+#| tbl-cap: "Each variant against the tiny VGG: the verdict after Holm's correction (bold where significant; “not shown” where these seeds cannot tell), then the difference (variant − tiny VGG, pp) with its 95 % interval (not adjusted for the correction, so it can leave out 0 where the verdict is “not shown”), for the test accuracy as trained, the spread over seeds (ratio of standard deviations with its F interval; verdict from Levene's test; † the F interval alone excludes equal spreads), the training − validation gap in inference mode, and the test accuracy with BatchNorm's statistics recomputed (exploratory, @sec-q13). The p-values are in @tbl-compare and Section 5's text."
+Markdown(verdict_table.verdict_markdown(list(columns.values())))
+
+# %% [markdown]
+# **Q13, BatchNormalization (@sec-q13).** `{python} plain["tiny_vgg_bn"]`
 # `{python} claims.deficit_split("tiny_vgg_bn")` `{python} r.exact_deficit.brief("tiny_vgg_bn")`
 # `{python} r.seed_study.deficit_conclusion()`
 #
-# **Q14, a third block (@sec-q14).** `{python} claims.conclusion("tiny_vgg_3blocks")` The third block
+# **Q14, a third block (@sec-q14).** `{python} plain["tiny_vgg_3blocks"]` The third block
 # `{python} "removes parameters rather than adding them" if params["tiny_vgg_3blocks"] < params["tiny_vgg"] else "adds parameters"`,
 # `{python} present.count(params["tiny_vgg_3blocks"])` against
 # `{python} present.count(params["tiny_vgg"])` (@tbl-params), because the dense layer after it reads a
 # smaller map, and it widens what each unit of the last block sees; these runs cannot tell which of the two
 # changes causes what they show.
 #
-# **Q15, a tiny ResNet (@sec-q15).** `{python} claims.conclusion("tiny_resnet")` Its stem, pooling and size differ from the tiny VGG's as well as
-# its shortcuts, so these runs say what the whole design does, not what residual connections alone do.
+# **Q15, a tiny ResNet (@sec-q15).** `{python} plain["tiny_resnet"]` `{python} e.outlier_brief("tiny_resnet")`
+# `{python} change`
+# Its stem, pooling and size differ from the tiny VGG's as well as its shortcuts, so these runs say what the
+# whole design does, not what residual connections alone do.
 #
 # **Overall.** `{python} claims.overall_text()`

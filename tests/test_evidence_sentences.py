@@ -127,11 +127,11 @@ def test_outlier_text_most_or_part():
 def test_the_conclusions_name_a_seed_only_when_it_makes_most_of_the_spread():
     brief = robustness.outlier_brief(8, 0.555, _summary(0.63, 0.005, 9), 0.027)
     assert brief == (
-        "; most of its variance over seeds comes from seed 8, at 55.50 % against 63.00 ± 0.50 % for its other 9 seeds"
+        "Most of its variance over seeds comes from seed 8, at 55.50 % against 63.00 ± 0.50 % for its other 9 seeds."
     )
     assert robustness.outlier_brief(8, 0.555, _summary(0.63, 0.02, 9), 0.027) == ""
     # leaving seed 8 out would take the variance from 2.71² to 1.44², 72 % less (the tiny ResNet's numbers)
-    assert robustness.outlier_brief(8, 0.5553, _summary(0.6293, 0.0144, 9), 0.0271).startswith("; most of its variance")
+    assert robustness.outlier_brief(8, 0.5553, _summary(0.6293, 0.0144, 9), 0.0271).startswith("Most of its variance")
     most = robustness.outlier_text("a", 8, 0.5553, _summary(0.6293, 0.0144, 9), 0.0271)
     assert most.startswith("Most of the a's")
     # the lecturer: report how often such a seed comes, with an interval: 1 of 10 fits 0.3 % to 45 %

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from cnnlab import present
+from cnnlab import present, verdict_table
 from cnnlab.cache import RunCache
 from cnnlab.chapter import Report
 from cnnlab.data import load_local
@@ -154,13 +154,17 @@ def test_analysis_sentences_are_those_computed_from_the_cache(rendered, prose, f
     assert all(any(r in text for r in recomputing) and "on the exact" in text for text in batchnorm.values())
     assert "At test time" in batchnorm["tiny_vgg_bn"] and "At test time" not in batchnorm["tiny_resnet"]  # said once
     for variant in [v for v in VARIANTS if v != BASELINE]:
-        sentences = (report.verdict(variant), report.fit_text(variant), report.claims.conclusion(variant))
+        plain = verdict_table.plain_text(verdict_table.columns(report.claims)[variant], report.claims.base)
+        sentences = (report.verdict(variant), report.fit_text(variant), plain)
         for sentence in (*sentences, batchnorm.get(variant, "")):
             assert _shown(sentence, pdf) and (sentence or variant == "tiny_vgg_3blocks")
             assert _shown(sentence, unescape(_text(html)))
-    # the conclusions name the cause of a BatchNorm variant's spread: the running statistics, recomputed
-    said = "With its statistics recomputed, the standard deviation over seeds goes from"
-    assert all(said in report.claims.conclusion(v) for v in batchnorm)
+    # the conclusions name the cause of the tiny ResNet's spread: the running statistics, recomputed
+    said = report.claims.spread_change("tiny_resnet")
+    assert _shown(f"With its statistics recomputed, {said[0].lower()}{said[1:]}", pdf)
+    assert "| measure | tiny VGG + BatchNorm |" in verdict_table.verdict_markdown(
+        list(verdict_table.columns(report.claims).values())
+    )
     assert "An exploratory step, added after the runs were seen" in batchnorm["tiny_vgg_bn"]
     gap = report.statistics_gap
     exact = (report.exact_deficit.text("tiny_vgg_bn"), report.exact_deficit.brief("tiny_vgg_bn"))
