@@ -22,6 +22,9 @@ def shape(variant, layer, channels=True):
 
 # %%
 #| include: false
+from IPython.display import Markdown
+
+from cnnlab import families
 from cnnlab.power import POWER
 from cnnlab.verdicts import levene_power_text
 
@@ -47,22 +50,23 @@ momentum = next(layer.momentum for layer in models["tiny_vgg_bn"].layers if hasa
 # seeds' pooled standard deviation and the noncentral t distribution (equal groups), and for Levene's test,
 # which has no such formula, by simulating it on normal samples. `{python} r.evidence.sampling_text()`
 #
-# **Which p-values are corrected.** A *family* is one question asked of each of the three variants, such
-# as "does its mean test accuracy on the full test set differ from the tiny VGG's?"; Holm's method
-# [@holm1979] corrects the p-values within it, which keeps the chance of any false claim among the three
-# at `{python} present.pct(ALPHA, 0)`. Each test on each of the two test sets is one family (Welch's,
-# Mann–Whitney's and Levene's: six families of three), and so is each fit measure of @tbl-modes; a question
-# asked only of the two variants with BatchNormalization (their two modes, their recomputed statistics) makes
-# a family of two, and so does the fixed order against a new order every epoch, asked of the tiny VGG and
-# +BatchNorm; +BatchNorm minus tiny VGG with a new order every epoch, and how much reshuffling changes it,
-# are each asked on the two test sets, so Holm corrects over those two (@sec-reshuffle). Each variant's ten per-class differences from the tiny VGG (@sec-errors) make a family of ten,
-# which keeps the chance of any false per-class claim about that variant at
-# `{python} present.pct(ALPHA, 0)`. A difference counts as significant only after the correction, and both p-values are given. A
+# **Which p-values are corrected.** A *family* is one question asked several times, such as "does its mean
+# test accuracy on the full test set differ from the tiny VGG's?" asked of each of the
+# `{python} present.word(len(r.claims.others))` variants; Holm's method [@holm1979] corrects the p-values
+# within it, which keeps the chance of any false claim in the family at
+# `{python} present.pct(ALPHA, 0)`; @tbl-families lists the families.
+# A difference counts as significant only after the correction, and both p-values are given. A
 # question asked of one model only (the tiny VGG's curves in @sec-q8) has nothing to correct. "Not significant" means the runs
 # cannot tell the variants apart, not that they are equal; each such verdict says how large a difference
 # its seeds would have detected with `{python} present.pct(POWER, 0)` power.
 # `{python} levene_power_text(n_base, r.evidence.detectable_ratio())`
 
+# %%
+#| label: tbl-families
+#| tbl-cap: "The families Holm's method corrects over: each question, what it is asked of, on which test sets (each apart: one family per test set), and how many p-values one family holds."
+Markdown(families.families_markdown(families.sizes_of(r)))
+
+# %% [markdown]
 # ## Q13. BatchNormalization before the activations {#sec-q13}
 #
 # Every convolution is now followed by BatchNormalization [@ioffe2015batchnorm] and only then by its ReLU
