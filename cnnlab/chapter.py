@@ -141,7 +141,7 @@ class Report:
         gains = recomputed.merge(trained, on=["variant", "seed"])
         gains = gains.assign(gain=gains["accuracy"] - gains["test_accuracy"])[["variant", "seed", "gain"]]
         table = statistics_gap_table({v: self.results.runs[v] for v in variants}, self.data)
-        return StatisticsGap(table, gains, {v: self.label(v) for v in variants})
+        return StatisticsGap(table, gains)
 
     @cached_property
     def exact_deficit(self) -> ExactDeficit:
@@ -151,7 +151,7 @@ class Report:
         variants = self.claims.batchnorm_variants
         table = exact_modes_table({v: self.results.runs[v] for v in variants}, self.data)
         exact = self.results.values(BASELINE, "test_exact_accuracy")
-        return ExactDeficit(table, exact, self.label(BASELINE), EXACT_TEST_IMAGES)
+        return ExactDeficit(table, exact, self.label(BASELINE), min(EXACT_TEST_IMAGES, len(self.data.y_test)))
 
     def num_pm(self, variant: str, column: str, digits: int = 3) -> str:
         """ "mean ± std" of a metric that is not a percentage (a loss), over a variant's seeds."""

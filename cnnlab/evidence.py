@@ -242,7 +242,7 @@ class Evidence:
         return (values, int(values.argmin()), self.lowest_seed(variant)) if len(values) >= 3 else None
 
     def outlier_brief(self, variant: str) -> str:
-        """The conclusions' clause on a seed that makes most of the variant's spread ("" when none does)."""
+        """The conclusions' sentence on a seed that makes most of the variant's spread ("" when none does)."""
         if (lowest := self._lowest_against_others(variant)) is None:
             return ""
         values, low, seed = lowest

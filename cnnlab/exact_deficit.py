@@ -38,29 +38,43 @@ class ExactDeficit:
         behind = contrasts({v: (of(v, "exact_training"), self.baseline) for v in variants})
         return mismatch, behind
 
-    def text(self, variant: str) -> str:
-        """The split on the exact images, and whether a deficit beyond the running statistics stays there."""
+    def _split(self, variant: str) -> tuple[Contrast, Contrast] | None:
+        """The variant's two contrasts, when both have two seeds or more with batch statistics scored."""
         mismatch, behind = (found.get(variant) for found in self.contrasts)
-        if mismatch is None or behind is None or behind.variant.n < 2 or len(self.baseline) < 2:
+        if mismatch is None or behind is None or len(self.baseline) < 2:
+            return None
+        scored = self.table.loc[self.table["variant"] == variant, "exact_training"].notna().sum()
+        return (mismatch, behind) if scored >= 2 else None
+
+    def text(self, variant: str) -> str:
+        """The split on the exact images, and whether a deficit beyond the running statistics stays there; empty
+        where the variant has no deficit there as trained."""
+        if (split := self._split(variant)) is None:
             return ""
+        mismatch, behind = split
         deficit = behind.base.mean - mismatch.base.mean  # as trained: the baseline's mean minus the variant's
+        if deficit <= 0:
+            return ""
         recovered = (
             f"batch statistics change its accuracy by {present.pp(mismatch.difference)} pp "
             f"({verdicts.evidence(mismatch.test, 'paired t-test')})"
         )
         against = f"{present.pp(behind.difference)} pp against the {self.base}"
         stays = f"with them it is {against} ({verdicts.evidence(behind.test)})"
+        costs = mismatch.significant and mismatch.difference > 0  # the running statistics cost accuracy there
         if behind.significant and behind.difference < 0:
             reading = "a deficit beyond the running statistics stays where compression plays no part"
         elif behind.significant:
             reading = f"with batch statistics it is better than the {self.base} there"
         else:
             power = verdicts.power_clause(behind.detectable)
-            reading = (
-                "with batch statistics it is not detectably below the "
-                f"{self.base} there{f' ({power})' if power else ''}, so where compression plays no part the running "
-                "statistics may account for the whole deficit"
+            reading = f"with batch statistics it is not detectably below the {self.base} there" + (
+                f" ({power})" if power else ""
             )
+            if costs:
+                reading += (
+                    ", so where compression plays no part the running statistics may account for the whole deficit"
+                )
         return (
             f"On the exact {present.count(self.images)} images its deficit as trained is "
             f"{present.points(deficit, 2)} pp: {recovered}, and {stays}: {reading}."
@@ -68,9 +82,9 @@ class ExactDeficit:
 
     def brief(self, variant: str) -> str:
         """The conclusions' sentence: what stays with batch statistics on the exact images."""
-        behind = self.contrasts[1].get(variant)
-        if behind is None or behind.variant.n < 2 or len(self.baseline) < 2:
+        if (split := self._split(variant)) is None:
             return ""
+        behind = split[1]
         stays = f"{present.pp(behind.difference)} pp {present.ci(behind.test)} against the {self.base}"
         found = "significant after Holm" if behind.significant else "not significant"
         return f"On the exact {present.count(self.images)} images, with batch statistics it is {stays}, {found}."

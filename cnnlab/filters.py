@@ -92,15 +92,17 @@ class Filters:
             for k, v in self.movement.items()
         }
         change = self.movement["change"]
+        moved = float(change.mean()) >= MOVED
         said = (
-            f"Training did move the layer: the change in its weights is {m['change']} times the size of the initial "
-            f"weights (Frobenius norms; seeds {present.num(float(change.min()), 2)} to "
-            f"{present.num(float(change.max()), 2)}); they grow to {m['growth']} times their initial size and keep a "
-            f"cosine similarity of {m['cosine']} with the initial weights"
+            f"Training {'moved' if moved else 'barely moved'} the layer: the change in its weights is {m['change']} "
+            f"times the size of the initial weights (Frobenius norms; range over seeds "
+            f"{present.num(float(change.min()), 2)} to {present.num(float(change.max()), 2)}); they grow to "
+            f"{m['growth']} times their initial size and keep a cosine similarity of {m['cosine']} with the initial "
+            "weights"
         )
-        if float(change.mean()) >= MOVED:
+        if moved:
             return f"{said}: whatever the shares show, the layer did not stay as drawn."
-        return f"{said}: the layer stayed close to its draw, so its shares could hardly change."
+        return f"{said}: shares that stay as they were may only mean that the layer stayed close to its draw."
 
     def yardstick_text(self) -> str:
         """Q11: what random weights score on both measures, and whether the trained filters' edge-like count

@@ -1,11 +1,15 @@
 """How far BatchNorm's stored running statistics are from the statistics a run's final weights produce.
 
 At test time each BatchNormalization channel computes ``(x - mean) / sd`` with its stored running averages.
-With the statistics its input really has (``cnnlab.batchnorm.recalibrate``, on the first training images),
-the normalised value would have mean 0 and standard deviation 1; with the stored ones it is off by
+With the statistics its input has once every BatchNorm layer is recomputed (``cnnlab.batchnorm.recalibrate``,
+layer after layer on the first training images, so a deeper layer's input comes from recomputed layers), the
+normalised value would have mean 0 and standard deviation 1; with the stored ones it is off by
 ``(true_mean - mean) / sd + (true_sd / sd - 1) z`` for a standard-normal ``z``, whose root mean square is the
 channel's *normalisation error* (0: the stored statistics are right; 1: off by a whole standard deviation).
-The errors are cached per run beside the runs (``cnnlab.derived``), like the recomputed accuracies.
+The errors are cached per run beside the runs (``cnnlab.derived``), like the recomputed accuracies. The
+sampling floor compares two estimates from half the images each, so it is about twice the sampling error of the
+error itself: a generous floor. (With ``epsilon`` inside both standard deviations, a channel whose input has
+almost no variance left gets an error near 1 from its variance term; the medians over channels absorb a few.)
 """
 
 from __future__ import annotations
@@ -83,7 +87,6 @@ class StatisticsGap:
 
     table: pd.DataFrame
     gains: pd.DataFrame
-    names: dict[str, str]
 
     @cached_property
     def runs(self) -> pd.DataFrame:
@@ -91,27 +94,30 @@ class StatisticsGap:
         frame = self.table.assign(
             error=[_median(e) for e in self.table["errors"]], floor=[_median(e) for e in self.table["floor"]]
         )
-        return frame.merge(self.gains, on=["variant", "seed"])[["variant", "seed", "error", "floor", "gain"]]
+        frame = frame.merge(self.gains, on=["variant", "seed"])[["variant", "seed", "error", "floor", "gain"]]
+        return frame.dropna().reset_index(drop=True)
 
     def summary_text(self, variant: str) -> str:
         """How far a variant's stored statistics are off, against what sampling alone gives."""
         error, floor = column_of(self.runs, variant, "error"), column_of(self.runs, variant, "floor")
         if not len(error):
             return ""
-        ratios = error / floor
-        above = int((ratios > 1).sum())
-        n = present.word(len(error))
-        every = "the run" if len(error) == 1 else "both runs" if len(error) == 2 else f"all {n} runs"
-        runs = every if above == len(error) else f"{present.word(above)} of the {n} runs"
-        return (
+        ratios = error / np.maximum(floor, np.finfo(float).tiny)
+        above, n = int((ratios > 1).sum()), len(error)
+        every = "the run" if n == 1 else "both runs" if n == 2 else f"all {present.word(n)} runs"
+        runs = every if above == n else f"{present.word(above)} of the {present.word(n)} runs"
+        facts = (
             "Measured on the final weights, against the statistics those weights produce on the first training "
             "images, the stored averages put a channel's normalised value off by a median of "
-            f"{present.num(float(np.median(error)))} of its standard deviation (seeds {present.num(error.min())} "
-            f"to {present.num(error.max())}), where recomputations from either half of those images differ by "
-            f"{present.num(float(np.median(floor)))}: in {runs} the stored statistics are further off than "
-            f"sampling makes them ({present.num(ratios.min(), 0)} to {present.num(ratios.max(), 0)} times), so they "
-            "do not match the weights they serve."
+            f"{present.num(float(np.median(error)))} of its standard deviation (range over seeds "
+            f"{present.num(error.min())} to {present.num(error.max())}), where recomputations from either half of "
+            f"those images differ by {present.num(float(np.median(floor)))}"
         )
+        if above == 0:
+            return f"{facts}: in no run are the stored statistics further off than sampling makes them."
+        times = f"{present.num(ratios[ratios > 1].min(), 1)} to {present.num(ratios.max(), 1)} times"
+        verdict = ", so they do not match the weights they serve" if above == n else ""
+        return f"{facts}: in {runs} the stored statistics are further off than sampling makes them ({times}){verdict}."
 
     def relation_text(self) -> str:
         """Over all runs with BatchNorm: does the accuracy recomputing adds rise with the stored statistics' error?"""
@@ -125,10 +131,11 @@ class StatisticsGap:
             return f"{over}, the accuracy recomputing adds is not shown to follow that error ({stated})."
         if rho < 0:
             return f"{over}, the accuracy recomputing adds falls as that error grows ({stated})."
-        within = [scipy_stats.spearmanr(g["error"], g["gain"]).pvalue for _, g in runs.groupby("variant")]
+        groups = [g for _, g in runs.groupby("variant")]
+        within = [scipy_stats.spearmanr(g["error"], g["gain"]).pvalue for g in groups if len(g) >= MIN_RUNS]
         alone = (
-            "; within either variant alone it is not shown, so it rests mostly on the difference between the variants"
-            if len(within) > 1 and all(not q < ALPHA for q in within)
+            "; within each variant alone it is not shown, so it rests mostly on the difference between the variants"
+            if len(groups) > 1 and len(within) == len(groups) and all(not q < ALPHA for q in within)
             else ""
         )
         return f"{over}, the accuracy recomputing adds rises with that error ({stated}){alone}."
@@ -140,17 +147,26 @@ class StatisticsGap:
         if own.empty or len(others) < 2:
             return ""
         error, gain = float(own["error"].iloc[0]), float(own["gain"].iloc[0])
-        off = error > others["error"].max()
-        gains_most = gain > others["gain"].max()
-        reading = "further off than any other seed's" if off else "within the range of its other seeds'"
+        place = _place(error, others["error"])
+        reading = {1: "further off than any other seed's", -1: "closer than any other seed's"}.get(
+            place, "within the range of its other seeds'"
+        )
+        gain_place = _place(gain, others["gain"])
+        # "yet" where the error does not stand out the way the gain does
+        joint = "yet" if gain_place != 0 and place != gain_place else "and"
         stated = (
             f"Seed {seed}'s stored statistics are {reading} (normalisation error {present.num(error)}, against "
-            f"{present.num(others['error'].min())} to {present.num(others['error'].max())}), "
-            f"{'yet' if gains_most and not off else 'and'} recomputing them adds {present.points(gain)} pp to its "
-            f"accuracy, against a median of {present.points(float(others['gain'].median()))} pp for the others"
+            f"{present.num(others['error'].min())} to {present.num(others['error'].max())}), {joint} recomputing them "
+            f"changes its accuracy by {present.pp(gain, 1)} pp, against a median of "
+            f"{present.pp(float(others['gain'].median()), 1)} pp for the others"
         )
-        if gains_most and not off:
+        if gain_place == 1 and place != 1:
             return (
                 f"{stated}: what sets it apart is how much its predictions depend on those statistics, not their error."
             )
         return f"{stated}."
+
+
+def _place(value: float, others: pd.Series) -> int:
+    """1 above all ``others``, -1 below all of them, 0 within their range."""
+    return 1 if value > others.max() else -1 if value < others.min() else 0

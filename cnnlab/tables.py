@@ -59,7 +59,7 @@ def layers(rows: Sequence[Mapping]) -> str:
 
 
 def _follows(r: tuple[float, float]) -> str:
-    if r[0] != r[0]:  # NaN
+    if any(x != x for x in r):  # NaN: a constant map, as map_reading_text leaves it out
         return "is constant"
     return map_follows(r) or f"neither reaches {present.num(MAP_STRONG, 1)}"
 
@@ -69,7 +69,7 @@ def map_follow(found: Mapping[str, tuple[float, float]]) -> str:
     what the map follows (``sentences.map_follows``); "–" where the map is constant."""
 
     def r(value: float) -> str:
-        return "–" if value != value else present.num(value, 2)  # NaN: a constant map has no correlation
+        return "–" if value != value else present.num(value, 2)  # NaN: no correlation with a constant
 
     frame = pd.DataFrame(
         {

@@ -76,9 +76,9 @@ def conclusion_text(t: Training, label: str) -> str:
     o = t.offsets
     if o.jpeg_explains:
         return (
-            f"{text} The validation split scores like the exact test images ({signed_size(o.to_exact)}) and above "
-            f"the full test set ({signed_size(o.to_full)}), an offset the JPEG-derived test images explain "
-            "(@sec-q8 weighs it against the images' sampling error)."
+            f"{text} The validation split cannot be told from the exact test images ({signed_size(o.to_exact)}) and "
+            f"scores above the full test set ({signed_size(o.to_full)}), an offset the JPEG-derived test images "
+            "explain (@sec-q8 weighs it against the images' sampling error)."
         )
     return (
         f"{text} The validation split scores {signed_size(o.to_exact)} against the exact test images and "

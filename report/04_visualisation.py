@@ -57,7 +57,7 @@ viz_images.all_feature_maps(maps);
 
 # %%
 #| label: tbl-map-follow
-#| tbl-cap: "What the maps of filter 10 in @fig-fmap-one follow: per layer, Pearson's r of the map with the image's brightness (its luma) and with its edge strength (the Sobel gradient magnitude), both averaged down to the map's size; a map is said to follow the one whose |r| reaches 0.5."
+#| tbl-cap: "What the maps of the filter in @fig-fmap-one follow: per layer, Pearson's r of the map with the image's brightness (its luma) and with its edge strength (the Sobel gradient magnitude), both averaged down to the map's size; the last column names the one a map follows where either |r| is large (the text gives the bar)."
 Markdown(tables.map_follow(followed))
 
 # %% [markdown]

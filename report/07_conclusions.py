@@ -37,8 +37,9 @@ plain = {v: verdict_table.plain_text(columns[v], claims.base) if v in columns el
 
 # %%
 #| include: false
-change = claims.spread_change("tiny_resnet") if "tiny_resnet" in claims.batchnorm_variants else ""
-change = f"With its statistics recomputed, {change[0].lower()}{change[1:]}" if change else ""  # Q15's spread
+change = {v: claims.spread_change(v) for v in claims.batchnorm_variants}  # what recomputing does to the spread
+change = {v: f"With its statistics recomputed, {c[0].lower()}{c[1:]}" for v, c in change.items()}
+spread = {v: " ".join(filter(None, (e.outlier_brief(v), change.get(v, "")))) for v in variants}
 
 # %%
 #| label: tbl-verdicts
@@ -46,19 +47,18 @@ change = f"With its statistics recomputed, {change[0].lower()}{change[1:]}" if c
 Markdown(verdict_table.verdict_markdown(list(columns.values())))
 
 # %% [markdown]
-# **Q13, BatchNormalization (@sec-q13).** `{python} plain["tiny_vgg_bn"]`
+# **Q13, BatchNormalization (@sec-q13).** `{python} plain["tiny_vgg_bn"]` `{python} spread["tiny_vgg_bn"]`
 # `{python} claims.deficit_split("tiny_vgg_bn")` `{python} r.exact_deficit.brief("tiny_vgg_bn")`
 # `{python} r.seed_study.deficit_conclusion()`
 #
-# **Q14, a third block (@sec-q14).** `{python} plain["tiny_vgg_3blocks"]` The third block
+# **Q14, a third block (@sec-q14).** `{python} plain["tiny_vgg_3blocks"]` `{python} spread["tiny_vgg_3blocks"]` The third block
 # `{python} "removes parameters rather than adding them" if params["tiny_vgg_3blocks"] < params["tiny_vgg"] else "adds parameters"`,
 # `{python} present.count(params["tiny_vgg_3blocks"])` against
 # `{python} present.count(params["tiny_vgg"])` (@tbl-params), because the dense layer after it reads a
 # smaller map, and it widens what each unit of the last block sees; these runs cannot tell which of the two
 # changes causes what they show.
 #
-# **Q15, a tiny ResNet (@sec-q15).** `{python} plain["tiny_resnet"]` `{python} e.outlier_brief("tiny_resnet")`
-# `{python} change`
+# **Q15, a tiny ResNet (@sec-q15).** `{python} plain["tiny_resnet"]` `{python} spread["tiny_resnet"]`
 # Its stem, pooling and size differ from the tiny VGG's as well as its shortcuts, so these runs say what the
 # whole design does, not what residual connections alone do.
 #

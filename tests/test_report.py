@@ -159,9 +159,9 @@ def test_analysis_sentences_are_those_computed_from_the_cache(rendered, prose, f
         for sentence in (*sentences, batchnorm.get(variant, "")):
             assert _shown(sentence, pdf) and (sentence or variant == "tiny_vgg_3blocks")
             assert _shown(sentence, unescape(_text(html)))
-    # the conclusions name the cause of the tiny ResNet's spread: the running statistics, recomputed
-    said = report.claims.spread_change("tiny_resnet")
-    assert _shown(f"With its statistics recomputed, {said[0].lower()}{said[1:]}", pdf)
+    # the conclusions say what recomputing the running statistics does to each BatchNorm variant's spread
+    for said in (report.claims.spread_change(v) for v in report.claims.batchnorm_variants):
+        assert _shown(f"With its statistics recomputed, {said[0].lower()}{said[1:]}", pdf)
     assert "| measure | tiny VGG + BatchNorm |" in verdict_table.verdict_markdown(
         list(verdict_table.columns(report.claims).values())
     )

@@ -39,7 +39,7 @@ def _gap(errors: list[float], gains: list[float], floor: float = 0.01, variant: 
     table = pd.DataFrame(
         {"variant": variant, "seed": seeds, "errors": [[[e, e]] for e in errors], "floor": [[[floor]]] * len(errors)}
     )
-    return StatisticsGap(table, pd.DataFrame({"variant": variant, "seed": seeds, "gain": gains}), {variant: "V"})
+    return StatisticsGap(table, pd.DataFrame({"variant": variant, "seed": seeds, "gain": gains}))
 
 
 def test_a_seed_whose_gain_stands_out_but_not_its_error_is_read_as_sensitivity():
@@ -47,17 +47,25 @@ def test_a_seed_whose_gain_stands_out_but_not_its_error_is_read_as_sensitivity()
     said = gap.seed_text("v", 3)
     assert said.startswith(
         "Seed 3's stored statistics are within the range of its other seeds' (normalisation "
-        "error 0.060, against 0.050 to 0.100), yet recomputing them adds 9.0 pp"
+        "error 0.060, against 0.050 to 0.100), yet recomputing them changes its accuracy by +9.0 pp"
     )
     assert "not their error" in said
     assert "further off than any other seed's" in gap.seed_text("v", 2)
     assert "not their error" not in gap.seed_text("v", 2)
+    # below the others' range is not "within" it; furthest off with the smallest gain reads "yet"
+    assert "closer than any other seed's" in gap.seed_text("v", 0)
+    odd = _gap([0.05, 0.08, 0.10, 0.20], [0.03, 0.02, 0.04, -0.01]).seed_text("v", 3)
+    assert "further off than any other seed's" in odd and "yet recomputing them changes its accuracy by −1.0 pp" in odd
 
 
 def test_the_summary_counts_the_runs_beyond_sampling_and_the_relation_needs_a_rank_correlation():
     gap = _gap([0.05, 0.005, 0.10, 0.06], [0.01, 0.02, 0.03, 0.09])
-    assert "in three of the four runs the stored statistics are further off than sampling" in gap.summary_text("v")
-    assert "(0 to 10 times)" in gap.summary_text("v")
+    said = gap.summary_text("v")
+    assert "in three of the four runs the stored statistics are further off than sampling" in said
+    assert said.endswith("(5.0 to 10.0 times).")  # not all of them: no verdict on the statistics
+    assert gap.summary_text("v").count("do not match") == 0
+    assert "do not match the weights they serve" in _gap([0.05, 0.06, 0.07], [0.01] * 3).summary_text("v")
+    assert "in no run are the stored statistics further off" in _gap([0.005, 0.008], [0.01] * 2).summary_text("v")
     assert gap.summary_text("other") == ""
     assert gap.relation_text() == ""  # four runs: too few for a rank correlation
     flat = _gap([0.01, 0.02, 0.03, 0.04, 0.05, 0.06], [0.03, 0.01, 0.06, 0.02, 0.05, 0.04])
