@@ -82,7 +82,10 @@ class SeedStudyReport:
         missing = len(self.study.missing)
         if not missing:
             return ""
-        return f" These numbers are provisional: {present.count_of(missing, 'run', 'runs')} of the study are to come."
+        verb = "is" if missing == 1 else "are"
+        return (
+            f" These numbers are provisional: {present.count_of(missing, 'run', 'runs')} of the study {verb} to come."
+        )
 
     def _own_counts(self) -> list[int]:
         """Runs per group of the spreads' tests, not counting a run a group shares with the protocol."""

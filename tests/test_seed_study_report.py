@@ -183,6 +183,8 @@ def test_an_unfinished_study_s_numbers_are_called_provisional_wherever_they_appe
     said = (unfinished.spread_text(), unfinished.conclusion_text(), unfinished.deficit_text())
     for text in (*said, unfinished.deficit_conclusion()):
         assert text.endswith("These numbers are provisional: 2 runs of the study are to come.")
+    unfinished.study.missing.pop()
+    assert unfinished.provisional_note().endswith("1 run of the study is to come.")
     finished = _report(init=TIGHT, reshuffled=0.02)
     assert "provisional" not in finished.spread_text() + finished.conclusion_text() + finished.deficit_text()
     unfinished.study.groups["init"] = unfinished.study.groups["init"][:4]
