@@ -151,7 +151,8 @@ class Report:
         variants = self.claims.batchnorm_variants
         table = exact_modes_table({v: self.results.runs[v] for v in variants}, self.data)
         exact = self.results.values(BASELINE, "test_exact_accuracy")
-        return ExactDeficit(table, exact, self.label(BASELINE), min(EXACT_TEST_IMAGES, len(self.data.y_test)))
+        n = min(EXACT_TEST_IMAGES, len(self.data.y_test))
+        return ExactDeficit(table, exact, self.label(BASELINE), n, self.claims.accuracy["exact"])
 
     def num_pm(self, variant: str, column: str, digits: int = 3) -> str:
         """ "mean ± std" of a metric that is not a percentage (a loss), over a variant's seeds."""

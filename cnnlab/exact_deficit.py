@@ -28,6 +28,7 @@ class ExactDeficit:
     baseline: np.ndarray
     base: str
     images: int
+    trained: dict[str, Contrast]  # each variant's exact-image accuracy as trained against the baseline's (Holm)
 
     @cached_property
     def contrasts(self) -> tuple[dict[str, Contrast], dict[str, Contrast]]:
@@ -71,7 +72,13 @@ class ExactDeficit:
             reading = f"with batch statistics it is not detectably below the {self.base} there" + (
                 f" ({power})" if power else ""
             )
-            if costs:
+            shown = self.trained.get(variant)
+            if shown is not None and not shown.significant:
+                reading += (
+                    f"; but its deficit as trained is not significant there either (Holm "
+                    f"{present.p_value(shown.test.mean_p)}), so these images cannot apportion it"
+                )
+            elif costs:
                 reading += (
                     ", so where compression plays no part the running statistics may account for the whole deficit"
                 )

@@ -63,8 +63,12 @@ def verdict_markdown(columns: Sequence[Column]) -> str:
         "accuracy, exact images": [accuracy_cell(c.trained[1]) for c in columns],
         "spread over seeds (ratio)": [spread_cell(c.spread, c.ratio) for c in columns],
         "train − validation gap": [gap_cell(c.gap) for c in columns],
-        "recomputed, full test set": [accuracy_cell(c.recomputed[0]) if c.recomputed else "–" for c in columns],
-        "recomputed, exact images": [accuracy_cell(c.recomputed[1]) if c.recomputed else "–" for c in columns],
+        "exploratory: recomputed, full test set": [
+            accuracy_cell(c.recomputed[0]) if c.recomputed else "–" for c in columns
+        ],
+        "exploratory: recomputed, exact images": [
+            accuracy_cell(c.recomputed[1]) if c.recomputed else "–" for c in columns
+        ],
     }
     frame = pd.DataFrame({"measure": list(rows), **{c.name: [rows[r][i] for r in rows] for i, c in enumerate(columns)}})
     return present.markdown_table(frame, ["l"] + ["r"] * len(columns))

@@ -250,13 +250,13 @@ def spread_change(before: float, after: float, p: float, holm_p: float = math.na
     if not math.isnan(holm_p):
         test, p = f"{test}, Holm {present.p_value(holm_p)}", holm_p
     if after >= before:
-        return f"{facts} ({test}): the spread comes from the learned weights, not from the running averages."
+        return f"{facts} ({test}): recomputing the running averages does not lessen the spread."
     if not p < ALPHA:
         return f"{facts}, a fall these seeds do not show to be real ({test})."
     share = "most" if after < before / 2 else "part"
     return (
-        f"{facts} ({test}): {share} of the spread as trained comes from the running averages, not from what the "
-        "networks learned."
+        f"{facts} ({test}): {share} of the spread as trained goes with the running averages, since recomputing them "
+        "changes no trained weight."
     )
 
 

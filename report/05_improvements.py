@@ -55,8 +55,9 @@ momentum = next(layer.momentum for layer in models["tiny_vgg_bn"].layers if hasa
 # `{python} present.word(len(r.claims.others))` variants; Holm's method [@holm1979] corrects the p-values
 # within it, which keeps the chance of any false claim in the family at
 # `{python} present.pct(ALPHA, 0)`; @tbl-families lists the families.
-# A difference counts as significant only after the correction, and both p-values are given. A single
-# test of one model (the tiny VGG's early-stopping gain in @sec-q8) has nothing to correct there. "Not significant" means the runs
+# A difference counts as significant only after the correction, and both p-values are given. The tiny
+# VGG's early-stopping gain is tested alone in @sec-q8 (raw p) and again with every variant's in @sec-summary
+# (Holm). "Not significant" means the runs
 # cannot tell the variants apart, not that they are equal; each such verdict says how large a difference
 # its seeds would have detected with `{python} present.pct(POWER, 0)` power.
 # `{python} levene_power_text(n_base, r.evidence.detectable_ratio())`

@@ -4,13 +4,14 @@ import numpy as np
 import pandas as pd
 
 from cnnlab.exact_deficit import ExactDeficit
+from tests.test_verdicts import _contrast
 
 
-def _deficit(running: list[float], batch: list[float], baseline: list[float]) -> ExactDeficit:
+def _deficit(running: list[float], batch: list[float], baseline: list[float], trained=None) -> ExactDeficit:
     table = pd.DataFrame(
         {"variant": "v", "seed": range(len(running)), "exact_inference": running, "exact_training": batch}
     )
-    return ExactDeficit(table, np.array(baseline), "tiny VGG", 1000)
+    return ExactDeficit(table, np.array(baseline), "tiny VGG", 1000, trained or {})
 
 
 def test_a_deficit_that_batch_statistics_remove_is_not_confirmed_beyond_them():
@@ -48,3 +49,15 @@ def test_the_whole_deficit_is_given_to_the_running_statistics_only_where_they_co
     said = _deficit(running, batch, [0.60, 0.70, 0.62, 0.68, 0.65]).text("v")
     assert "batch statistics change its accuracy by −0.48 pp" in said and "not detectably below" in said
     assert "may account for the whole deficit" not in said
+
+
+def test_a_deficit_not_significant_as_trained_is_not_apportioned():
+    running, batch, base = (
+        [0.62, 0.63, 0.61, 0.62, 0.64],
+        [0.65, 0.655, 0.64, 0.66, 0.665],
+        [0.65, 0.66, 0.64, 0.655, 0.66],
+    )
+    unshown = _contrast(-0.013, 0.01, holm=0.127)  # as trained on the exact images: not significant after Holm
+    said = _deficit(running, batch, base, {"v": unshown}).text("v")
+    assert "its deficit as trained is not significant there either (Holm p = 0.127)" in said
+    assert said.endswith("so these images cannot apportion it.") and "whole deficit" not in said

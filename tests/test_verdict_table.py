@@ -32,7 +32,7 @@ def test_a_spread_that_only_the_f_interval_finds_unequal_is_marked():
 def test_the_table_has_a_row_per_measure_and_a_dash_where_one_does_not_apply():
     with_bn = _column(recomputed=((-0.011, 0.005), (0.001, 0.8)))
     table = verdict_markdown([with_bn, Column("b", *list(vars(_column()).values())[1:])])
-    assert "| recomputed, full test set | **worse** −1.10 [−2.10, −0.10] | – |" in table
+    assert "| exploratory: recomputed, full test set | **worse** −1.10 [−2.10, −0.10] | – |" in table
     assert "| train − validation gap | **wider** +1.20 [0.20, 2.20] | **wider** +1.20 [0.20, 2.20] |" in table
     assert table.count("\n") == 7  # header, rule and six measures
 
