@@ -130,7 +130,7 @@ study = r.seed_study
 # BatchNorm layer sees the same mini-batches, with the same batch statistics, a hundred times over. A
 # reader may ask whether that is why +BatchNorm is lower. Runs of tiny VGG and of +BatchNorm that draw a
 # new order at every epoch (from the seed and the epoch; the validation part stays the last 30 %) answer
-# it (@tbl-reshuffle, @fig-seed-study; @sec-seed-sources says how many of the study's runs are finished).
+# it (@tbl-reshuffle, @fig-seed-study; @sec-seed-sources describes the study's groups).
 #
 # `{python} study.reshuffling_text("reshuffled")` `{python} study.reshuffling_text("reshuffled_bn")`
 # `{python} study.deficit_text()`
