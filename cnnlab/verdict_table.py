@@ -105,6 +105,14 @@ def plain_text(column: Column, base: str) -> str:
         if spread.spread_differs
         else f"its spread over seeds is not shown to differ from the {base}'s"
     )
+    ratio = column.ratio
+    if ratio is not None and ratio.excludes_equal and not math.isnan(spread.levene_p) and not spread.spread_differs:
+        way = "smaller" if ratio.ratio < 1 else "larger"
+        steadiness = (
+            f"its spread over seeds is {way} than the {base}'s by the F interval (ratio {present.num(ratio.ratio, 2)}, "
+            f"[{present.num(ratio.ci_low, 2)}, {present.num(ratio.ci_high, 2)}]) but not by Levene's test, which "
+            "discounts an outlying seed"
+        )
     gap = column.gap
     fit = (
         f"its training − validation gap is {'wider' if gap.difference > 0 else 'narrower'}"

@@ -58,3 +58,14 @@ def test_the_table_has_a_row_per_measure_and_a_dash_where_one_does_not_apply():
 )
 def test_the_words_follow_the_cells(column, said):
     assert said in plain_text(column, "b")
+
+
+def test_a_spread_only_the_f_interval_finds_larger_is_said_in_words():
+    column = _column(levene=0.13)
+    column.ratio = StdRatio(3.65, 1.82, 7.33, 0.001, 0.13)
+    said = plain_text(column, "b")
+    assert (
+        "Its spread over seeds is larger than the b's by the F interval (ratio 3.65, [1.82, 7.33]) but not by" in said
+    )
+    column.ratio = StdRatio(1.2, 0.6, 2.4, 0.5, 0.5)
+    assert "Its spread over seeds is not shown to differ from the b's" in plain_text(column, "b")
