@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from cnnlab.stats import ALPHA, Comparison, Interaction, Summary
+from cnnlab.stats import ALPHA, Comparison, Interaction, StdRatio, Summary
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,11 @@ def size_interval(c: Comparison | Interaction) -> Interval:
 def ci(summary: Summary | Comparison | Interval, digits: int = 2) -> str:
     """A 95 % interval in percentage points: "[64.9, 66.0]"."""
     return _signed(f"[{summary.ci_low * 100:.{digits}f}, {summary.ci_high * 100:.{digits}f}]")
+
+
+def bounds(interval: Summary | Comparison | Interval | StdRatio, digits: int = 2) -> str:
+    """An interval in its own units (a ratio's, a share's): "[−0.24, −0.14]"."""
+    return f"[{num(interval.ci_low, digits)}, {num(interval.ci_high, digits)}]"
 
 
 def p_value(p: float) -> str:

@@ -129,8 +129,7 @@ class Results:
 
     def values(self, variant: str, column: str = "test_accuracy") -> np.ndarray:
         """One metric of a variant over its seeds."""
-        table = self.table()
-        return table.loc[table["variant"] == variant, column].to_numpy(dtype=float)
+        return column_of(self.table(), variant, column)
 
 
 def column_of(frame: pd.DataFrame, variant: str, column: str) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from cnnlab import present
 from cnnlab.power import POWER
-from cnnlab.stats import ALPHA, Comparison, Summary, summarize
+from cnnlab.stats import ALPHA, Comparison, summarize
 
 
 def not_comparable(label: str, base: str, n: int, n_base: int) -> str:
@@ -79,7 +79,7 @@ def colour_comparison(label: str, base: str, median: float, base_medians: np.nda
         f"median colour share {present.num(median, 2)}; the {base}’s per-seed median is "
         f"{present.num(float(seeds.min()), 2)} to {present.num(float(seeds.max()), 2)}, "
         f"{'exceeding' if by.mean > 0 else 'falling short of'} it on average by {present.num(abs(by.mean), 2)} "
-        f"({present.INTERVAL} of the difference {_plain_interval(by)}), and above it in {above} of "
+        f"({present.INTERVAL} of the difference {present.bounds(by)}), and above it in {above} of "
         f"{present.count(len(seeds))} seeds; Wilcoxon's signed-rank test of the seeds' medians against it "
         f"{present.p_value(p)}"
     )
@@ -197,7 +197,7 @@ def training_change_text(measure: str, change: Comparison, before: float, after:
     would have detected (``detectable``)."""
     facts = (
         f"per-seed median {present.num(before, 2)} at initialisation and {present.num(after, 2)} after training on "
-        f"average; mean change {present.num(change.difference, 2)}, {present.INTERVAL} {_plain_interval(change)}; "
+        f"average; mean change {present.num(change.difference, 2)}, {present.INTERVAL} {present.bounds(change)}; "
         f"paired t-test {present.p_value(change.welch_p)}, Holm {present.p_value(change.mean_p)}; Wilcoxon's "
         f"signed-rank test {present.p_value(change.mannwhitney_p)}"
     )
@@ -215,17 +215,12 @@ def training_change_brief(measure: str, change: Comparison, detectable: float) -
         verb = "raised" if change.difference > 0 else "lowered"
         return (
             f"{verb} the {measure} by {present.num(abs(change.difference), 2)} ({present.INTERVAL} "
-            f"{_plain_interval(change)}, Holm {present.p_value(change.mean_p)})"
+            f"{present.bounds(change)}, Holm {present.p_value(change.mean_p)})"
         )
     return (
         f"did not detectably change the {measure} (Holm {present.p_value(change.mean_p)}; a change of "
         f"{present.num(detectable, 2)} would have been detected with {present.pct(POWER, 0)} power)"
     )
-
-
-def _plain_interval(c: Comparison | Summary) -> str:
-    """A comparison's interval in its own units: "[−0.24, −0.14]"."""
-    return f"[{present.num(c.ci_low, 2)}, {present.num(c.ci_high, 2)}]"
 
 
 MAP_STRONG = 0.5  # |r| from which a feature map is said to follow what it correlates with

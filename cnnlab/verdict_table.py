@@ -51,7 +51,7 @@ def spread_cell(c: Contrast, ratio: StdRatio | None) -> str:
     word = ("**steadier**" if c.test.std_ratio < 1 else "**less steady**") if c.test.spread_differs else NOT_SHOWN
     size = present.num(c.test.std_ratio, 2)
     if ratio is not None:
-        size += f" [{present.num(ratio.ci_low, 2)}, {present.num(ratio.ci_high, 2)}]"
+        size += f" {present.bounds(ratio)}"
         size += EXCLUDES if ratio.excludes_equal and not c.test.spread_differs else ""
     return f"{word} {size}"
 
@@ -110,7 +110,7 @@ def plain_text(column: Column, base: str) -> str:
         way = "smaller" if ratio.ratio < 1 else "larger"
         steadiness = (
             f"its spread over seeds is {way} than the {base}'s by the F interval (ratio {present.num(ratio.ratio, 2)}, "
-            f"[{present.num(ratio.ci_low, 2)}, {present.num(ratio.ci_high, 2)}]) but not by Levene's test, which "
+            f"{present.bounds(ratio)}) but not by Levene's test, which "
             "discounts an outlying seed"
         )
     gap = column.gap

@@ -176,8 +176,7 @@ def spread_sentence(c: Comparison, interval: StdRatio | None = None) -> str:
         held += f", Holm {present.p_value(c.holm_levene_p)}"
     ratio = f"standard deviation ratio {present.num(c.std_ratio, 2)}"
     if interval is not None:
-        bounds = f"[{present.num(interval.ci_low, 2)}, {present.num(interval.ci_high, 2)}]"
-        ratio += f", {present.INTERVAL} {bounds} from the F distribution, before Holm's correction"
+        ratio += f", {present.INTERVAL} {present.bounds(interval)} from the F distribution, before Holm's correction"
     larger = "smaller" if c.std_ratio < 1 else "larger"
     if c.spread_differs:
         robust = "more" if c.std_ratio < 1 else "less"
